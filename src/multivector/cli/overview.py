@@ -1,0 +1,67 @@
+"""`multivector overview`: what the embedded case holds and where to go next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+
+from .kb import open_case
+from .output import console
+
+_SNAPSHOT_YEARS = (1993, 2000, 2005, 2010, 2016, 2025)
+_SNAPSHOT_ORGS = ("CIS", "CST", "CSTO", "CU", "EURASEC", "EAEU", "SHANGHAI5", "SCO", "AIIB", "NATO_PFP")
+_MARK = {"member": "M", "associate": "A", "observer": "O", "partner": "P", "candidate": "C", "none": "·"}
+
+
+def overview(case: Annotated[Path | None, typer.Option("--case", help="Case folder.")] = None) -> None:
+    """A readable overview of the case: what it holds, counts, example queries, next steps."""
+    kb = open_case(case)
+    meta = kb.meta
+    console.print(Panel.fit(f"[bold]{meta.get('title', kb.name)}[/bold]\n{meta.get('description', '').strip()}",
+                            title="multivector", border_style="cyan"))
+
+    counts = kb.counts()
+    t = Table(title="What the evidence base holds", header_style="bold cyan")
+    t.add_column("kind")
+    t.add_column("rows", justify="right")
+    t.add_column("cites the article", justify="right")
+    cited = dict(kb.con.execute(
+        "SELECT kind, count(DISTINCT fact) FROM citations WHERE source = 'article' GROUP BY kind").fetchall())
+    for kind, n in counts.items():
+        t.add_row(kind, str(n), str(cited.get(kind, "")))
+    console.print(t)
+
+    orgs = [o for o in _SNAPSHOT_ORGS if o in kb.org_ids()]
+    snap = Table(title="Status of the five states (M member, A associate, O observer, P partner, · none, blank: "
+                       "organization not in existence)", header_style="bold cyan")
+    snap.add_column("state")
+    snap.add_column("year")
+    for o in orgs:
+        snap.add_column(o, justify="center")
+    for state in kb.regional_states:
+        for i, year in enumerate(_SNAPSHOT_YEARS):
+            cells = [(_MARK[kb.status(state, o, year)] if kb.org_exists(o, year) else "") for o in orgs]
+            snap.add_row(state if i == 0 else "", str(year), *cells, end_section=(i == len(_SNAPSHOT_YEARS) - 1))
+    console.print(snap)
+
+    console.print("[bold]A few answers from the base[/bold]")
+    for actor, org, year in (("UZB", "CSTO", 2008), ("UZB", "CSTO", 2013), ("KGZ", "EAEU", 2016),
+                             ("TJK", "EAEU", 2016), ("TKM", "CIS", 2010)):
+        console.print(f"  {actor} in {org} in {year}: [bold]{kb.status(actor, org, year)}[/bold]")
+    hits = kb.search("remittances", limit=3)
+    for row in hits.itertuples():
+        console.print(f"  [dim]{row.kind} {row.id}[/dim] {row.text}  [dim]({', '.join(row.sources)})[/dim]")
+
+    console.print(Panel(
+        "multivector kb validate                      check every case file\n"
+        "multivector kb members CSTO --year 2010      who was in, with which status\n"
+        "multivector kb timeline UZB                  spells and events of a state\n"
+        "multivector kb claims --mechanism sovereignty_sensitivity\n"
+        "multivector kb search \"remittances\"          full-text search with citations\n"
+        "multivector kb export --format json          the whole base\n"
+        "Python: from multivector import CaseBase; kb = CaseBase.load(); kb.members('SCO', 2005)",
+        title="Next", border_style="green"))

@@ -1,0 +1,173 @@
+"""Cross-row checks: references, unique ids, citations, spells and dates."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+
+from . import vocab
+from .dates import PartialDate
+from .loader import Case, Located
+from .problems import Problem
+
+_FOOTNOTE_RE = re.compile(r"^fn(\d+)$")
+
+
+def _suggest(value: str, known: set[str], what: str) -> str:
+    close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.6)
+    if close:
+        return f"did you mean {' or '.join(close)}? Otherwise declare it in {what}"
+    return f"declare it in {what} first, or correct the id"
+
+
+def citation_problem(citation: str, source_ids: set[str]) -> tuple[str, str] | None:
+    """What is wrong with one citation string, or None when it is well formed.
+
+    >>> citation_problem("article:CSTO:fn27", set()) is None
+    True
+    >>> citation_problem("article:Csto", set())[0]
+    "unknown article section 'Csto'"
+    """
+    parts = citation.split(":", 1)
+    source = parts[0].strip()
+    if source == "article":
+        if len(parts) == 1:
+            return None
+        locator = parts[1].split(":")
+        section = locator[0]
+        if section not in vocab.ARTICLE_SECTIONS:
+            return (f"unknown article section '{section}'",
+                    f"use one of {' '.join(vocab.ARTICLE_SECTIONS)}, e.g. article:CSTO:fn27")
+        if len(locator) > 2:
+            return (f"citation '{citation}' has too many parts", "write article:SECTION or article:SECTION:fnN")
+        if len(locator) == 2:
+            m = _FOOTNOTE_RE.match(locator[1])
+            if not m or int(m.group(1)) not in vocab.ARTICLE_FOOTNOTES:
+                return (f"bad footnote '{locator[1]}' in '{citation}'",
+                        "write the footnote as fnN with N from 1 to 86, e.g. article:EAEU:fn43")
+        return None
+    if source not in source_ids:
+        return (f"citation '{citation}' names unknown source '{source}'",
+                _suggest(source, source_ids | {"article"}, "sources.yaml"))
+    return None
+
+
+def cross_check(case: Case) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(loc: Located, key: str | None, message: str, fix: str) -> None:
+        problems.append(Problem(loc.file, loc.line_of(key), message, fix))
+
+    def unique(items: list[Located], attr: str, what: str) -> set[str]:
+        seen: dict[str, Located] = {}
+        for loc in items:
+            value = getattr(loc.row, attr)
+            if value in seen:
+                first = seen[value]
+                add(loc, attr, f"duplicate {what} id '{value}' (first defined at {first.file}:{first.line})",
+                    "give each row its own id; never reuse an id")
+            else:
+                seen[value] = loc
+        return set(seen)
+
+    source_ids = unique(case.sources, "id", "source")
+    actor_ids = unique(case.actors, "id", "actor")
+    org_ids = unique(case.organizations, "id", "organization")
+    unique(case.events + case.indicators + case.claims, "id", "fact")
+    proposal_ids = unique(case.proposals, "id", "proposal")
+
+    # Citations on every row that has them.
+    for kind in ("actors", "organizations", "memberships", "events", "indicators", "claims",
+                 "proposals", "disagreements"):
+        for loc in getattr(case, kind):
+            for cit in loc.row.sources:
+                bad = citation_problem(cit, source_ids)
+                if bad:
+                    add(loc, "sources", *bad)
+
+    def need_actor(loc: Located, key: str, value: str | None) -> None:
+        if value and value not in actor_ids:
+            add(loc, key, f"unknown actor '{value}'", _suggest(value, actor_ids, "actors.yaml"))
+
+    def need_org(loc: Located, key: str, value: str | None) -> None:
+        if value and value not in org_ids:
+            add(loc, key, f"unknown organization '{value}'", _suggest(value, org_ids, "organizations.yaml"))
+
+    for loc in case.organizations:
+        for key in ("predecessor", "successor", "merged_into"):
+            need_org(loc, key, getattr(loc.row, key))
+    for loc in case.memberships:
+        need_actor(loc, "actor", loc.row.actor)
+        need_org(loc, "org", loc.row.org)
+    for loc in case.events:
+        for a in loc.row.actors:
+            need_actor(loc, "actors", a)
+        need_org(loc, "org", loc.row.org)
+    for loc in case.indicators:
+        need_actor(loc, "actor", loc.row.actor)
+        p = loc.row.partner
+        if p and p not in actor_ids and p not in org_ids:
+            add(loc, "partner", f"unknown partner '{p}' (neither an actor nor an organization)",
+                _suggest(p, actor_ids | org_ids, "actors.yaml or organizations.yaml"))
+    for loc in case.claims:
+        for a in loc.row.actors:
+            need_actor(loc, "actors", a)
+        need_org(loc, "org", loc.row.org)
+        if loc.row.proposal and loc.row.proposal not in proposal_ids:
+            add(loc, "proposal", f"unknown proposal '{loc.row.proposal}'",
+                _suggest(loc.row.proposal, proposal_ids, "proposals.yaml"))
+    for loc in case.proposals:
+        need_org(loc, "org", loc.row.org)
+    for loc in case.disagreements:
+        need_actor(loc, "actor", loc.row.actor)
+        need_org(loc, "org", loc.row.org)
+
+    for key in ("regional_states", "great_powers"):
+        for a in case.meta.get(key, []) or []:
+            if a not in actor_ids:
+                problems.append(Problem("case.yaml", 1, f"`{key}` names unknown actor '{a}'",
+                                        _suggest(a, actor_ids, "actors.yaml")))
+
+    problems += _spell_problems(case)
+    return problems
+
+
+def _spell_problems(case: Case) -> list[Problem]:
+    """Spells must lie within the organization's life and not overlap each other."""
+    problems: list[Problem] = []
+    orgs = {loc.row.id: loc.row for loc in case.organizations}
+    by_pair: dict[tuple[str, str], list[Located]] = defaultdict(list)
+    for loc in case.memberships:
+        m = loc.row
+        by_pair[(m.actor, m.org)].append(loc)
+        org = orgs.get(m.org)
+        if org is None:
+            continue
+        start = PartialDate.parse(m.start)
+        if start.latest < PartialDate.parse(org.founded).earliest:
+            problems.append(Problem(loc.file, loc.line, f"{m.actor}'s {m.status} spell in {m.org} starts {m.start}, "
+                                    f"before {m.org} was founded ({org.founded})",
+                                    f"start the spell on or after {org.founded}, or record it in the predecessor organization"))
+        if org.ended:
+            ended = PartialDate.parse(org.ended)
+            if m.end is None:
+                problems.append(Problem(loc.file, loc.line, f"{m.actor}'s spell in {m.org} is open but {m.org} ended {org.ended}",
+                                        f"set `end` to {org.ended} at the latest"))
+            elif PartialDate.parse(m.end).earliest > ended.latest:
+                problems.append(Problem(loc.file, loc.line, f"{m.actor}'s spell in {m.org} ends {m.end}, after {m.org} ended ({org.ended})",
+                                        f"end the spell by {org.ended}"))
+    for (actor, org), locs in by_pair.items():
+        locs.sort(key=lambda loc: PartialDate.parse(loc.row.start).earliest)
+        for prev, nxt in zip(locs, locs[1:], strict=False):
+            prev_end = PartialDate.parse(prev.row.end).latest if prev.row.end else None
+            next_start = PartialDate.parse(nxt.row.start)
+            # Spells that meet within the same month or year (one ends 2012, next starts 2012) are fine
+            # when the dates are coarse; overlap means the next starts strictly before the previous ends
+            # at the finer of the two precisions.
+            if prev_end is None or next_start.latest < PartialDate.parse(prev.row.end).earliest:
+                problems.append(Problem(nxt.file, nxt.line,
+                                        f"{actor}'s spells in {org} overlap: this one starts {nxt.row.start} but the spell "
+                                        f"at line {prev.line} ({prev.row.start}–{prev.row.end or 'open'}) has not ended",
+                                        "close the earlier spell (set its `end`) before this one starts"))
+    return problems

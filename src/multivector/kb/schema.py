@@ -1,0 +1,274 @@
+"""Schemas of the evidence base: one pydantic model per kind of fact.
+
+Each model checks what can be checked on one row (types, vocabularies, date
+forms); cross-row checks (references, overlaps) live in `validate.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from . import vocab
+from .dates import PartialDate, parse_period
+
+
+def _date_string(value: object) -> str:
+    return str(PartialDate.parse(value))
+
+
+def _period_string(value: object) -> str:
+    first, last = parse_period(value)
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def _optional_text(value: object) -> object:
+    # CSV cells are strings: an empty cell means "not given".
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _citation_list(value: object) -> object:
+    # CSV writes a list as one `;`-separated field; YAML may give one string.
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+DateStr = Annotated[str, BeforeValidator(_date_string)]
+OptionalDateStr = Annotated[DateStr | None, BeforeValidator(_optional_text)]
+PeriodStr = Annotated[str, BeforeValidator(_period_string)]
+OptionalText = Annotated[str | None, BeforeValidator(_optional_text)]
+Citations = Annotated[list[str], BeforeValidator(_citation_list), Field(min_length=1)]
+Ids = Annotated[list[str], BeforeValidator(_citation_list)]
+
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+class Row(BaseModel):
+    """Base of every row: unknown keys are errors (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Source(Row):
+    id: str
+    kind: Literal["article", "cited", "background"]
+    authors: OptionalText = None
+    title: str
+    venue: OptionalText = None
+    publisher: OptionalText = None
+    year: int | None = None
+    url: OptionalText = None
+    note: OptionalText = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError(f"source id '{v}' must be lowercase snake case (a-z, 0-9, _)")
+        return v
+
+    @model_validator(mode="after")
+    def _background_is_precise(self) -> Source:
+        if self.kind == "background" and not (self.venue or self.publisher or self.url):
+            raise ValueError("a background source needs a precise reference: give `publisher`, `venue` or `url`")
+        return self
+
+
+class Actor(Row):
+    id: str
+    name: str
+    kind: Literal["regional_state", "great_power", "pole", "state"]
+    cow_code: int | None = None
+    pole: Literal["RUS", "CHN", "WEST"] | None = None
+    sources: Citations
+    note: OptionalText = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not CODE_RE.match(v):
+            raise ValueError(f"actor id '{v}' must be an upper-case code such as KAZ (ISO3) or WEST")
+        return v
+
+
+class Organization(Row):
+    id: str
+    name: str
+    domain: Literal["security", "economic", "political", "financial", "initiative", "general"]
+    founded: DateStr
+    ended: OptionalDateStr = None
+    predecessor: OptionalText = None
+    successor: OptionalText = None
+    merged_into: OptionalText = None
+    lead: dict[Literal["RUS", "CHN", "WEST", "REGIONAL", "GLOBAL"], float]
+    depth: float = Field(ge=0.0, le=1.0)
+    decision_rule: Literal["consensus", "unanimity", "qmv", "majority", "none"]
+    cow_abbrev: OptionalText = None
+    justification: dict[str, str] = Field(default_factory=dict)
+    sources: Citations
+    note: OptionalText = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not CODE_RE.match(v):
+            raise ValueError(f"organization id '{v}' must be an upper-case code such as CSTO")
+        return v
+
+    @field_validator("lead")
+    @classmethod
+    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
+        if not v:
+            raise ValueError("give at least one lead pole, e.g. {RUS: 1.0}")
+        if any(w < 0 for w in v.values()):
+            raise ValueError("lead weights must be non-negative")
+        total = sum(v.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"lead weights must sum to 1, they sum to {total:g}")
+        return v
+
+    @model_validator(mode="after")
+    def _dates(self) -> Organization:
+        if self.ended and PartialDate.parse(self.ended).latest < PartialDate.parse(self.founded).earliest:
+            raise ValueError(f"ended {self.ended} is before founded {self.founded}")
+        for key in ("lead", "depth", "decision_rule", "domain"):
+            if key not in self.justification:
+                raise ValueError(f"justification.{key} is missing: add one line citing the evidence for the {key}")
+        return self
+
+
+class Membership(Row):
+    actor: str
+    org: str
+    status: Literal["member", "associate", "observer", "partner", "candidate"]
+    start: DateStr
+    end: OptionalDateStr = None
+    sources: Citations
+    note: OptionalText = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Membership:
+        if self.end and PartialDate.parse(self.end).latest < PartialDate.parse(self.start).earliest:
+            raise ValueError(f"the spell ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+EventKind = Literal[vocab.EVENT_KINDS]  # type: ignore[valid-type]
+Mechanism = Literal[vocab.MECHANISMS]  # type: ignore[valid-type]
+Unit = Literal[vocab.UNITS]  # type: ignore[valid-type]
+
+
+class Fact(Row):
+    """A fact with a stable id; the id's prefix says its kind."""
+
+    id: str
+    sources: Citations
+    note: OptionalText = None
+    _prefix = ""
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        prefix = cls._prefix.get_default() if hasattr(cls._prefix, "get_default") else cls._prefix
+        if not ID_RE.match(v):
+            raise ValueError(f"id '{v}' must be lowercase snake case (a-z, 0-9, _)")
+        if prefix and not v.startswith(prefix):
+            raise ValueError(f"id '{v}' must start with '{prefix}'")
+        return v
+
+
+class Event(Fact):
+    _prefix = "ev_"
+    date: DateStr
+    precision: Literal["day", "month", "year", "approximate"] | None = None
+    actors: Ids = Field(default_factory=list)
+    org: OptionalText = None
+    kind: EventKind
+    summary: str
+
+    @model_validator(mode="after")
+    def _precision(self) -> Event:
+        implied = PartialDate.parse(self.date).precision
+        if self.precision is None:
+            self.precision = implied
+        elif self.precision != "approximate" and self.precision != implied:
+            raise ValueError(
+                f"precision '{self.precision}' does not match the date '{self.date}' (a {implied} date); "
+                "drop `precision` or use 'approximate'"
+            )
+        return self
+
+
+class Indicator(Fact):
+    _prefix = "ind_"
+    name: str
+    actor: str
+    partner: OptionalText = None
+    value: float
+    unit: Unit
+    period: PeriodStr
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError(f"indicator name '{v}' must be snake case, e.g. trade_share")
+        return v
+
+
+class Claim(Fact):
+    _prefix = "cl_"
+    statement: str
+    actors: Ids = Field(default_factory=list)
+    org: OptionalText = None
+    mechanism: Mechanism
+    period: Annotated[PeriodStr | None, BeforeValidator(_optional_text)] = None
+    proposal: OptionalText = None
+    stance: Literal["support", "oppose", "ambivalent", "silent"] | None = None
+
+    @model_validator(mode="after")
+    def _stance(self) -> Claim:
+        if self.stance and not self.proposal:
+            raise ValueError("`stance` needs `proposal`: name the proposal the stance is on")
+        return self
+
+
+class Proposal(Row):
+    """A proposal negotiated inside an organization, with its recorded outcome."""
+
+    id: str
+    org: str
+    year: int
+    title: str
+    summary: str
+    outcome: Literal["adopted", "rejected", "watered_down", "not_taken_up", "pending"]
+    outcome_position: float | None = Field(default=None, ge=0, le=100)
+    sources: Citations
+    note: OptionalText = None
+
+
+class CowDisagreement(Row):
+    actor: str
+    org: str
+    cow_column: str
+    from_: int = Field(alias="from")
+    to: int
+    cow_status: Literal["member", "associate", "observer", "partner", "candidate", "none"]
+    base_status: Literal["member", "associate", "observer", "partner", "candidate", "none"]
+    follows: Literal["base", "cow"]
+    reason: str
+    sources: Citations
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _order(self) -> CowDisagreement:
+        if self.to < self.from_:
+            raise ValueError(f"`to` ({self.to}) is before `from` ({self.from_})")
+        return self

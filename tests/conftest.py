@@ -1,0 +1,38 @@
+"""Shared test fixtures: a private cache folder and copies of the hand-made mini case."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    # Compiled databases go to a test-only folder, never the user's cache.
+    os.environ["MULTIVECTOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture
+def mini_case(tmp_path) -> Path:
+    """A writable copy of tests/fixtures/mini_case."""
+    dest = tmp_path / "mini_case"
+    shutil.copytree(FIXTURES / "mini_case", dest)
+    return dest
+
+
+def _edit(folder: Path, file: str, old: str, new: str) -> None:
+    path = folder / file
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture
+def edit():
+    """edit(folder, file, old, new): replace text once in a case file."""
+    return _edit
