@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from multivector.kb import CaseError, check_case, load_case
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -143,7 +143,7 @@ def sources(fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     emit(open_case(case).sources(), fmt, title="Sources")
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
     parquet = "parquet"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -17,7 +17,7 @@ console = Console(emoji=False)
 err_console = Console(stderr=True, emoji=False)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"

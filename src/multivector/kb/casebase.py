@@ -26,7 +26,8 @@ class UnknownIdError(KeyError):
 
     def __init__(self, what: str, value: str, known: list[str]):
         self.what, self.value, self.known = what, value, known
-        close = difflib.get_close_matches(value.upper(), known, n=3, cutoff=0.5)
+        probe = value if any(k != k.upper() for k in known) else value.upper()
+        close = difflib.get_close_matches(probe, known, n=3, cutoff=0.5)
         hint = f"did you mean {' or '.join(close)}?" if close else f"known: {' '.join(sorted(known))}"
         super().__init__(f"unknown {what} '{value}' — {hint}")
 
