@@ -263,6 +263,13 @@ class CaseBase:
         return self.sql('SELECT actor, org, cow_column, "from", "to", cow_status, base_status, follows, reason, sources '
                         'FROM cow_disagreements ORDER BY actor, org, "from"')
 
+    def driver_segments(self, actor: str | None = None) -> pd.DataFrame:
+        """Hand-coded driver segments with their evidence ids and justification."""
+        if actor:
+            return self.sql('SELECT * EXCLUDE (file, line) FROM drivers WHERE actor = $a ORDER BY driver, partner, org, "from"',
+                            {"a": self.require_actor(actor)})
+        return self.sql('SELECT * EXCLUDE (file, line) FROM drivers ORDER BY actor, driver, partner, org, "from"')
+
     def citations(self) -> pd.DataFrame:
         return self.sql("SELECT * FROM citations ORDER BY kind, fact")
 

@@ -123,6 +123,17 @@ def cross_check(case: Case) -> list[Problem]:
         need_actor(loc, "actor", loc.row.actor)
         need_org(loc, "org", loc.row.org)
 
+    fact_ids = {loc.row.id for loc in case.events + case.indicators + case.claims}
+    for loc in case.drivers:
+        d = loc.row
+        need_actor(loc, "actor", d.actor)
+        need_org(loc, "org", d.org)
+        for ev in d.evidence:
+            if ev not in fact_ids:
+                add(loc, "evidence", f"evidence id '{ev}' is not a fact of the case",
+                    _suggest(ev, fact_ids, "events/, indicators/ or claims/"))
+    problems += _driver_overlaps(case)
+
     for key in ("regional_states", "great_powers"):
         for a in case.meta.get(key, []) or []:
             if a not in actor_ids:
@@ -170,4 +181,23 @@ def _spell_problems(case: Case) -> list[Problem]:
                                         f"{actor}'s spells in {org} overlap: this one starts {nxt.row.start} but the spell "
                                         f"at line {prev.line} ({prev.row.start}–{prev.row.end or 'open'}) has not ended",
                                         "close the earlier spell (set its `end`) before this one starts"))
+    return problems
+
+
+def _driver_overlaps(case: Case) -> list[Problem]:
+    """Two segments of one driver series must not cover the same year."""
+    problems: list[Problem] = []
+    series: dict[tuple, list[Located]] = defaultdict(list)
+    for loc in case.drivers:
+        d = loc.row
+        series[(d.driver, d.actor, d.partner, d.org)].append(loc)
+    for key, locs in series.items():
+        locs.sort(key=lambda loc: loc.row.from_)
+        for prev, nxt in zip(locs, locs[1:], strict=False):
+            if prev.row.to is None or nxt.row.from_ <= prev.row.to:
+                name = "/".join(k for k in key if k)
+                problems.append(Problem(nxt.file, nxt.line,
+                                        f"driver {name}: this segment starts {nxt.row.from_} but the one at line "
+                                        f"{prev.line} covers it ({prev.row.from_}–{prev.row.to or 'open'})",
+                                        "set `to` of the earlier segment to the year before"))
     return problems

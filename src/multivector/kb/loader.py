@@ -56,6 +56,7 @@ class Case:
     claims: list[Located] = field(default_factory=list)
     proposals: list[Located] = field(default_factory=list)
     disagreements: list[Located] = field(default_factory=list)
+    drivers: list[Located] = field(default_factory=list)
     content_hash: str = ""
 
     def rows(self, kind: str) -> list:
@@ -173,6 +174,7 @@ def read_case(folder: str | Path) -> tuple[Case, list[Problem]]:
     case.indicators = yaml_kind("indicators", schema.Indicator)
     case.claims = yaml_kind("claims", schema.Claim)
     case.proposals = yaml_kind("proposals", schema.Proposal, required=False)
+    case.drivers = yaml_kind("drivers", schema.DriverSegment, required=False)
 
     mem_file = folder / "memberships.csv"
     if mem_file.exists():

@@ -272,3 +272,39 @@ class CowDisagreement(Row):
         if self.to < self.from_:
             raise ValueError(f"`to` ({self.to}) is before `from` ({self.from_})")
         return self
+
+
+class DriverSegment(Row):
+    """A hand-coded driver value over a span of years, with the evidence behind it.
+
+    The engagement model reads drivers year by year; a segment holds one value
+    from `from` to `to` (inclusive; empty `to` = to the end of the record).
+    """
+
+    driver: Literal[vocab.DRIVERS]  # type: ignore[valid-type]
+    actor: str
+    partner: Literal["RUS", "CHN", "WEST"] | None = None
+    org: OptionalText = None
+    from_: int = Field(alias="from", ge=1800, le=2100)
+    to: int | None = Field(default=None, ge=1800, le=2100)
+    value: float = Field(ge=0.0, le=1.0)
+    evidence: Ids = Field(min_length=1)
+    justification: str
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _shape(self) -> DriverSegment:
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"`to` ({self.to}) is before `from` ({self.from_})")
+        needs_partner = self.driver in vocab.DEPENDENCE_DRIVERS
+        if needs_partner and not self.partner:
+            raise ValueError(f"driver {self.driver} needs `partner` (RUS, CHN or WEST)")
+        if not needs_partner and self.partner:
+            raise ValueError(f"driver {self.driver} takes no `partner`; remove it")
+        needs_org = self.driver in vocab.ORG_DRIVERS
+        if needs_org and not self.org:
+            raise ValueError(f"driver {self.driver} needs `org` (the organization the power pushes)")
+        if not needs_org and self.org:
+            raise ValueError(f"driver {self.driver} takes no `org`; remove it")
+        return self

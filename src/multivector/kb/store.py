@@ -111,6 +111,10 @@ def case_tables(case: Case) -> dict[str, pa.Table]:
     tables["cow_disagreements"] = _table(dis, [
         ("actor", STR), ("org", STR), ("cow_column", STR), ("from", INT), ("to", INT), ("cow_status", STR),
         ("base_status", STR), ("follows", STR), ("reason", STR), ("sources", LIST), ("file", STR), ("line", INT)])
+    drivers = [dict(loc.row.model_dump(by_alias=True), file=loc.file, line=loc.line) for loc in case.drivers]
+    tables["drivers"] = _table(drivers, [
+        ("driver", STR), ("actor", STR), ("partner", STR), ("org", STR), ("from", INT), ("to", INT),
+        ("value", FLOAT), ("evidence", LIST), ("justification", STR), ("file", STR), ("line", INT)])
     cites = []
     for kind in ("actors", "organizations", "events", "indicators", "claims", "proposals"):
         for loc in getattr(case, kind):

@@ -56,3 +56,19 @@ ARTICLE_SECTIONS = (
 ARTICLE_FOOTNOTES = range(1, 87)
 
 ID_PREFIX = {"event": "ev_", "indicator": "ind_", "claim": "cl_"}
+
+STATE_DRIVERS = ("sovereignty_sensitivity", "threat_level", "regime_insecurity")
+"""Drivers of a regional state, per year, on a 0-1 scale."""
+
+DEPENDENCE_DRIVERS = ("trade_dependence", "remittance_dependence", "debt_dependence",
+                      "transit_dependence", "security_dependence")
+"""Drivers of a regional state towards one partner pole (RUS, CHN, WEST), per year, 0-1."""
+
+POWER_DRIVERS = ("capability", "revisionism", "attention", "economic_offer")
+"""Drivers of a power (RUS, CHN, WEST), per year, 0-1."""
+
+ORG_DRIVERS = ("integration_pressure",)
+"""Drivers of a power towards one organization, per year, 0-1."""
+
+DRIVERS = STATE_DRIVERS + DEPENDENCE_DRIVERS + POWER_DRIVERS + ORG_DRIVERS
+PARTNER_POLES = ("RUS", "CHN", "WEST")

@@ -1,0 +1,250 @@
+"""`multivector drivers | simulate | backtest | calibrate | explain`: thin adapters over multivector.model."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..io_utils import plain, records, write_atomic, write_table_atomic
+from ..kb import CaseError, UnknownIdError
+from ..model.inputs import POWERS, load_inputs
+from ..model.parameters import Parameters, default_parameters
+from .kb import CaseOpt, open_case
+from .output import Format, console, emit, err_console, fail
+
+WeightsOpt = Annotated[Path | None, typer.Option("--weights", help="Weights file written by `multivector calibrate`.")]
+
+
+def _params(path: Path | None) -> Parameters:
+    if path is None:
+        return default_parameters()
+    if not path.exists():
+        fail(f"weights file {path} not found; write one with `multivector calibrate --out {path}`")
+    try:
+        return Parameters.from_json(path)
+    except (ValueError, json.JSONDecodeError, TypeError) as exc:
+        fail(f"cannot read weights from {path}: {exc}")
+    raise AssertionError
+
+
+def _case_errors(exc: CaseError) -> None:
+    for p in exc.problems:
+        err_console.print(f"{exc.folder}/{p}" if exc.folder and not str(p).startswith(exc.folder) else str(p),
+                          highlight=False, soft_wrap=True, markup=False)
+    fail(f"{len(exc.problems)} problem(s); fix them and run again")
+
+
+def drivers(state: Annotated[str | None, typer.Option("--state")] = None,
+            fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+            case: CaseOpt = None) -> None:
+    """The model's drivers by year, with the evidence behind each value."""
+    kb = open_case(case)
+    try:
+        inp = load_inputs(kb)
+    except CaseError as exc:
+        _case_errors(exc)
+    rows = []
+    years = inp.years[inp.years <= inp.record_until]
+    prov = inp.drivers.provenance
+    states = inp.states
+    if state:
+        try:
+            state = kb.require_actor(state)
+        except UnknownIdError as exc:
+            fail(str(exc))
+        if state not in states:
+            fail(f"{state} is not a regional state of the model; use one of {', '.join(states)}")
+        states = [state]
+    for t, y in enumerate(years):
+        for s in states:
+            i = inp.states.index(s)
+            for name, arr in inp.drivers.state.items():
+                seg = prov.get((name, s, None, None, int(y)), {})
+                rows.append({"year": int(y), "actor": s, "driver": name, "partner": None,
+                             "value": float(arr[t, i]), "evidence": seg.get("evidence", [])})
+            for name, arr in inp.drivers.dependence.items():
+                for k, p in enumerate(POWERS):
+                    seg = prov.get((name, s, p, None, int(y)), {})
+                    rows.append({"year": int(y), "actor": s, "driver": name, "partner": p,
+                                 "value": float(arr[t, i, k]), "evidence": seg.get("evidence", [])})
+        if not state:
+            for name, arr in inp.drivers.power.items():
+                for k, p in enumerate(POWERS):
+                    seg = prov.get((name, p, None, None, int(y)), {})
+                    rows.append({"year": int(y), "actor": p, "driver": name, "partner": None,
+                                 "value": float(arr[t, k]), "evidence": seg.get("evidence", [])})
+    df = pd.DataFrame(rows)
+    if fmt is Format.table:
+        wide = df.assign(series=df.driver + np.where(df.partner.isna(), "", "/" + df.partner.fillna(""))) \
+                 .pivot_table(index=["actor", "series"], columns="year", values="value").round(2)
+        shown = [c for c in wide.columns if c % 5 == 0 or c == wide.columns[0] or c == wide.columns[-1]]
+        emit(wide[shown].reset_index(), fmt, title="Drivers (0-1 scale; every 5th year)",
+             caption="--format json gives every year with its evidence ids")
+        return
+    emit(df, fmt)
+
+
+def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (see scenarios/).")],
+             runs: Annotated[int | None, typer.Option("--runs", help="Monte Carlo runs (overrides the file).")] = None,
+             seed: Annotated[int | None, typer.Option("--seed", help="Seed (overrides the file).")] = None,
+             out: Annotated[Path | None, typer.Option("--out", help="Folder for per-run Parquet and summaries.")] = None,
+             fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+             weights: WeightsOpt = None, case: CaseOpt = None) -> None:
+    """Run a scenario: membership probabilities and the balance index with uncertainty."""
+    from ..model.run import run_scenario
+    from ..model.scenario import load_scenario
+
+    kb = open_case(case)
+    params = _params(weights)
+    try:
+        inp0 = load_inputs(kb)
+        sc = load_scenario(scenario, inp0.states, {o for o in inp0.era_org.ravel() if o})
+    except CaseError as exc:
+        _case_errors(exc)
+    if runs is not None:
+        if runs < 1:
+            fail("--runs must be at least 1")
+        sc.runs = runs
+    if seed is not None:
+        sc.seed = seed
+    n_years = sc.end - sc.start + 1
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} years"),
+                  TimeRemainingColumn(), console=err_console, transient=True,
+                  disable=sc.runs * n_years < 20_000) as bar:
+        task = bar.add_task(f"simulating {sc.name} ({sc.runs} runs)", total=n_years)
+        try:
+            run = run_scenario(kb, sc, params, keep_levels=out is not None,
+                               progress=lambda t: bar.update(task, completed=t + 1))
+        except ValueError as exc:
+            fail(str(exc))
+    eng, idx = run.engagement(), run.indices()
+    summary = {"scenario": sc.name, "description": sc.description, "seed": sc.seed, "runs": sc.runs,
+               "start": sc.start, "end": sc.end, "parameters": params.as_dict(),
+               "parameter_distributions": sc.parameters}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        write_table_atomic(run.per_run(), out / "runs.parquet", "parquet")
+        write_table_atomic(eng.assign(seed=sc.seed, scenario=sc.name), out / "engagement.csv", "csv")
+        write_table_atomic(idx.assign(seed=sc.seed, scenario=sc.name), out / "indices.csv", "csv")
+        write_atomic(out / "summary.json", json.dumps({k: plain(v) for k, v in summary.items()}, indent=2))
+        err_console.print(f"wrote {out}/runs.parquet, engagement.csv, indices.csv, summary.json")
+    if fmt is Format.json:
+        payload = {**{k: plain(v) for k, v in summary.items()}, "engagement": records(eng), "indices": records(idx)}
+        sys.stdout.write(json.dumps(payload) + "\n")
+        return
+    if fmt is Format.csv:
+        sys.stdout.write(eng.to_csv(index=False))
+        return
+    last = sc.end
+    marks = sorted({sc.start, min(2025, last), last} | ({2030} if sc.start <= 2030 <= last else set()))
+    view = eng[eng.year.isin(marks)].pivot_table(index=["state", "line"], columns="year", values="p_member")
+    emit(view.round(2).reset_index(), fmt, title=f"P(member) — {sc.name}, {sc.runs} runs, seed {sc.seed}")
+    iv = idx[idx.year.isin(marks)].assign(
+        balance=lambda d: d.balance_index_mean.round(1).astype(str) + " [" + d.balance_index_p05.round(0).astype(str)
+        + "–" + d.balance_index_p95.round(0).astype(str) + "]")
+    emit(iv.pivot(index="state", columns="year", values="balance").reset_index(), fmt,
+         title="Balance index: mean [5th–95th percentile]")
+
+
+def backtest(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
+             runs: Annotated[int, typer.Option("--runs")] = 500,
+             seed: Annotated[int, typer.Option("--seed")] = 0,
+             fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+             weights: WeightsOpt = None, case: CaseOpt = None) -> None:
+    """Run the model free from 1991 and compare with the record, year by year."""
+    from ..model.backtest import backtest as run_backtest
+
+    kb = open_case(case)
+    try:
+        res = run_backtest(kb, _params(weights), train_until=train_until, runs=runs, seed=seed)
+    except CaseError as exc:
+        _case_errors(exc)
+    if fmt is Format.json:
+        payload = {**plain(res.summary), "per_state": records(res.per_state),
+                   "turning_points": records(res.turning_points), "rows": records(res.rows)}
+        sys.stdout.write(json.dumps(payload) + "\n")
+        return
+    if fmt is Format.csv:
+        sys.stdout.write(res.rows.to_csv(index=False))
+        return
+    s = res.summary
+    console.print(f"[bold]Backtest[/bold] (free run from 1991, {s['runs']} runs, seed {s['seed']}; "
+                  f"train ≤ {s['train_until']}): accuracy {s['accuracy']:.3f}, balanced accuracy "
+                  f"{s['balanced_accuracy']:.3f}; after {s['train_until']}: accuracy {s['test_accuracy']:.3f}, "
+                  f"balanced {s['test_balanced_accuracy']:.3f}  (n = {s['n']})")
+    emit(res.per_state.round(3), fmt, title="By state")
+    emit(res.turning_points, fmt, title="Turning points")
+
+
+def calibrate(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
+              out: Annotated[Path, typer.Option("--out", help="Where to write the fitted weights.")] = Path("multivector-weights.json"),
+              runs: Annotated[int, typer.Option("--runs", help="Runs of the backtest that judges the fit.")] = 500,
+              seed: Annotated[int, typer.Option("--seed")] = 0,
+              fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+              case: CaseOpt = None) -> None:
+    """Fit the free weights on the years up to --train-until; print train and test figures."""
+    from ..model.backtest import backtest as run_backtest
+    from ..model.calibrate import calibrate as run_calibrate
+
+    kb = open_case(case)
+    with console.status("fitting weights (maximum likelihood)…"):
+        try:
+            cal = run_calibrate(kb, train_until=train_until)
+        except CaseError as exc:
+            _case_errors(exc)
+        res = run_backtest(kb, cal.parameters, train_until=train_until, runs=runs, seed=seed)
+    s = res.summary
+    cal.parameters.to_json(out, train_until=train_until, log_likelihood=cal.log_likelihood, n=cal.n,
+                           backtest={k: v for k, v in s.items() if k != "parameters"})
+    payload = {"weights_file": str(out), "train_until": train_until, "log_likelihood": cal.log_likelihood,
+               "start_log_likelihood": cal.start_log_likelihood, "n": cal.n, "converged": cal.converged,
+               "parameters": cal.parameters.as_dict(),
+               **{k: s[k] for k in ("accuracy", "balanced_accuracy", "train_accuracy", "train_balanced_accuracy",
+                                    "test_accuracy", "test_balanced_accuracy", "seed", "runs")}}
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(plain(payload)) + "\n")
+        return
+    emit(pd.DataFrame([{"parameter": k, "value": round(v, 4)} for k, v in cal.parameters.as_dict().items()]),
+         fmt, title=f"Fitted weights (train ≤ {train_until}); log-likelihood {cal.log_likelihood:.1f} "
+                    f"(start {cal.start_log_likelihood:.1f}) over {cal.n} state-organization-years")
+    console.print(f"train: accuracy {s['train_accuracy']:.3f}, balanced {s['train_balanced_accuracy']:.3f}   "
+                  f"test (> {train_until}): accuracy {s['test_accuracy']:.3f}, balanced {s['test_balanced_accuracy']:.3f}")
+    console.print(f"wrote {out}; use it with --weights {out}")
+
+
+def explain(state: str, org: str, year: int,
+            fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+            weights: WeightsOpt = None, case: CaseOpt = None) -> None:
+    """The utility of each status split into its terms, with drivers and evidence."""
+    from ..model.explain import explain as run_explain
+
+    kb = open_case(case)
+    try:
+        e = run_explain(kb, state, org, year, _params(weights))
+    except UnknownIdError as exc:
+        fail(str(exc))
+    except (ValueError, CaseError) as exc:
+        fail(str(exc))
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(plain({
+            "state": e.state, "org": e.org, "year": e.year, "recorded": e.recorded, "previous": e.previous,
+            "probabilities": e.probabilities,
+            "terms": {term: {lv: plain(v) for lv, v in row.items()} for term, row in e.terms.iterrows()},
+            "drivers": records(e.drivers)})) + "\n")
+        return
+    console.print(f"[bold]{e.state} in {e.org}, {e.year}[/bold]: recorded {e.recorded} (previous year {e.previous}); "
+                  "model: " + ", ".join(f"P({k}) = {v:.2f}" for k, v in e.probabilities.items()))
+    emit(e.terms.reset_index(names="term"), fmt, title="Utility of each status, by term (weighted)")
+    emit(e.drivers, fmt, title="Drivers behind the terms, with evidence ids")
+
+
+def register(app: typer.Typer) -> None:
+    for fn in (drivers, simulate, backtest, calibrate, explain):
+        app.command()(fn)

@@ -1,0 +1,152 @@
+"""The vectorized simulation: runs × states × organizations, year by year.
+
+Each year every state chooses a level (none, partner/observer, member) in every
+organization open to it by a logit (quantal) response to its utilities; states
+respond to each other's choices (network value, hegemony risk) for a few rounds
+within the year. Monte Carlo runs differ by their random draws and, where a
+scenario gives distributions, by their parameters. One seed drives everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import utility as U
+from .inputs import ENGAGEMENT, ModelInputs
+from .parameters import Parameters
+
+ROUNDS = 3  # best-response rounds within a year (enough for the choices to settle: docs/model.md)
+
+
+@dataclass
+class SimulationResult:
+    inputs: ModelInputs
+    seed: int
+    runs: int
+    probs: np.ndarray            # (T, S, L, 3) probability of each level, averaged over runs
+    levels: np.ndarray | None    # (R, T, S, L) realized levels (int8), if kept
+    balance: np.ndarray          # (R, T, S) balance index of each run
+    parameters: dict[str, np.ndarray] = field(default_factory=dict)   # name -> (R,) draws
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.inputs.years
+
+
+def draw_parameters(base: Parameters, spec: dict, runs: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Per-run parameter values: fixed numbers, or draws from the distributions in `spec`.
+
+    Weights are clipped at zero: a negative draw would reverse a mechanism.
+    """
+    out = {}
+    for name in Parameters.names():
+        s = spec.get(name, getattr(base, name))
+        if isinstance(s, dict):
+            dist = s["dist"]
+            if dist == "normal":
+                v = rng.normal(s["mean"], s["sd"], runs)
+            elif dist == "uniform":
+                v = rng.uniform(s["low"], s["high"], runs)
+            elif dist == "lognormal":
+                v = rng.lognormal(np.log(s["median"]), s["sigma"], runs)
+            else:  # validated earlier; kept for safety
+                raise ValueError(f"unknown distribution {dist!r}")
+            out[name] = np.clip(v, 0.0, None)
+        else:
+            out[name] = np.full(runs, float(s))
+    return out
+
+
+def balance_index(ties: np.ndarray) -> np.ndarray:
+    """Balance (hedging) index 0–100 over the poles RUS, CHN, WEST: 100 · (1 − HHI) / (1 − 1/3).
+
+    0 when every tie goes to one pole, 100 when ties are spread evenly over the three.
+    """
+    t3 = ties[..., :3]
+    total = t3.sum(-1)
+    share = np.divide(t3, total[..., None], out=np.zeros_like(t3), where=total[..., None] > 0)
+    hhi = (share ** 2).sum(-1)
+    return np.where(total > 0, 100.0 * (1.0 - hhi) / (1.0 - 1.0 / 3.0), 0.0)
+
+
+def year_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.ndarray,
+                   prev: np.ndarray, ed: np.ndarray | None = None, terms: dict | None = None) -> np.ndarray:
+    """Utilities (R, S, L, 3) of each level given the current choices x and last year's levels prev."""
+    if ed is None:
+        ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
+    b = U.benefit_terms(t, inp, ed)
+    sov = U.sovereignty_cost(t, inp)
+    press = U.pressure_cost(t, inp, ed)
+    net = U.network_value(x)
+    risk = U.hegemony_risk(x, t, inp)
+    r = lambda name: w[name][:, None, None]  # noqa: E731  (R,) -> (R, 1, 1)
+    full = (r("security_weight") * b["security"] + r("economy_weight") * b["economy"]
+            + r("regime_weight") * b["regime"] + r("legitimacy_weight") * 1.0
+            - r("sovereignty_weight") * sov + r("network_weight") * net)           # (R, S, L)
+    V = ENGAGEMENT
+    util = V[None, None, None, :] * full[..., None]
+    util = util - w["balance_weight"][:, None, None, None] * risk
+    below = np.array([1.0, 1.0, 0.0])
+    util = util - w["pressure_weight"][:, None, None, None] * press[None, :, :, None] * below
+    util = util - w["switching_cost"][:, None, None, None] * np.abs(V[None, None, None, :] - V[prev][..., None])
+    if terms is not None:  # for `explain`: every term before weights, per level
+        terms.update(security=b["security"], economy=b["economy"], regime=b["regime"], network=net,
+                     sovereignty=sov, risk=risk, pressure=press, economic_dependence=ed)
+    return util
+
+
+def choice_probabilities(util: np.ndarray, open_levels: np.ndarray, rationality: np.ndarray) -> np.ndarray:
+    """Logit over the open levels. util (R, S, L, 3); open_levels (S, L) highest open level."""
+    allowed = np.arange(3)[None, None, :] <= open_levels[..., None]       # (S, L, 3)
+    z = util * rationality[:, None, None, None]
+    z = np.where(allowed[None], z, -np.inf)
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def draw_levels(p: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Inverse-CDF draw of a level from probabilities p (..., 3) with uniforms u (...)."""
+    c = np.cumsum(p, axis=-1)
+    return (u[..., None] > c[..., :2]).sum(axis=-1).astype(np.int8)
+
+
+def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
+             parameter_spec: dict | None = None, initial: np.ndarray | None = None,
+             keep_levels: bool = False, progress: Callable[[int], None] | None = None) -> SimulationResult:
+    """Run the model over all years of `inp`.
+
+    initial: (S, L) levels of the year before the first (default: nothing joined).
+    """
+    ss = np.random.SeedSequence(seed)
+    param_rng, choice_rng = (np.random.default_rng(s) for s in ss.spawn(2))
+    w = draw_parameters(parameters, parameter_spec or {}, runs, param_rng)
+    T, S, L = inp.T, len(inp.states), len(inp.lines)
+    prev = np.zeros((runs, S, L), np.int8) if initial is None else np.broadcast_to(initial, (runs, S, L)).astype(np.int8)
+    probs = np.zeros((T, S, L, 3))
+    levels = np.zeros((runs, T, S, L), np.int8) if keep_levels else None
+    balance = np.zeros((runs, T, S))
+    tie_w_all = 0.25 + inp.depth
+    for t in range(T):
+        open_lv = inp.max_level[t].astype(np.int64)                          # (S, L)
+        prev = np.minimum(prev, open_lv[None]).astype(np.int8)
+        ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
+        x = prev.copy()
+        u = choice_rng.random((ROUNDS, runs, S, L))
+        for k in range(ROUNDS):
+            util = year_utilities(inp, t, w, x, prev, ed)
+            p = choice_probabilities(util, open_lv, w["rationality"])
+            x = draw_levels(p, u[k])
+        probs[t] = p.mean(axis=0)
+        ties = U.ties_by_pole(x, tie_w_all[t], inp.lead[t])
+        balance[:, t] = balance_index(ties)
+        if levels is not None:
+            levels[:, t] = x
+        prev = x
+        if progress:
+            progress(t)
+    return SimulationResult(inputs=inp, seed=seed, runs=runs, probs=probs, levels=levels, balance=balance,
+                            parameters=w)

@@ -1,0 +1,122 @@
+"""Explain one choice: the utility of each level split into its terms, the drivers behind
+each term and the evidence ids behind each driver.
+
+Utilities are computed as in the calibration's likelihood: given last year's
+recorded levels and the other states' recorded choices in that year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..kb import CaseBase
+from .engine import choice_probabilities, year_utilities
+from .inputs import ENGAGEMENT, LEVELS, POWERS, load_inputs
+from .likelihood import _weights, observed_context
+from .parameters import Parameters, default_parameters
+
+TERMS = ("security", "economy", "regime", "legitimacy", "network", "sovereignty_cost", "hegemony_risk",
+         "pressure", "switching")
+
+TERM_DRIVERS = {
+    "security": ["threat_level", "security_dependence"],
+    "economy": ["trade_dependence", "remittance_dependence", "debt_dependence", "transit_dependence",
+                "economic_offer"],
+    "regime": ["regime_insecurity"],
+    "legitimacy": [],
+    "network": [],
+    "sovereignty_cost": ["sovereignty_sensitivity"],
+    "hegemony_risk": ["revisionism", "capability", "attention"],
+    "pressure": ["integration_pressure", "attention", "security_dependence", "economic_offer"],
+    "switching": [],
+}
+
+
+@dataclass
+class Explanation:
+    state: str
+    org: str
+    year: int
+    terms: pd.DataFrame         # term x level utilities (weighted)
+    probabilities: dict[str, float]
+    drivers: pd.DataFrame       # term, driver, partner/org, value, evidence, justification
+    recorded: str
+    previous: str
+
+
+def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parameters | None = None) -> Explanation:
+    kb = kb or CaseBase.load()
+    params = params or default_parameters()
+    state = kb.require_actor(state)
+    org = kb.require_org(org)
+    inp = load_inputs(kb)
+    if state not in inp.states:
+        raise ValueError(f"{state} is not a regional state of the model ({', '.join(inp.states)})")
+    t = inp.year_index(year)
+    hits = [j for j, _ in enumerate(inp.lines) if inp.era_org[t, j] == org]
+    if not hits:
+        live = sorted({o for o in inp.era_org[t] if o})
+        raise ValueError(f"{org} is not a modelled organization in {year}; in {year} the model has {', '.join(live)}")
+    j, i = hits[0], inp.states.index(state)
+    w = _weights(params)
+    x, prev = observed_context(inp, t)
+    parts: dict = {}
+    util = year_utilities(inp, t, w, x, prev, terms=parts)
+    p = choice_probabilities(util, inp.max_level[t].astype(np.int64), w["rationality"])[0, i, j]
+    V = ENGAGEMENT
+    below = np.array([1.0, 1.0, 0.0])
+    rows = {
+        "security": V * params.security_weight * parts["security"][i, j],
+        "economy": V * params.economy_weight * parts["economy"][i, j],
+        "regime": V * params.regime_weight * parts["regime"][i, j],
+        "legitimacy": V * params.legitimacy_weight,
+        "network": V * params.network_weight * parts["network"][0, i, j],
+        "sovereignty_cost": -V * params.sovereignty_weight * parts["sovereignty"][i, j],
+        "hegemony_risk": -params.balance_weight * parts["risk"][0, i, j],
+        "pressure": -params.pressure_weight * parts["pressure"][i, j] * below,
+        "switching": -params.switching_cost * np.abs(V - V[prev[0, i, j]]),
+    }
+    terms = pd.DataFrame(rows, index=list(LEVELS)).T
+    terms.loc["total"] = terms.sum()
+    open_to = int(inp.max_level[t, i, j])
+    for k in range(open_to + 1, 3):
+        terms[LEVELS[k]] = np.nan  # not open to the state (entry rule)
+    drivers = _driver_rows(inp, state, org, year)
+    rec = inp.record[t, i, j]
+    return Explanation(state, org, year, terms.round(4) + 0.0, {LEVELS[k]: float(p[k]) for k in range(3)},
+                       drivers, LEVELS[rec] if rec >= 0 else "not recorded", LEVELS[prev[0, i, j]])
+
+
+def _driver_rows(inp, state: str, org: str, year: int) -> pd.DataFrame:
+    out = []
+    prov = inp.drivers.provenance
+    for term, names in TERM_DRIVERS.items():
+        for name in names:
+            if name in ("threat_level", "regime_insecurity", "sovereignty_sensitivity"):
+                keys = [(name, state, None, None)]
+            elif name.endswith("_dependence"):
+                keys = [(name, state, p, None) for p in POWERS]
+            elif name == "integration_pressure":
+                keys = [(name, p, None, org) for p in POWERS]
+            else:
+                keys = [(name, p, None, None) for p in POWERS]
+            for key in keys:
+                seg = prov.get((*key, year))
+                if seg is None:
+                    if name == "integration_pressure":
+                        continue
+                    seg = _last_before(prov, key, year)
+                    if seg is None:
+                        continue
+                out.append({"term": term, "driver": name, "actor": key[1], "partner": key[2], "org": key[3],
+                            "value": seg["value"], "segment": f"{seg['from']}–{seg['to'] or 'open'}",
+                            "evidence": seg["evidence"], "justification": seg["justification"]})
+    return pd.DataFrame(out)
+
+
+def _last_before(prov: dict, key: tuple, year: int):
+    years = [k[4] for k in prov if k[:4] == key and k[4] <= year]
+    return prov[(*key, max(years))] if years else None

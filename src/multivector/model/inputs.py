@@ -1,0 +1,187 @@
+"""Everything the engagement model reads, as NumPy arrays, built from a case.
+
+`model.yaml` in the case folder says how the case maps onto the model: which
+organizations succeed each other as one choice ("lines"), how recorded statuses
+map onto the model's three levels, and the entry rules with their evidence.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..kb import CaseBase
+from ..kb.problems import CaseError, Problem
+from .drivers import DriverPanel, build_drivers
+
+POLES = ("RUS", "CHN", "WEST", "REGIONAL", "GLOBAL")
+POWERS = ("RUS", "CHN", "WEST")
+LEVELS = ("none", "partner", "member")
+ENGAGEMENT = np.array([0.0, 0.5, 1.0])  # v(level): how much of a tie each level is
+
+
+@dataclass
+class ModelInputs:
+    """Arrays indexed [year, state, line(, level | pole)] for one case."""
+
+    years: np.ndarray                 # (T,)
+    states: list[str]                 # (S,)
+    lines: list[str]                  # (L,) a line is an organization and its successors
+    era_org: np.ndarray               # (T, L) object: the organization id of the line in that year ('' if none)
+    exists: np.ndarray                # (T, L) bool
+    depth: np.ndarray                 # (T, L)
+    lead: np.ndarray                  # (T, L, 5) weights over POLES
+    offers: np.ndarray                # (T, L, 3) what members get: security, economy, regime
+    max_level: np.ndarray             # (T, S, L) int: highest level open to the state (0 = closed)
+    record: np.ndarray                # (T, S, L) int: recorded level, -1 where not recorded / org absent
+    record_until: int                 # last year of the record
+    drivers: DriverPanel
+    entry_rules: list[dict] = field(default_factory=list)
+    level_of_status: dict[str, int] = field(default_factory=dict)
+    full_partnership: tuple[str, ...] = ()
+
+    @property
+    def T(self) -> int:
+        return len(self.years)
+
+    def year_index(self, year: int) -> int:
+        if year < self.years[0] or year > self.years[-1]:
+            raise ValueError(f"year {year} is outside the model's years {self.years[0]}–{self.years[-1]}")
+        return int(year - self.years[0])
+
+    def restrict(self, start: int, end: int) -> ModelInputs:
+        """The same inputs for the years start..end."""
+        a, b = self.year_index(start), self.year_index(end) + 1
+        return ModelInputs(
+            years=self.years[a:b], states=self.states, lines=self.lines, era_org=self.era_org[a:b],
+            exists=self.exists[a:b], depth=self.depth[a:b], lead=self.lead[a:b], offers=self.offers[a:b],
+            max_level=self.max_level[a:b], record=self.record[a:b], record_until=self.record_until,
+            drivers=self.drivers.restrict(a, b), entry_rules=self.entry_rules,
+            level_of_status=self.level_of_status, full_partnership=self.full_partnership)
+
+
+def _offers_rule(domain: str, lead: dict[str, float], override: dict | None) -> tuple[float, float, float]:
+    """What membership gives, from the organization's domain and lead (docs/model.md, 'offers').
+
+    Regime support is positive where Russia or China lead (they do not question
+    regimes, article: Sensitivities, SCO) and negative where the West leads
+    (its organizations judge regimes, article: Sensitivities, Threats).
+    """
+    security, economy = {
+        "security": (1.0, 0.0), "economic": (0.0, 1.0), "financial": (0.0, 1.0), "initiative": (0.0, 1.0),
+        "general": (0.5, 0.5), "political": (0.25, 0.25),
+    }[domain]
+    regime = 0.5 * (lead.get("RUS", 0) + lead.get("CHN", 0)) - 0.5 * lead.get("WEST", 0)
+    if override:
+        security = override.get("security", security)
+        economy = override.get("economy", economy)
+        regime = override.get("regime", regime)
+    return security, economy, regime
+
+
+def load_model_spec(folder: Path) -> dict:
+    path = folder / "model.yaml"
+    if not path.exists():
+        raise CaseError([Problem("model.yaml", 1, "model.yaml is missing",
+                                 "add model.yaml (lines, levels, entry_rules): see docs/model.md")], str(folder))
+    return yaml.safe_load(path.read_text()) or {}
+
+
+def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInputs:
+    """Build the model's arrays from a case (default: the embedded case)."""
+    kb = kb or CaseBase.load()
+    spec = load_model_spec(kb.folder)
+    start = int(spec.get("years", {}).get("start", 1991))
+    end = int(end or spec.get("years", {}).get("end", 2035))
+    record_until = int(kb.meta.get("period", {}).get("end", 2025))
+    years = np.arange(start, end + 1)
+    states = list(kb.regional_states)
+    lines = list(spec["lines"])
+    levels = {k: int(v) for k, v in spec.get("levels", {}).items()}
+    full_partnership = tuple(spec.get("full_partnership", []))
+    overrides = spec.get("offers", {}) or {}
+
+    orgs = {r.id: r for r in kb.organizations().itertuples(index=False)}
+    problems = []
+    for line, members in spec["lines"].items():
+        for org in members:
+            if org not in orgs:
+                problems.append(Problem("model.yaml", 1, f"line {line} names unknown organization '{org}'",
+                                        "use an id declared in organizations.yaml"))
+    if problems:
+        raise CaseError(problems, str(kb.folder))
+
+    T, S, L = len(years), len(states), len(lines)
+    era_org = np.full((T, L), "", dtype=object)
+    exists = np.zeros((T, L), bool)
+    depth = np.zeros((T, L))
+    lead = np.zeros((T, L, len(POLES)))
+    offers = np.zeros((T, L, 3))
+
+    for j, line in enumerate(lines):
+        for org_id in spec["lines"][line]:  # later organizations of a line win a shared year
+            o = orgs[org_id]
+            first = int(o.founded[:4])
+            last = int(o.ended[:4]) if o.ended else 10_000
+            o_lead = json.loads(o.lead)
+            prof = _offers_rule(o.domain, o_lead, overrides.get(org_id))
+            for t, y in enumerate(years):
+                if first <= y <= last:
+                    era_org[t, j] = org_id
+                    exists[t, j] = True
+                    depth[t, j] = o.depth
+                    lead[t, j] = [o_lead.get(p, 0.0) for p in POLES]
+                    offers[t, j] = prof
+
+    # Record: the level of each state in each line's organization, year by year.
+    record = np.full((T, S, L), -1, dtype=np.int8)
+    mem = kb.sql('SELECT actor, org, status, start_year, end_year, start_date FROM memberships ORDER BY start_date')
+    line_of = {org: j for j, line in enumerate(lines) for org in spec["lines"][line]}
+    for t, y in enumerate(years):
+        if y > record_until:
+            break
+        for j in range(L):
+            if exists[t, j]:
+                record[t, :, j] = 0
+    s_index = {s: i for i, s in enumerate(states)}
+    for m in mem.itertuples(index=False):
+        if m.actor not in s_index or m.org not in line_of:
+            continue
+        j = line_of[m.org]
+        lvl = levels.get(m.status, 0)
+        if m.org in full_partnership and m.status == "partner":
+            lvl = 2
+        last = record_until if pd.isna(m.end_year) else int(m.end_year)
+        for y in range(int(m.start_year), int(last) + 1):
+            if y > record_until or y < years[0] or y > years[-1]:
+                continue
+            t = y - years[0]
+            if era_org[t, j] == m.org:  # the spell counts in the year its organization is the line's
+                record[t, s_index[m.actor], j] = lvl
+
+    # Entry rules: the highest level open to a state.
+    max_level = np.broadcast_to(np.where(exists, 2, 0)[:, None, :], (T, S, L)).astype(np.int8).copy()
+    rules = spec.get("entry_rules", []) or []
+    for rule in rules:
+        org_lines = [line_of[o] for o in ([rule["org"]] if "org" in rule else []) if o in line_of]
+        for j in org_lines:
+            mask_t = era_org[:, j] == rule["org"]
+            if "open_to" in rule:
+                for i, s in enumerate(states):
+                    if s not in rule["open_to"]:
+                        max_level[mask_t, i, j] = 0
+            if "actor" in rule:
+                i = s_index[rule["actor"]]
+                max_level[mask_t, i, j] = np.minimum(max_level[mask_t, i, j], int(rule.get("max_level", 0)))
+            if "from" in rule:
+                max_level[(years < int(rule["from"])) & mask_t, :, j] = 0
+    drivers = build_drivers(kb, years, states, lines, era_org)
+    return ModelInputs(years=years, states=states, lines=lines, era_org=era_org, exists=exists, depth=depth,
+                       lead=lead, offers=offers, max_level=max_level, record=record, record_until=record_until,
+                       drivers=drivers, entry_rules=rules, level_of_status=levels,
+                       full_partnership=full_partnership)

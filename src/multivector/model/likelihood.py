@@ -1,0 +1,46 @@
+"""Conditional (one-step) likelihood of the record under the logit choice.
+
+For each year the model sees last year's recorded levels and the other states'
+recorded choices, and gives a probability to each level; the log-likelihood is
+the sum of log P(recorded level). Used by calibration (and by explain, which
+shows the same utilities term by term).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .engine import choice_probabilities, year_utilities
+from .inputs import ModelInputs
+from .parameters import Parameters
+
+
+def _weights(p: Parameters) -> dict[str, np.ndarray]:
+    return {k: np.array([v]) for k, v in p.as_dict().items()}
+
+
+def observed_context(inp: ModelInputs, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """(x, prev): recorded levels this year and last year, as (1, S, L) with absences as 0."""
+    x = np.maximum(inp.record[t], 0)[None].astype(np.int8)
+    prev = np.maximum(inp.record[t - 1], 0)[None].astype(np.int8) if t > 0 else np.zeros_like(x)
+    prev = np.minimum(prev, inp.max_level[t][None]).astype(np.int8)
+    return x, prev
+
+
+def log_likelihood(inp: ModelInputs, params: Parameters, years: np.ndarray | None = None) -> tuple[float, int]:
+    """Sum of log P(recorded level) over open state-organization-years (and the count of cells)."""
+    w = _weights(params)
+    total, n = 0.0, 0
+    for t, y in enumerate(inp.years):
+        if y > inp.record_until or (years is not None and y not in years):
+            continue
+        x, prev = observed_context(inp, t)
+        util = year_utilities(inp, t, w, x, prev)
+        p = choice_probabilities(util, inp.max_level[t].astype(np.int64), w["rationality"])[0]   # (S, L, 3)
+        rec = inp.record[t]
+        ok = (rec >= 0) & (inp.max_level[t] >= 1) & (rec <= inp.max_level[t])
+        if ok.any():
+            pr = np.take_along_axis(p, np.maximum(rec, 0)[..., None].astype(np.int64), -1)[..., 0]
+            total += float(np.log(np.clip(pr[ok], 1e-12, 1.0)).sum())
+            n += int(ok.sum())
+    return total, n

@@ -1,0 +1,105 @@
+"""Run a scenario and summarise it: raw per-run levels kept apart from the summary tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..kb import CaseBase
+from .engine import SimulationResult, simulate
+from .inputs import LEVELS, ModelInputs, load_inputs
+from .parameters import Parameters, default_parameters
+from .scenario import Scenario, apply_changes, load_scenario
+
+
+@dataclass
+class ScenarioRun:
+    scenario: Scenario
+    result: SimulationResult
+    parameters: Parameters
+
+    def engagement(self) -> pd.DataFrame:
+        return engagement_table(self.result)
+
+    def indices(self) -> pd.DataFrame:
+        return indices_table(self.result)
+
+    def per_run(self) -> pd.DataFrame:
+        return per_run_table(self.result, self.scenario.name)
+
+
+def prepare(kb: CaseBase, scenario: Scenario) -> tuple[ModelInputs, np.ndarray | None]:
+    """Inputs for the scenario's years, with its changes applied, and the starting levels."""
+    inp = load_inputs(kb, end=max(scenario.end, 2035))
+    initial = None
+    if scenario.start > inp.years[0]:
+        if scenario.start - 1 > inp.record_until:
+            raise ValueError(f"start {scenario.start}: the record ends in {inp.record_until}; "
+                             f"start at {inp.record_until + 1} at the latest")
+        initial = np.maximum(inp.record[inp.year_index(scenario.start - 1)], 0)
+    inp = apply_changes(inp, scenario.changes)
+    return inp.restrict(scenario.start, scenario.end), initial
+
+
+def run_scenario(kb: CaseBase, scenario: Scenario | str | Path, parameters: Parameters | None = None,
+                 runs: int | None = None, seed: int | None = None, keep_levels: bool = False,
+                 progress: Callable[[int], None] | None = None) -> ScenarioRun:
+    if not isinstance(scenario, Scenario):
+        inp0 = load_inputs(kb)
+        scenario = load_scenario(scenario, inp0.states, {o for o in inp0.era_org.ravel() if o})
+    if runs is not None:
+        scenario.runs = runs
+    if seed is not None:
+        scenario.seed = seed
+    parameters = parameters or default_parameters()
+    inp, initial = prepare(kb, scenario)
+    res = simulate(inp, parameters, runs=scenario.runs, seed=scenario.seed, parameter_spec=scenario.parameters,
+                   initial=initial, keep_levels=keep_levels, progress=progress)
+    return ScenarioRun(scenario, res, parameters)
+
+
+def engagement_table(res: SimulationResult) -> pd.DataFrame:
+    """{state, org, year, p_member, p_partner, p_none} for every state, open organization and year."""
+    inp = res.inputs
+    t, s, l_ = np.nonzero(inp.max_level >= 1)
+    p = res.probs[t, s, l_]
+    return pd.DataFrame({
+        "state": np.array(inp.states)[s], "org": inp.era_org[t, l_].astype(str), "line": np.array(inp.lines)[l_],
+        "year": inp.years[t], "p_member": p[:, 2].round(4), "p_partner": p[:, 1].round(4),
+        "p_none": p[:, 0].round(4)}).sort_values(["state", "line", "year"], kind="stable").reset_index(drop=True)
+
+
+def indices_table(res: SimulationResult) -> pd.DataFrame:
+    inp = res.inputs
+    b = res.balance                                           # (R, T, S)
+    mean = b.mean(0)
+    lo, hi = np.percentile(b, [5, 95], axis=0)
+    T, S = mean.shape
+    return pd.DataFrame({
+        "state": np.tile(inp.states, T), "year": np.repeat(inp.years, S),
+        "balance_index_mean": mean.ravel().round(2), "balance_index_p05": lo.ravel().round(2),
+        "balance_index_p95": hi.ravel().round(2)}).sort_values(["state", "year"]).reset_index(drop=True)
+
+
+def per_run_table(res: SimulationResult, scenario: str) -> pd.DataFrame:
+    """The raw long table: one row per run, year, state and open organization, seed in every row."""
+    if res.levels is None:
+        raise ValueError("the simulation did not keep per-run levels (keep_levels=False)")
+    inp = res.inputs
+    R = res.runs
+    t, s, l_ = np.nonzero(inp.max_level >= 1)
+    lv = res.levels[:, t, s, l_]                               # (R, n)
+    n = len(t)
+    return pd.DataFrame({
+        "scenario": pd.Categorical([scenario] * (R * n)),
+        "seed": np.full(R * n, res.seed, np.int64),
+        "run": np.repeat(np.arange(R, dtype=np.int32), n),
+        "year": np.tile(inp.years[t].astype(np.int16), R),
+        "state": pd.Categorical.from_codes(np.tile(s, R), inp.states),
+        "org": pd.Categorical(np.tile(inp.era_org[t, l_].astype(str), R)),
+        "level": pd.Categorical.from_codes(lv.ravel().astype(np.int8), list(LEVELS)),
+    })

@@ -1,0 +1,236 @@
+"""Scenario files: what-if changes to the drivers and uncertainty on the weights.
+
+A scenario is a YAML mapping (see scenarios/*.yaml). Every mistake is reported
+with its line: unknown keys, drivers, actors, organizations, years out of range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from ..kb.problems import CaseError, Problem
+from ..kb.vocab import DEPENDENCE_DRIVERS, DRIVERS, ORG_DRIVERS, POWER_DRIVERS, STATE_DRIVERS
+from .drivers import POWERS
+from .inputs import ModelInputs
+from .parameters import Parameters
+
+TOP_KEYS = {"name", "description", "rationale", "start", "end", "runs", "seed", "drivers", "parameters"}
+CHANGE_KEYS = {"actor", "driver", "partner", "org", "from", "to", "set", "scale", "add", "note"}
+DISTS = {"normal": {"mean", "sd"}, "uniform": {"low", "high"}, "lognormal": {"median", "sigma"}}
+MIN_YEAR, MAX_YEAR = 1991, 2100
+
+
+@dataclass
+class DriverChange:
+    actor: str
+    driver: str
+    start: int
+    end: int | None
+    op: str          # set | scale | add
+    amount: float
+    partner: str | None = None
+    org: str | None = None
+    line: int = 0
+
+
+@dataclass
+class Scenario:
+    name: str
+    description: str = ""
+    start: int = 1991
+    end: int = 2035
+    runs: int = 1000
+    seed: int = 0
+    changes: list[DriverChange] = field(default_factory=list)
+    parameters: dict = field(default_factory=dict)
+    path: str = "<scenario>"
+
+
+class _Lines(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):
+        m = super().construct_mapping(node, deep=True)
+        m["__line__"] = node.start_mark.line + 1
+        m["__keys__"] = {k.value: k.start_mark.line + 1 for k, _ in node.value}
+        return m
+
+
+def _clean(v):
+    if isinstance(v, dict):
+        return {k: _clean(x) for k, x in v.items() if k not in ("__line__", "__keys__")}
+    if isinstance(v, list):
+        return [_clean(x) for x in v]
+    return v
+
+
+def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None = None,
+                   orgs: set[str] | None = None) -> Scenario:
+    """Parse and check a scenario; raise CaseError listing every problem with its line."""
+    problems: list[Problem] = []
+
+    def bad(line: int, what: str, fix: str) -> None:
+        problems.append(Problem(path, line, what, fix))
+
+    loader = _Lines(text)
+    try:
+        doc = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise CaseError([Problem(path, mark.line + 1 if mark else 1, f"YAML syntax error: {getattr(exc, 'problem', exc)}",
+                                 "check indentation and quoting")]) from None
+    finally:
+        loader.dispose()
+    if not isinstance(doc, dict):
+        raise CaseError([Problem(path, 1, "a scenario must be a mapping of keys (name, start, end, ...)",
+                                 "see scenarios/baseline.yaml for the layout")])
+    keys = doc["__keys__"]
+    for k in doc:
+        if k not in TOP_KEYS and not k.startswith("__"):
+            bad(keys[k], f"unknown key `{k}`", f"use only {', '.join(sorted(TOP_KEYS))}")
+    sc = Scenario(name=str(doc.get("name") or Path(path).stem), path=path,
+                  description=str(doc.get("description", "")).strip())
+    if "name" not in doc:
+        bad(1, "required key `name` is missing", "add `name: my-scenario`")
+
+    def year(key: str, default: int) -> int:
+        v = doc.get(key, default)
+        if not isinstance(v, int) or not MIN_YEAR <= v <= MAX_YEAR:
+            bad(keys.get(key, 1), f"`{key}` must be a year from {MIN_YEAR} to {MAX_YEAR}, got {v!r}", "write a year such as 2035")
+            return default
+        return v
+
+    sc.start, sc.end = year("start", 1991), year("end", 2035)
+    if sc.end < sc.start:
+        bad(keys.get("end", 1), f"`end` ({sc.end}) is before `start` ({sc.start})", "make end the later year")
+    for key, lo in (("runs", 1), ("seed", 0)):
+        v = doc.get(key, getattr(sc, key))
+        if not isinstance(v, int) or isinstance(v, bool) or v < lo:
+            bad(keys.get(key, 1), f"`{key}` must be a whole number ≥ {lo}, got {v!r}", f"write e.g. `{key}: 1000`")
+        else:
+            setattr(sc, key, v)
+
+    for item in doc.get("drivers") or []:
+        if not isinstance(item, dict):
+            bad(keys.get("drivers", 1), "each driver change must be a mapping", "write `- {actor: RUS, driver: attention, from: 2022, set: 0.5}`")
+            continue
+        ln, kl = item["__line__"], item["__keys__"]
+        ch = _clean(item)
+        for k in ch:
+            if k not in CHANGE_KEYS:
+                bad(kl[k], f"unknown key `{k}` in a driver change", f"use only {', '.join(sorted(CHANGE_KEYS))}")
+        d = ch.get("driver")
+        if d not in DRIVERS:
+            bad(kl.get("driver", ln), f"unknown driver {d!r}", f"use one of {', '.join(DRIVERS)}")
+            continue
+        actor = ch.get("actor")
+        allowed = (states or []) if d in STATE_DRIVERS + DEPENDENCE_DRIVERS else list(POWERS)
+        if actor not in allowed:
+            bad(kl.get("actor", ln), f"unknown actor {actor!r} for driver {d}", f"use one of {', '.join(allowed)}")
+        partner = ch.get("partner")
+        if d in DEPENDENCE_DRIVERS and partner not in POWERS:
+            bad(kl.get("partner", ln), f"driver {d} needs `partner` (RUS, CHN or WEST), got {partner!r}", "add e.g. `partner: RUS`")
+        if d not in DEPENDENCE_DRIVERS and partner is not None:
+            bad(kl["partner"], f"driver {d} takes no `partner`", "remove `partner`")
+        org = ch.get("org")
+        if d in ORG_DRIVERS and (org is None or (orgs is not None and org not in orgs)):
+            bad(kl.get("org", ln), f"driver {d} needs a known `org`, got {org!r}",
+                f"use one of {', '.join(sorted(orgs or []))}")
+        if d not in ORG_DRIVERS and org is not None:
+            bad(kl["org"], f"driver {d} takes no `org`", "remove `org`")
+        ops = [k for k in ("set", "scale", "add") if k in ch]
+        if len(ops) != 1:
+            bad(ln, "give exactly one of `set`, `scale`, `add`", "e.g. `set: 0.5` (a value 0-1), `scale: 1.5` or `add: 0.2`")
+            continue
+        amount = ch[ops[0]]
+        if not isinstance(amount, int | float) or isinstance(amount, bool):
+            bad(kl[ops[0]], f"`{ops[0]}` must be a number, got {amount!r}", "write a number")
+            continue
+        if ops[0] == "set" and not 0 <= amount <= 1:
+            bad(kl["set"], f"`set` must be within 0-1 (drivers are on a 0-1 scale), got {amount}", "use a value from 0 to 1")
+        frm, to = ch.get("from", sc.start), ch.get("to")
+        for key, v in (("from", frm), ("to", to)):
+            if v is not None and (not isinstance(v, int) or not sc.start <= v <= sc.end):
+                bad(kl.get(key, ln), f"`{key}` year {v!r} is outside the scenario's years {sc.start}-{sc.end}",
+                    "use a year within start..end")
+        if isinstance(frm, int) and isinstance(to, int) and to < frm:
+            bad(kl["to"], f"`to` ({to}) is before `from` ({frm})", "swap them")
+        sc.changes.append(DriverChange(actor=actor, driver=d, start=frm if isinstance(frm, int) else sc.start,
+                                       end=to if isinstance(to, int) else None, op=ops[0], amount=float(amount),
+                                       partner=partner, org=org, line=ln))
+
+    params = doc.get("parameters") or {}
+    if not isinstance(params, dict):
+        bad(keys.get("parameters", 1), "`parameters` must be a mapping of weight names", "write `balance_weight: 1.0`")
+        params = {}
+    pkeys = params.get("__keys__", {})
+    for name, spec in _clean(params).items():
+        ln = pkeys.get(name, keys.get("parameters", 1))
+        if name not in Parameters.names():
+            bad(ln, f"unknown parameter `{name}`", f"use one of {', '.join(Parameters.names())}")
+            continue
+        if isinstance(spec, dict):
+            dist = spec.get("dist")
+            if dist not in DISTS:
+                bad(ln, f"unknown distribution {dist!r} for `{name}`", f"use one of {', '.join(DISTS)}")
+                continue
+            need = DISTS[dist]
+            if set(spec) - {"dist"} != need:
+                bad(ln, f"distribution {dist} for `{name}` needs exactly {', '.join(sorted(need))}",
+                    f"write e.g. {{dist: {dist}, " + ", ".join(f"{k}: 1.0" for k in sorted(need)) + "}")
+                continue
+            if any(not isinstance(spec[k], int | float) for k in need):
+                bad(ln, f"distribution values of `{name}` must be numbers", "write numbers")
+                continue
+        elif not isinstance(spec, int | float) or isinstance(spec, bool):
+            bad(ln, f"`{name}` must be a number or a distribution, got {spec!r}", "write e.g. 1.0 or {dist: normal, mean: 1.0, sd: 0.2}")
+            continue
+        sc.parameters[name] = spec
+    if problems:
+        raise CaseError(problems, path)
+    return sc
+
+
+def load_scenario(path: str | Path, states: list[str] | None = None, orgs: set[str] | None = None) -> Scenario:
+    path = Path(path)
+    if not path.exists():
+        raise CaseError([Problem(str(path), 1, "scenario file not found", "give the path of a .yaml scenario")])
+    return parse_scenario(path.read_text(encoding="utf-8"), str(path), states, orgs)
+
+
+def apply_changes(inp: ModelInputs, changes: list[DriverChange]) -> ModelInputs:
+    """Inputs with the scenario's driver changes applied (a copy; values clipped to 0-1)."""
+    from dataclasses import replace
+
+    d = inp.drivers.copy()
+    years = inp.years
+    for ch in changes:
+        mask = (years >= ch.start) & (years <= (ch.end if ch.end is not None else years[-1]))
+        if ch.driver in STATE_DRIVERS:
+            arr, idx = d.state[ch.driver], (mask, inp.states.index(ch.actor))
+        elif ch.driver in DEPENDENCE_DRIVERS:
+            arr, idx = d.dependence[ch.driver], (mask, inp.states.index(ch.actor), POWERS.index(ch.partner))
+        elif ch.driver in POWER_DRIVERS:
+            arr, idx = d.power[ch.driver], (mask, POWERS.index(ch.actor))
+        else:
+            cols = np.array([[o == ch.org for o in row] for row in inp.era_org])  # (T, L)
+            arr = d.pressure
+            sel = mask[:, None] & cols
+            p = POWERS.index(ch.actor)
+            cur = arr[:, p, :]
+            cur[sel] = _op(cur[sel], ch)
+            continue
+        arr[idx] = _op(arr[idx], ch)
+    return replace(inp, drivers=d)
+
+
+def _op(values: np.ndarray, ch: DriverChange) -> np.ndarray:
+    if ch.op == "set":
+        out = np.full_like(values, ch.amount)
+    elif ch.op == "scale":
+        out = values * ch.amount
+    else:
+        out = values + ch.amount
+    return np.clip(out, 0.0, 1.0)

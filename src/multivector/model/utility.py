@@ -1,0 +1,98 @@
+"""The utility terms of the engagement model, as pure functions on arrays.
+
+Shapes: R runs, S states, L lines (organizations), K = 3 levels (none,
+partner/observer, member), P = 5 poles (RUS, CHN, WEST, REGIONAL, GLOBAL).
+Each function returns one term; `utilities` adds them with the weights.
+See docs/model.md for the equations and the claims behind each term.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .inputs import ENGAGEMENT
+
+V = ENGAGEMENT  # (K,) engagement value of each level
+
+
+def economic_dependence(dep: dict[str, np.ndarray]) -> np.ndarray:
+    """Combined economic dependence on each power: 1 − Π(1 − d) over trade, remittances, debt, transit.
+
+    A noisy-or: any one strong channel (remittances for Kyrgyzstan, debt for
+    Tajikistan) makes the state dependent. (S, 3) for one year.
+    """
+    keep = 1.0
+    for name in ("trade_dependence", "remittance_dependence", "debt_dependence", "transit_dependence"):
+        keep = keep * (1.0 - dep[name])
+    return 1.0 - keep
+
+
+def benefit_terms(t: int, inp, ed: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-state, per-line benefits of full membership for year index t, before weights. Each (S, L)."""
+    d = inp.drivers
+    lead3 = inp.lead[t, :, :3]                          # (L, 3) lead weights of RUS, CHN, WEST
+    offers = inp.offers[t]                              # (L, 3) security, economy, regime
+    sd = d.dependence["security_dependence"][t]         # (S, 3)
+    threat = d.state["threat_level"][t][:, None]        # (S, 1)
+    regime = d.state["regime_insecurity"][t][:, None]
+    offer = d.power["economic_offer"][t]                # (3,)
+    lead_offer = lead3 @ offer                          # (L,)
+    security = offers[None, :, 0] * threat * (0.5 + 0.5 * (sd @ lead3.T))
+    economy = offers[None, :, 1] * (ed @ lead3.T) * (0.5 + 0.5 * lead_offer[None, :])
+    regime_t = offers[None, :, 2] * regime
+    return {"security": security, "economy": economy, "regime": regime_t}
+
+
+def sovereignty_cost(t: int, inp) -> np.ndarray:
+    """Sovereignty cost of full membership: sensitivity × depth. (S, L)"""
+    return inp.drivers.state["sovereignty_sensitivity"][t][:, None] * inp.depth[t][None, :]
+
+
+def network_value(x: np.ndarray) -> np.ndarray:
+    """Share of the other regional states that are full members of each line. x: (R, S, L) levels."""
+    full = (x == 2).astype(np.float64)
+    S = x.shape[1]
+    others = full.sum(axis=1, keepdims=True) - full
+    return others / max(S - 1, 1)
+
+
+def ties_by_pole(x: np.ndarray, tie_weight: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    """Institutional ties of each state by pole: Σ_o v(x_o) · w_o · lead_o,p. (R, S, P)"""
+    return np.einsum("rsl,l,lp->rsp", V[x], tie_weight, lead)
+
+
+def hegemony_risk(x: np.ndarray, t: int, inp) -> np.ndarray:
+    """Hegemony risk of each level of each line, holding the state's other ties fixed. (R, S, L, K)
+
+    risk = Σ_p threat_p · share_p², share_p = ties_p / Σ ties, threat_p =
+    revisionism_p × capability_p × attention_p (zero for REGIONAL and GLOBAL poles).
+    """
+    lead = inp.lead[t]                                   # (L, P)
+    tie_w = 0.25 + inp.depth[t]                          # deeper ties bind more (measures: docs/measures.md)
+    ties = ties_by_pole(x, tie_w, lead)                  # (R, S, P)
+    own = V[x][..., None] * (tie_w[:, None] * lead)[None, None]          # (R, S, L, P)
+    base = ties[:, :, None, :] - own                                     # ties without line l
+    add = V[None, :, None] * (tie_w[:, None] * lead)[:, None, :]         # (L, K, P)
+    cand = base[:, :, :, None, :] + add[None, None]                      # (R, S, L, K, P)
+    total = cand.sum(-1, keepdims=True)
+    share = np.divide(cand, total, out=np.zeros_like(cand), where=total > 0)
+    p = inp.drivers.power
+    threat3 = p["revisionism"][t] * p["capability"][t] * p["attention"][t]      # (3,)
+    threat = np.concatenate([threat3, np.zeros(lead.shape[1] - 3)])
+    return (share ** 2) @ threat
+
+
+def pressure_cost(t: int, inp, ed: np.ndarray) -> np.ndarray:
+    """Cost of staying below full membership where a power pushes: (S, L), paid by levels < member.
+
+    pressure_p,o · attention_p · leverage_i,p, with leverage = max(economic, security
+    dependence) reduced by the best economic offer of the other powers.
+    """
+    d = inp.drivers
+    sd = d.dependence["security_dependence"][t]
+    leverage = np.maximum(ed, sd)                                  # (S, 3)
+    offer = d.power["economic_offer"][t]
+    other_best = np.array([max(offer[q] for q in range(3) if q != p) for p in range(3)])
+    leverage = leverage * (1.0 - 0.5 * other_best[None, :])
+    push = d.pressure[t] * d.power["attention"][t][:, None]        # (3, L)
+    return leverage @ push                                         # (S, L)
