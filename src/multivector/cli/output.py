@@ -43,7 +43,7 @@ def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = ""
         return
     table = Table(title=title or None, caption=caption or None, show_lines=False, header_style="bold cyan",
                   expand=False)
-    for col in df.columns:
+    for col in map(str, df.columns):
         wide = col in ("summary", "statement", "text", "title", "note", "reason")
         table.add_column(col, overflow="fold", ratio=3 if wide else None,
                          style="dim" if col == "sources" else None, min_width=12 if wide else None)

@@ -14,6 +14,7 @@ from .output import console
 
 _SNAPSHOT_YEARS = (1993, 2000, 2005, 2010, 2016, 2025)
 _SNAPSHOT_ORGS = ("CIS", "CST", "CSTO", "CU", "EURASEC", "EAEU", "SHANGHAI5", "SCO", "AIIB", "NATO_PFP")
+_SHORT = {"EURASEC": "EurAs", "SHANGHAI5": "Sh5", "NATO_PFP": "PfP"}
 _MARK = {"member": "M", "associate": "A", "observer": "O", "partner": "P", "candidate": "C", "none": "·"}
 
 
@@ -38,10 +39,10 @@ def overview(case: Annotated[Path | None, typer.Option("--case", help="Case fold
     orgs = [o for o in _SNAPSHOT_ORGS if o in kb.org_ids()]
     snap = Table(title="Status of the five states (M member, A associate, O observer, P partner, · none, blank: "
                        "organization not in existence)", header_style="bold cyan")
-    snap.add_column("state")
-    snap.add_column("year")
+    snap.add_column("", no_wrap=True)
+    snap.add_column("year", no_wrap=True)
     for o in orgs:
-        snap.add_column(o, justify="center")
+        snap.add_column(_SHORT.get(o, o), justify="center", no_wrap=True)
     for state in kb.regional_states:
         for i, year in enumerate(_SNAPSHOT_YEARS):
             cells = [(_MARK[kb.status(state, o, year)] if kb.org_exists(o, year) else "") for o in orgs]

@@ -1,0 +1,142 @@
+"""Scenario files (every error names its line) and the model commands end to end."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from multivector.cli import app
+from multivector.kb import CaseError
+from multivector.model.scenario import parse_scenario
+
+from .conftest import MODEL_CASE
+
+runner = CliRunner()
+GOOD = """name: test
+description: a test scenario
+start: 1991
+end: 2030
+runs: 20
+seed: 5
+drivers:
+  - {actor: RUS, driver: attention, from: 2022, set: 0.5}
+  - {actor: UZB, driver: remittance_dependence, partner: RUS, from: 2025, to: 2028, scale: 1.5}
+  - {actor: RUS, driver: integration_pressure, org: CSTO, from: 2026, add: 0.2}
+parameters:
+  balance_weight: {dist: normal, mean: 1.0, sd: 0.2}
+"""
+STATES, ORGS = ["KAZ", "UZB"], {"CSTO", "SCO"}
+
+
+def test_good_scenario_parses():
+    sc = parse_scenario(GOOD, "s.yaml", STATES, ORGS)
+    assert sc.runs == 20 and sc.seed == 5 and len(sc.changes) == 3
+    assert sc.parameters["balance_weight"]["dist"] == "normal"
+
+
+BAD = [
+    ("start: 1991", "strat: 1991", 3, "unknown key `strat`"),
+    ("driver: attention", "driver: atention", 8, "unknown driver 'atention'"),
+    ("actor: UZB", "actor: UZX", 9, "unknown actor 'UZX'"),
+    ("org: CSTO", "org: CSTOO", 10, "needs a known `org`"),
+    ("from: 2022", "from: 2040", 8, "outside the scenario's years"),
+    ("end: 2030", "end: 2300", 4, "`end` must be a year"),
+    ("set: 0.5", "set: 5", 8, "`set` must be within 0-1"),
+    ("set: 0.5", "set: 0.5, add: 0.1", 8, "exactly one of"),
+    ("balance_weight: {dist: normal", "balance_wait: {dist: normal", 12, "unknown parameter `balance_wait`"),
+    ("dist: normal, mean: 1.0, sd: 0.2", "dist: normal, mean: 1.0", 12, "needs exactly mean, sd"),
+    ("dist: normal", "dist: gauss", 12, "unknown distribution 'gauss'"),
+    ("partner: RUS, from: 2025", "from: 2025", 9, "needs `partner`"),
+    ("runs: 20", "runs: many", 5, "`runs` must be a whole number"),
+]
+
+
+@pytest.mark.parametrize("old,new,line,fragment", BAD, ids=[b[3][:30] for b in BAD])
+def test_each_scenario_error_names_its_line(old, new, line, fragment):
+    assert old in GOOD
+    with pytest.raises(CaseError) as info:
+        parse_scenario(GOOD.replace(old, new, 1), "s.yaml", STATES, ORGS)
+    hits = [p for p in info.value.problems if fragment in p.message]
+    assert hits, [str(p) for p in info.value.problems]
+    assert hits[0].line == line and hits[0].file == "s.yaml"
+
+
+def test_yaml_syntax_error_has_line():
+    with pytest.raises(CaseError) as info:
+        parse_scenario("name: x\ndrivers:\n  - {actor: RUS\n", "s.yaml", STATES, ORGS)
+    assert "YAML syntax error" in info.value.problems[0].message
+
+
+def run(*args):
+    return runner.invoke(app, [*map(str, args), "--case", str(MODEL_CASE)])
+
+
+def test_simulate_json_shape(scenario_file):
+    r = run("simulate", scenario_file(GOOD), "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert {"scenario", "seed", "runs", "engagement", "indices"} <= set(data)
+    assert data["seed"] == 5 and data["runs"] == 20
+    row = data["engagement"][0]
+    assert {"state", "org", "year", "p_member", "p_partner", "p_none"} <= set(row)
+    assert abs(row["p_member"] + row["p_partner"] + row["p_none"] - 1) < 1e-3
+    assert {"state", "year", "balance_index_mean", "balance_index_p05", "balance_index_p95"} <= set(data["indices"][0])
+
+
+def test_simulate_overrides_and_out_folder(scenario_file, tmp_path):
+    out = tmp_path / "out"
+    r = run("simulate", scenario_file(GOOD), "--runs", "7", "--seed", "11", "--out", out, "--format", "table")
+    assert r.exit_code == 0, r.output
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert set(runs.seed) == {11} and runs.run.nunique() == 7
+    assert json.loads((out / "summary.json").read_text())["seed"] == 11
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_simulate_bad_scenario_exits_1_with_line(scenario_file):
+    r = run("simulate", scenario_file(GOOD.replace("driver: attention", "driver: atention")))
+    assert r.exit_code == 1
+    assert "scenario.yaml:8: unknown driver 'atention'" in r.output
+
+
+def test_backtest_json(tmp_path):
+    r = run("backtest", "--runs", "30", "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    for key in ("accuracy", "balanced_accuracy", "test_accuracy", "test_balanced_accuracy", "rows", "per_state",
+                "turning_points"):
+        assert key in data
+    assert {"state", "org", "year", "predicted", "actual", "p_member"} <= set(data["rows"][0])
+
+
+def test_calibrate_writes_weights_other_commands_read(tmp_path):
+    w = tmp_path / "w.json"
+    r = run("calibrate", "--train-until", "2010", "--out", w, "--runs", "20", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["weights_file"] == str(w)
+    r2 = run("explain", "UZB", "CSTO", "2006", "--weights", w)
+    assert r2.exit_code == 0, r2.output
+    assert "sovereignty_cost" in r2.output
+
+
+def test_explain_json_and_errors():
+    r = run("explain", "UZB", "CSTO", "2006", "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert set(data["terms"]) >= {"security", "economy", "regime", "network", "sovereignty_cost", "hegemony_risk",
+                                  "pressure", "switching", "total"}
+    assert data["drivers"] and all(d["evidence"] for d in data["drivers"])
+    assert run("explain", "UZX", "CSTO", "2006").exit_code == 1
+    bad = run("explain", "UZB", "CSTO", "1995")
+    assert bad.exit_code == 1 and "not a modelled organization in 1995" in bad.output
+
+
+def test_drivers_command():
+    r = run("drivers", "--state", "UZB", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    assert {"year", "actor", "driver", "partner", "value", "evidence"} <= set(rows[0])
+    assert {x["actor"] for x in rows} == {"UZB"}
