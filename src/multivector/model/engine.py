@@ -39,7 +39,8 @@ class SimulationResult:
 def draw_parameters(base: Parameters, spec: dict, runs: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Per-run parameter values: fixed numbers, or draws from the distributions in `spec`.
 
-    Weights are clipped at zero: a negative draw would reverse a mechanism.
+    With `relative: true` a draw multiplies the calibrated weight. Weights are
+    clipped at zero: a negative draw would reverse a mechanism.
     """
     out = {}
     for name in Parameters.names():
@@ -54,6 +55,8 @@ def draw_parameters(base: Parameters, spec: dict, runs: int, rng: np.random.Gene
                 v = rng.lognormal(np.log(s["median"]), s["sigma"], runs)
             else:  # validated earlier; kept for safety
                 raise ValueError(f"unknown distribution {dist!r}")
+            if s.get("relative"):  # a multiplier on the calibrated weight
+                v = v * getattr(base, name)
             out[name] = np.clip(v, 0.0, None)
         else:
             out[name] = np.full(runs, float(s))

@@ -177,7 +177,10 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
                 bad(ln, f"unknown distribution {dist!r} for `{name}`", f"use one of {', '.join(DISTS)}")
                 continue
             need = DISTS[dist]
-            if set(spec) - {"dist"} != need:
+            if not isinstance(spec.get("relative", False), bool):
+                bad(ln, f"`relative` of `{name}` must be true or false", "write relative: true to scale the calibrated weight")
+                continue
+            if set(spec) - {"dist", "relative"} != need:
                 bad(ln, f"distribution {dist} for `{name}` needs exactly {', '.join(sorted(need))}",
                     f"write e.g. {{dist: {dist}, " + ", ".join(f"{k}: 1.0" for k in sorted(need)) + "}")
                 continue

@@ -1,0 +1,135 @@
+"""A plain per-agent implementation of the engagement rule, written with Mesa.
+
+Each regional state is a Mesa agent that, every year, evaluates each
+organization level by level in ordinary Python loops and draws its choice.
+It implements the same rule as `multivector.model.engine` (docs/model.md) and
+exists only as a yardstick: a test checks that it gives the same probabilities
+within Monte Carlo error, and `bench_model.py` compares the speeds.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+
+from multivector.model.engine import ROUNDS
+from multivector.model.inputs import ENGAGEMENT, ModelInputs
+from multivector.model.parameters import Parameters
+
+V = [float(v) for v in ENGAGEMENT]
+DEP = ("trade_dependence", "remittance_dependence", "debt_dependence", "transit_dependence")
+
+
+class StateAgent(mesa.Agent):
+    def __init__(self, model: EngagementModel, index: int):
+        super().__init__(model)
+        self.index = index
+        L = len(model.inp.lines)
+        self.level = [0] * L
+        self.next_level = [0] * L
+        self.prob_sum = [[0.0, 0.0, 0.0] for _ in range(L)]
+
+    def choose(self) -> None:
+        m, inp, w, t, i = self.model, self.model.inp, self.model.w, self.model.t, self.index
+        d = inp.drivers
+        L = len(inp.lines)
+        ed = [1.0 - math.prod(1.0 - float(d.dependence[n][t, i, p]) for n in DEP) for p in range(3)]
+        sd = [float(d.dependence["security_dependence"][t, i, p]) for p in range(3)]
+        offer = [float(d.power["economic_offer"][t, p]) for p in range(3)]
+        threat_p = [float(d.power["revisionism"][t, p] * d.power["capability"][t, p] * d.power["attention"][t, p])
+                    for p in range(3)]
+        threat = float(d.state["threat_level"][t, i])
+        regime = float(d.state["regime_insecurity"][t, i])
+        sov = float(d.state["sovereignty_sensitivity"][t, i])
+        others = [a for a in m.states if a is not self]
+        npoles = inp.lead.shape[2]
+        for j in range(L):
+            top = int(inp.max_level[t, i, j])
+            if top == 0:
+                self.next_level[j] = 0
+                continue
+            lead = [float(x) for x in inp.lead[t, j]]
+            off = inp.offers[t, j]
+            depth = float(inp.depth[t, j])
+            sec = float(off[0]) * threat * (0.5 + 0.5 * sum(lead[p] * sd[p] for p in range(3)))
+            lead_offer = sum(lead[p] * offer[p] for p in range(3))
+            eco = float(off[1]) * sum(lead[p] * ed[p] for p in range(3)) * (0.5 + 0.5 * lead_offer)
+            reg = float(off[2]) * regime
+            net = sum(1 for a in others if a.level[j] == 2) / max(len(m.states) - 1, 1)
+            full = (w.security_weight * sec + w.economy_weight * eco + w.regime_weight * reg
+                    + w.legitimacy_weight - w.sovereignty_weight * sov * depth + w.network_weight * net)
+            press = 0.0
+            for p in range(3):
+                lev = max(ed[p], sd[p]) * (1.0 - 0.5 * max(offer[q] for q in range(3) if q != p))
+                press += float(d.pressure[t, p, j]) * float(d.power["attention"][t, p]) * lev
+            base = [0.0] * npoles
+            for jj in range(L):
+                if jj == j:
+                    continue
+                tw = 0.25 + float(inp.depth[t, jj])
+                for p in range(npoles):
+                    base[p] += V[self.level[jj]] * tw * float(inp.lead[t, jj, p])
+            tw = 0.25 + depth
+            utils = []
+            for k in range(top + 1):
+                ties = [base[p] + V[k] * tw * lead[p] for p in range(npoles)]
+                total = sum(ties)
+                risk = sum(threat_p[p] * (ties[p] / total) ** 2 for p in range(3)) if total > 0 else 0.0
+                u = V[k] * full - w.balance_weight * risk
+                u -= w.pressure_weight * press * (1.0 if k < 2 else 0.0)
+                u -= w.switching_cost * abs(V[k] - V[self.model.prev[i][j]])
+                utils.append(w.rationality * u)
+            mx = max(utils)
+            e = [math.exp(u - mx) for u in utils]
+            s = sum(e)
+            probs = [x / s for x in e] + [0.0] * (2 - top)
+            r = self.random.random()
+            self.next_level[j] = 0 if r < probs[0] else (1 if r < probs[0] + probs[1] else 2)
+            if m.last_round:
+                for k in range(3):
+                    self.prob_sum[j][k] += probs[k]
+
+    def commit(self) -> None:
+        self.level = list(self.next_level)
+
+
+class EngagementModel(mesa.Model):
+    """One Monte Carlo run: `step()` advances one year."""
+
+    def __init__(self, inp: ModelInputs, params: Parameters, seed: int = 0):
+        super().__init__(seed=seed)
+        self.inp, self.w, self.t = inp, params, 0
+        self.states = [StateAgent(self, i) for i in range(len(inp.states))]
+        self.prev = [[0] * len(inp.lines) for _ in inp.states]
+        self.last_round = False
+
+    def step(self) -> None:
+        for a in self.states:  # organizations closed this year cannot be kept
+            a.level = [min(lv, int(self.inp.max_level[self.t, a.index, j])) for j, lv in enumerate(a.level)]
+        self.prev = [list(a.level) for a in self.states]
+        for r in range(ROUNDS):
+            self.last_round = r == ROUNDS - 1
+            self.agents.do("choose")
+            self.agents.do("commit")
+        self.t += 1
+
+
+def run_mesa(inp: ModelInputs, params: Parameters, runs: int, seed: int = 0) -> list[list[list[list[float]]]]:
+    """Mean choice probabilities [year][state][line][level] over `runs` Mesa runs."""
+    T, S, L = inp.T, len(inp.states), len(inp.lines)
+    acc = [[[[0.0] * 3 for _ in range(L)] for _ in range(S)] for _ in range(T)]
+    for r in range(runs):
+        model = EngagementModel(inp, params, seed=seed + r)
+        for t in range(T):
+            for a in model.states:
+                a.prob_sum = [[0.0, 0.0, 0.0] for _ in range(L)]
+            model.step()
+            for a in model.states:
+                for j in range(L):
+                    ps = a.prob_sum[j]
+                    if inp.max_level[t, a.index, j] == 0:
+                        ps = [1.0, 0.0, 0.0]
+                    for k in range(3):
+                        acc[t][a.index][j][k] += ps[k] / runs
+    return acc
