@@ -127,7 +127,7 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
         for org_id in spec["lines"][line]:  # later organizations of a line win a shared year
             o = orgs[org_id]
             first = int(o.founded[:4])
-            last = int(o.ended[:4]) if o.ended else 10_000
+            last = int(o.ended[:4]) if isinstance(o.ended, str) and o.ended else 10_000
             o_lead = json.loads(o.lead)
             prof = _offers_rule(o.domain, o_lead, overrides.get(org_id))
             for t, y in enumerate(years):

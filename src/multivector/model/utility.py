@@ -66,20 +66,24 @@ def hegemony_risk(x: np.ndarray, t: int, inp) -> np.ndarray:
 
     risk = Σ_p threat_p · share_p², share_p = ties_p / Σ ties, threat_p =
     revisionism_p × capability_p × attention_p (zero for REGIONAL and GLOBAL poles).
+    Expanded as Σ_p θ_p (b_p + a_p)² / (B + A)² so no (R, S, L, K, P) array is built.
     """
     lead = inp.lead[t]                                   # (L, P)
-    tie_w = 0.25 + inp.depth[t]                          # deeper ties bind more (measures: docs/measures.md)
+    tie_w = 0.25 + inp.depth[t]                          # deeper ties bind more (docs/model.md)
+    wl = tie_w[:, None] * lead                           # (L, P) tie of full membership, by pole
     ties = ties_by_pole(x, tie_w, lead)                  # (R, S, P)
-    own = V[x][..., None] * (tie_w[:, None] * lead)[None, None]          # (R, S, L, P)
-    base = ties[:, :, None, :] - own                                     # ties without line l
-    add = V[None, :, None] * (tie_w[:, None] * lead)[:, None, :]         # (L, K, P)
-    cand = base[:, :, :, None, :] + add[None, None]                      # (R, S, L, K, P)
-    total = cand.sum(-1, keepdims=True)
-    share = np.divide(cand, total, out=np.zeros_like(cand), where=total > 0)
+    v = V[x]                                             # (R, S, L)
     p = inp.drivers.power
-    threat3 = p["revisionism"][t] * p["capability"][t] * p["attention"][t]      # (3,)
-    threat = np.concatenate([threat3, np.zeros(lead.shape[1] - 3)])
-    return (share ** 2) @ threat
+    theta = p["revisionism"][t] * p["capability"][t] * p["attention"][t]      # (3,)
+    # ties without line l: b (R, S, L, P); the level's own tie: a (L, K, P)
+    b3 = ties[:, :, None, :3] - v[..., None] * wl[None, None, :, :3]
+    btot = ties.sum(-1)[:, :, None] - v * wl.sum(-1)[None, None, :]             # (R, S, L)
+    a3 = V[None, :, None] * wl[:, None, :3]                                     # (L, K, 3)
+    atot = V[None, :] * wl.sum(-1)[:, None]                                     # (L, K)
+    num = ((b3 ** 2) @ theta)[..., None] + 2.0 * np.einsum("rslp,lkp->rslk", b3 * theta, a3) \
+        + ((a3 ** 2) @ theta)[None, None]
+    total = btot[..., None] + atot[None, None]
+    return np.divide(num, total ** 2, out=np.zeros_like(num), where=total > 0)
 
 
 def pressure_cost(t: int, inp, ed: np.ndarray) -> np.ndarray:
