@@ -41,6 +41,8 @@ BAD_EDITS = [
     ("claims/a.yaml", "mechanism: sovereignty_sensitivity", "mechanism: sovereignty", 5, "`mechanism`"),
     ("claims/a.yaml", "  mechanism: sovereignty_sensitivity", "  mechanism: sovereignty_sensitivity\n  stance: oppose", 6, "`stance` needs `proposal`"),
     ("claims/a.yaml", "id: cl_kaz_sovereignty", "id: ev_uzb_leaves_csto", 1, "must start with 'cl_'"),
+    ("claims/a.yaml", "  mechanism: sovereignty_sensitivity", "  mechanism: sovereignty_sensitivity\n  proposal: p\n  stance: oppose", 7, "`stance` needs `holders`"),
+    ("claims/a.yaml", "  mechanism: sovereignty_sensitivity", "  mechanism: sovereignty_sensitivity\n  proposal: p\n  stance: oppose\n  holders: [UZB]", 8, "holders UZB must also be listed"),
     ("organizations.yaml", "lead: {RUS: 1.0}", "lead: {RUS: 0.7}", 5, "sum to 1"),
     ("organizations.yaml", "depth: 0.6", "depth: 1.6", 6, "less than or equal to 1"),
     ("organizations.yaml", "    depth: joint forces and guarantees\n", "", 9, "justification.depth is missing"),

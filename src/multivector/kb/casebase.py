@@ -247,7 +247,7 @@ class CaseBase:
             where.append("proposal = $proposal")
             params["proposal"] = proposal
         clause = ("WHERE " + " AND ".join(where)) if where else ""
-        return self.sql(f"""SELECT id, statement, actors, org, mechanism, period, proposal, stance, sources
+        return self.sql(f"""SELECT id, statement, actors, org, mechanism, period, proposal, stance, holders, sources
                             FROM claims {clause} ORDER BY id""", params)
 
     def sources(self, kind: str | None = None) -> pd.DataFrame:
@@ -257,7 +257,7 @@ class CaseBase:
         return self.sql(q + " ORDER BY kind, id")
 
     def proposals(self) -> pd.DataFrame:
-        return self.sql("SELECT id, org, year, title, summary, outcome, outcome_position, sources FROM proposals ORDER BY year, id")
+        return self.sql("SELECT id, org, proposer, year, title, summary, outcome, outcome_position, sources FROM proposals ORDER BY year, id")
 
     def disagreements(self) -> pd.DataFrame:
         return self.sql('SELECT actor, org, cow_column, "from", "to", cow_status, base_status, follows, reason, sources '

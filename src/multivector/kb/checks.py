@@ -119,6 +119,7 @@ def cross_check(case: Case) -> list[Problem]:
                 _suggest(loc.row.proposal, proposal_ids, "proposals.yaml"))
     for loc in case.proposals:
         need_org(loc, "org", loc.row.org)
+        need_actor(loc, "proposer", loc.row.proposer)
     for loc in case.disagreements:
         need_actor(loc, "actor", loc.row.actor)
         need_org(loc, "org", loc.row.org)

@@ -231,11 +231,19 @@ class Claim(Fact):
     period: Annotated[PeriodStr | None, BeforeValidator(_optional_text)] = None
     proposal: OptionalText = None
     stance: Literal["support", "oppose", "ambivalent", "silent"] | None = None
+    holders: Ids = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _stance(self) -> Claim:
         if self.stance and not self.proposal:
             raise ValueError("`stance` needs `proposal`: name the proposal the stance is on")
+        if self.stance and not self.holders:
+            raise ValueError("`stance` needs `holders`: the actors who hold the stance (a subset of `actors`)")
+        if self.holders and not self.stance:
+            raise ValueError("`holders` needs `stance`: say which stance they hold")
+        extra = [h for h in self.holders if h not in self.actors]
+        if extra:
+            raise ValueError(f"holders {', '.join(extra)} must also be listed in `actors`")
         return self
 
 
@@ -244,6 +252,7 @@ class Proposal(Row):
 
     id: str
     org: str
+    proposer: OptionalText = None
     year: int
     title: str
     summary: str

@@ -101,11 +101,11 @@ def case_tables(case: Case) -> dict[str, pa.Table]:
         claims.append(dict(c.model_dump(), period_start=first, period_end=last, file=loc.file, line=loc.line))
     tables["claims"] = _table(claims, [
         ("id", STR), ("statement", STR), ("actors", LIST), ("org", STR), ("mechanism", STR), ("period", STR),
-        ("period_start", INT), ("period_end", INT), ("proposal", STR), ("stance", STR), ("sources", LIST),
+        ("period_start", INT), ("period_end", INT), ("proposal", STR), ("stance", STR), ("holders", LIST), ("sources", LIST),
         ("note", STR), ("file", STR), ("line", INT)])
     props = [dict(loc.row.model_dump(), file=loc.file, line=loc.line) for loc in case.proposals]
     tables["proposals"] = _table(props, [
-        ("id", STR), ("org", STR), ("year", INT), ("title", STR), ("summary", STR), ("outcome", STR),
+        ("id", STR), ("org", STR), ("proposer", STR), ("year", INT), ("title", STR), ("summary", STR), ("outcome", STR),
         ("outcome_position", FLOAT), ("sources", LIST), ("note", STR), ("file", STR), ("line", INT)])
     dis = [dict(loc.row.model_dump(by_alias=True), file=loc.file, line=loc.line) for loc in case.disagreements]
     tables["cow_disagreements"] = _table(dis, [
