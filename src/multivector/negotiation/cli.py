@@ -175,9 +175,9 @@ def register(main_app: typer.Typer) -> None:
 @app.command("negotiate")
 def negotiate(
     file: Annotated[
-        Path,
+        Path | None,
         typer.Argument(help="KTAB CSV, DEU III TSV or BDM CSV (detected by extension/content)."),
-    ],
+    ] = None,
     model: Annotated[
         ModelName, typer.Option("--model", "-m", help="Model to run.")
     ] = ModelName.compromise,
@@ -188,13 +188,28 @@ def negotiate(
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.table,
+    case: Annotated[
+        str | None,
+        typer.Option("--case", help="A case (central_asia, or a case folder) whose proposals to negotiate."),
+    ] = None,
+    proposal: Annotated[str | None, typer.Option("--proposal", help="Proposal id of the case.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every proposal of the case, against its recorded outcome.")] = False,
 ) -> None:
     """Forecast the outcome of the proposal(s) in FILE with one negotiation model.
 
     For a DEU file, scores the forecasts against the recorded outcomes (MAE and
     share within 10 points); for a KTAB or BDM file, prints the forecast per
-    dimension (and the rounds of bdm/smp).
+    dimension (and the rounds of bdm/smp). With --case and --proposal ID or
+    --all, builds the problems from the case's evidence base.
     """
+    if case is not None or proposal is not None or all_:
+        from .case_cli import run_case
+
+        run_case(case, proposal, all_, model.value, rule.value if rule is not None else None, fmt.value)
+        return
+    if file is None:
+        typer.echo("give a FILE, or --case NAME with --proposal ID or --all", err=True)
+        raise typer.Exit(1)
     rule_name = rule.value if rule is not None else None
     try:
         kind, problems = read_problems(file)
