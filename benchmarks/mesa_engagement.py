@@ -44,6 +44,7 @@ class StateAgent(mesa.Agent):
         sov = float(d.state["sovereignty_sensitivity"][t, i])
         others = [a for a in m.states if a is not self]
         npoles = inp.lead.shape[2]
+        theta_all = threat_p + [0.0] * (npoles - 3)
         for j in range(L):
             top = int(inp.max_level[t, i, j])
             if top == 0:
@@ -57,8 +58,11 @@ class StateAgent(mesa.Agent):
             eco = float(off[1]) * sum(lead[p] * ed[p] for p in range(3)) * (0.5 + 0.5 * lead_offer)
             reg = float(off[2]) * regime
             net = sum(1 for a in others if a.level[j] == 2) / max(len(m.states) - 1, 1)
+            kappa = 0.5 + sum(lead[p] * theta_all[p] for p in range(npoles))
             full = (w.security_weight * sec + w.economy_weight * eco + w.regime_weight * reg
-                    + w.legitimacy_weight - w.sovereignty_weight * sov * depth + w.network_weight * net)
+                    + w.legitimacy_weight * float(off[3]) + w.network_weight * net)
+            sov_cost = w.sovereignty_weight * sov * depth * kappa
+            new_line = t > 0 and not bool(inp.exists[t - 1, j])
             press = 0.0
             for p in range(3):
                 lev = max(ed[p], sd[p]) * (1.0 - 0.5 * max(offer[q] for q in range(3) if q != p))
@@ -76,9 +80,10 @@ class StateAgent(mesa.Agent):
                 ties = [base[p] + V[k] * tw * lead[p] for p in range(npoles)]
                 total = sum(ties)
                 risk = sum(threat_p[p] * (ties[p] / total) ** 2 for p in range(3)) if total > 0 else 0.0
-                u = V[k] * full - w.balance_weight * risk
+                u = V[k] * full - V[k] ** 2 * sov_cost - w.balance_weight * risk
                 u -= w.pressure_weight * press * (1.0 if k < 2 else 0.0)
-                u -= w.switching_cost * abs(V[k] - V[self.model.prev[i][j]])
+                if not new_line:
+                    u -= w.switching_cost * abs(V[k] - V[self.model.prev[i][j]])
                 utils.append(w.rationality * u)
             mx = max(utils)
             e = [math.exp(u - mx) for u in utils]

@@ -87,14 +87,18 @@ def year_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.nda
     risk = U.hegemony_risk(x, t, inp)
     r = lambda name: w[name][:, None, None]  # noqa: E731  (R,) -> (R, 1, 1)
     full = (r("security_weight") * b["security"] + r("economy_weight") * b["economy"]
-            + r("regime_weight") * b["regime"] + r("legitimacy_weight") * 1.0
-            - r("sovereignty_weight") * sov + r("network_weight") * net)           # (R, S, L)
+            + r("regime_weight") * b["regime"] + r("legitimacy_weight") * inp.offers[t][None, :, 3]
+            + r("network_weight") * net)                                           # (R, S, L)
     V = ENGAGEMENT
     util = V[None, None, None, :] * full[..., None]
+    util = util - U.V_COST[None, None, None, :] * (r("sovereignty_weight") * sov)[..., None]
     util = util - w["balance_weight"][:, None, None, None] * risk
     below = np.array([1.0, 1.0, 0.0])
     util = util - w["pressure_weight"][:, None, None, None] * press[None, :, :, None] * below
-    util = util - w["switching_cost"][:, None, None, None] * np.abs(V[None, None, None, :] - V[prev][..., None])
+    switch = np.abs(V[None, None, None, :] - V[prev][..., None])
+    if t > 0:  # founders choose anew: no status quo to leave in an organization's first year
+        switch = switch * inp.exists[t - 1][None, None, :, None]
+    util = util - w["switching_cost"][:, None, None, None] * switch
     if terms is not None:  # for `explain`: every term before weights, per level
         terms.update(security=b["security"], economy=b["economy"], regime=b["regime"], network=net,
                      sovereignty=sov, risk=risk, pressure=press, economic_dependence=ed)

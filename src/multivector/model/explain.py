@@ -72,12 +72,12 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
         "security": V * params.security_weight * parts["security"][i, j],
         "economy": V * params.economy_weight * parts["economy"][i, j],
         "regime": V * params.regime_weight * parts["regime"][i, j],
-        "legitimacy": V * params.legitimacy_weight,
+        "legitimacy": V * params.legitimacy_weight * inp.offers[t, j, 3],
         "network": V * params.network_weight * parts["network"][0, i, j],
-        "sovereignty_cost": -V * params.sovereignty_weight * parts["sovereignty"][i, j],
+        "sovereignty_cost": -(V ** 2) * params.sovereignty_weight * parts["sovereignty"][i, j],
         "hegemony_risk": -params.balance_weight * parts["risk"][0, i, j],
         "pressure": -params.pressure_weight * parts["pressure"][i, j] * below,
-        "switching": -params.switching_cost * np.abs(V - V[prev[0, i, j]]),
+        "switching": -params.switching_cost * np.abs(V - V[prev[0, i, j]]) * (1.0 if t == 0 or inp.exists[t - 1, j] else 0.0),
     }
     terms = pd.DataFrame(rows, index=list(LEVELS)).T
     terms.loc["total"] = terms.sum()

@@ -36,7 +36,7 @@ class ModelInputs:
     exists: np.ndarray                # (T, L) bool
     depth: np.ndarray                 # (T, L)
     lead: np.ndarray                  # (T, L, 5) weights over POLES
-    offers: np.ndarray                # (T, L, 3) what members get: security, economy, regime
+    offers: np.ndarray                # (T, L, 4) what members get: security, economy, regime, legitimacy
     max_level: np.ndarray             # (T, S, L) int: highest level open to the state (0 = closed)
     record: np.ndarray                # (T, S, L) int: recorded level, -1 where not recorded / org absent
     record_until: int                 # last year of the record
@@ -65,7 +65,7 @@ class ModelInputs:
             level_of_status=self.level_of_status, full_partnership=self.full_partnership)
 
 
-def _offers_rule(domain: str, lead: dict[str, float], override: dict | None) -> tuple[float, float, float]:
+def _offers_rule(domain: str, lead: dict[str, float], override: dict | None) -> tuple[float, float, float, float]:
     """What membership gives, from the organization's domain and lead (docs/model.md, 'offers').
 
     Regime support is positive where Russia or China lead (they do not question
@@ -77,11 +77,15 @@ def _offers_rule(domain: str, lead: dict[str, float], override: dict | None) -> 
         "general": (0.5, 0.5), "political": (0.25, 0.25),
     }[domain]
     regime = 0.5 * (lead.get("RUS", 0) + lead.get("CHN", 0)) - 0.5 * lead.get("WEST", 0)
+    # Standing: political and general forums make governments respected interlocutors and
+    # confirm statehood (article: SCO; Balancing — multilateral norms bring legitimacy).
+    legitimacy = {"political": 1.0, "general": 1.0}.get(domain, 0.25)
     if override:
         security = override.get("security", security)
         economy = override.get("economy", economy)
         regime = override.get("regime", regime)
-    return security, economy, regime
+        legitimacy = override.get("legitimacy", legitimacy)
+    return security, economy, regime, legitimacy
 
 
 def load_model_spec(folder: Path) -> dict:
@@ -121,7 +125,7 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
     exists = np.zeros((T, L), bool)
     depth = np.zeros((T, L))
     lead = np.zeros((T, L, len(POLES)))
-    offers = np.zeros((T, L, 3))
+    offers = np.zeros((T, L, 4))
 
     for j, line in enumerate(lines):
         for org_id in spec["lines"][line]:  # later organizations of a line win a shared year

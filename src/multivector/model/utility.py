@@ -13,6 +13,7 @@ import numpy as np
 from .inputs import ENGAGEMENT
 
 V = ENGAGEMENT  # (K,) engagement value of each level
+V_COST = ENGAGEMENT ** 2  # (K,) share of the sovereignty cost each level pays: an observer delegates little
 
 
 def economic_dependence(dep: dict[str, np.ndarray]) -> np.ndarray:
@@ -43,9 +44,21 @@ def benefit_terms(t: int, inp, ed: np.ndarray) -> dict[str, np.ndarray]:
     return {"security": security, "economy": economy, "regime": regime_t}
 
 
+def lead_threat(t: int, inp) -> np.ndarray:
+    """Threat each pole poses, revisionism × capability × attention, over the 5 poles (0 for REGIONAL, GLOBAL)."""
+    p = inp.drivers.power
+    theta = p["revisionism"][t] * p["capability"][t] * p["attention"][t]
+    return np.concatenate([theta, np.zeros(inp.lead.shape[2] - 3)])
+
+
 def sovereignty_cost(t: int, inp) -> np.ndarray:
-    """Sovereignty cost of full membership: sensitivity × depth. (S, L)"""
-    return inp.drivers.state["sovereignty_sensitivity"][t][:, None] * inp.depth[t][None, :]
+    """Sovereignty cost of full membership: sensitivity × depth × (½ + threat of the lead). (S, L)
+
+    Delegating to a body led by a revisionist power is costlier: the states act
+    most carefully in the Russian-led CSTO and EAEU (article: Conclusion).
+    """
+    kappa = 0.5 + inp.lead[t] @ lead_threat(t, inp)                       # (L,)
+    return inp.drivers.state["sovereignty_sensitivity"][t][:, None] * (inp.depth[t] * kappa)[None, :]
 
 
 def network_value(x: np.ndarray) -> np.ndarray:
@@ -73,8 +86,7 @@ def hegemony_risk(x: np.ndarray, t: int, inp) -> np.ndarray:
     wl = tie_w[:, None] * lead                           # (L, P) tie of full membership, by pole
     ties = ties_by_pole(x, tie_w, lead)                  # (R, S, P)
     v = V[x]                                             # (R, S, L)
-    p = inp.drivers.power
-    theta = p["revisionism"][t] * p["capability"][t] * p["attention"][t]      # (3,)
+    theta = lead_threat(t, inp)[:3]                                             # (3,)
     # ties without line l: b (R, S, L, P); the level's own tie: a (L, K, P)
     b3 = ties[:, :, None, :3] - v[..., None] * wl[None, None, :, :3]
     btot = ties.sum(-1)[:, :, None] - v * wl.sum(-1)[None, None, :]             # (R, S, L)
