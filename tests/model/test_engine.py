@@ -177,3 +177,14 @@ def test_balance_weight_lowers_membership_of_a_one_pole_organization(inputs, v, 
     low = _p_member(inputs, t, Parameters(balance_weight=v), 1, 0)
     high = _p_member(inputs, t, Parameters(balance_weight=v + dv), 1, 0)
     assert high <= low + 1e-12
+
+
+def test_calibration_does_not_lower_the_likelihood(kb):
+    from multivector.model.calibrate import calibrate
+
+    cond = calibrate(kb, train_until=2012, method="conditional")
+    assert cond.log_likelihood >= cond.start_log_likelihood - 1e-9
+    sim = calibrate(kb, train_until=2012, method="simulated", runs=20, max_evaluations=40)
+    assert sim.method == "simulated"
+    assert sim.log_likelihood >= sim.start_log_likelihood - 1e-9
+    assert all(v >= 0 for v in sim.parameters.as_dict().values())

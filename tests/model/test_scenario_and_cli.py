@@ -114,7 +114,8 @@ def test_backtest_json(tmp_path):
 
 def test_calibrate_writes_weights_other_commands_read(tmp_path):
     w = tmp_path / "w.json"
-    r = run("calibrate", "--train-until", "2010", "--out", w, "--runs", "20", "--format", "json")
+    r = run("calibrate", "--train-until", "2010", "--out", w, "--runs", "20", "--method", "conditional",
+            "--format", "json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["weights_file"] == str(w)
     r2 = run("explain", "UZB", "CSTO", "2006", "--weights", w)

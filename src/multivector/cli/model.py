@@ -187,23 +187,27 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
               out: Annotated[Path, typer.Option("--out", help="Where to write the fitted weights.")] = Path("multivector-weights.json"),
               runs: Annotated[int, typer.Option("--runs", help="Runs of the backtest that judges the fit.")] = 500,
               seed: Annotated[int, typer.Option("--seed")] = 0,
+              method: Annotated[str, typer.Option("--method", help="simulated (free-run likelihood) or conditional.")] = "simulated",
               fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
               case: CaseOpt = None) -> None:
     """Fit the free weights on the years up to --train-until; print train and test figures."""
+    if method not in ("simulated", "conditional"):
+        fail(f"unknown --method {method!r}: use simulated or conditional")
     from ..model.backtest import backtest as run_backtest
     from ..model.calibrate import calibrate as run_calibrate
 
     kb = open_case(case)
-    with console.status("fitting weights (maximum likelihood)…"):
+    with console.status(f"fitting weights ({method} maximum likelihood)…"):
         try:
-            cal = run_calibrate(kb, train_until=train_until)
+            cal = run_calibrate(kb, train_until=train_until, method=method)
         except CaseError as exc:
             _case_errors(exc)
         res = run_backtest(kb, cal.parameters, train_until=train_until, runs=runs, seed=seed)
     s = res.summary
-    cal.parameters.to_json(out, train_until=train_until, log_likelihood=cal.log_likelihood, n=cal.n,
+    cal.parameters.to_json(out, train_until=train_until, method=cal.method, log_likelihood=cal.log_likelihood, n=cal.n,
                            backtest={k: v for k, v in s.items() if k != "parameters"})
-    payload = {"weights_file": str(out), "train_until": train_until, "log_likelihood": cal.log_likelihood,
+    payload = {"weights_file": str(out), "train_until": train_until, "method": cal.method,
+               "log_likelihood": cal.log_likelihood,
                "start_log_likelihood": cal.start_log_likelihood, "n": cal.n, "converged": cal.converged,
                "parameters": cal.parameters.as_dict(),
                **{k: s[k] for k in ("accuracy", "balanced_accuracy", "train_accuracy", "train_balanced_accuracy",
