@@ -34,7 +34,7 @@ class StateAgent(mesa.Agent):
         m, inp, w, t, i = self.model, self.model.inp, self.model.w, self.model.t, self.index
         d = inp.drivers
         L = len(inp.lines)
-        ed = [1.0 - math.prod(1.0 - float(d.dependence[n][t, i, p]) for n in DEP) for p in range(3)]
+        ed = [sum(float(d.dependence[n][t, i, p]) for n in DEP) / len(DEP) for p in range(3)]
         sd = [float(d.dependence["security_dependence"][t, i, p]) for p in range(3)]
         offer = [float(d.power["economic_offer"][t, p]) for p in range(3)]
         threat_p = [float(d.power["revisionism"][t, p] * d.power["capability"][t, p] * d.power["attention"][t, p])
@@ -80,7 +80,7 @@ class StateAgent(mesa.Agent):
                 ties = [base[p] + V[k] * tw * lead[p] for p in range(npoles)]
                 total = sum(ties)
                 risk = sum(threat_p[p] * (ties[p] / total) ** 2 for p in range(3)) if total > 0 else 0.0
-                u = V[k] * full - V[k] ** 2 * sov_cost - w.balance_weight * risk
+                u = V[k] * full - V[k] ** 2 * sov_cost - w.balance_weight * sov * risk
                 u -= w.pressure_weight * press * (1.0 if k < 2 else 0.0)
                 if not new_line:
                     u -= w.switching_cost * abs(V[k] - V[self.model.prev[i][j]])

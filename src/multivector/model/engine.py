@@ -92,7 +92,9 @@ def year_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.nda
     V = ENGAGEMENT
     util = V[None, None, None, :] * full[..., None]
     util = util - U.V_COST[None, None, None, :] * (r("sovereignty_weight") * sov)[..., None]
-    util = util - w["balance_weight"][:, None, None, None] * risk
+    # Sensitive states fear hegemony more: the risk is weighed by sovereignty sensitivity (mechanism 4).
+    sens = inp.drivers.state["sovereignty_sensitivity"][t][None, :, None, None]
+    util = util - w["balance_weight"][:, None, None, None] * sens * risk
     below = np.array([1.0, 1.0, 0.0])
     util = util - w["pressure_weight"][:, None, None, None] * press[None, :, :, None] * below
     switch = np.abs(V[None, None, None, :] - V[prev][..., None])

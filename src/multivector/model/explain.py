@@ -75,7 +75,7 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
         "legitimacy": V * params.legitimacy_weight * inp.offers[t, j, 3],
         "network": V * params.network_weight * parts["network"][0, i, j],
         "sovereignty_cost": -(V ** 2) * params.sovereignty_weight * parts["sovereignty"][i, j],
-        "hegemony_risk": -params.balance_weight * parts["risk"][0, i, j],
+        "hegemony_risk": -params.balance_weight * inp.drivers.state["sovereignty_sensitivity"][t, i] * parts["risk"][0, i, j],
         "pressure": -params.pressure_weight * parts["pressure"][i, j] * below,
         "switching": -params.switching_cost * np.abs(V - V[prev[0, i, j]]) * (1.0 if t == 0 or inp.exists[t - 1, j] else 0.0),
     }

@@ -17,15 +17,14 @@ V_COST = ENGAGEMENT ** 2  # (K,) share of the sovereignty cost each level pays: 
 
 
 def economic_dependence(dep: dict[str, np.ndarray]) -> np.ndarray:
-    """Combined economic dependence on each power: 1 − Π(1 − d) over trade, remittances, debt, transit.
+    """Combined economic dependence on each power: the mean of trade, remittances, debt and transit.
 
-    A noisy-or: any one strong channel (remittances for Kyrgyzstan, debt for
-    Tajikistan) makes the state dependent. (S, 3) for one year.
+    An index with equal weights: a single channel (remittances for Kyrgyzstan,
+    debt for Tajikistan) counts, without one shared channel (transit through
+    Russia, 0.7 for every state) making every state equally dependent. (S, 3)
     """
-    keep = 1.0
-    for name in ("trade_dependence", "remittance_dependence", "debt_dependence", "transit_dependence"):
-        keep = keep * (1.0 - dep[name])
-    return 1.0 - keep
+    names = ("trade_dependence", "remittance_dependence", "debt_dependence", "transit_dependence")
+    return sum(dep[n] for n in names) / len(names)
 
 
 def benefit_terms(t: int, inp, ed: np.ndarray) -> dict[str, np.ndarray]:
