@@ -16,6 +16,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/multivector overview
+	$(BIN)/multivector report --out report
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2 src tests

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import typer
 
+from ..negotiation.cli import register as register_negotiation
+from . import cow as cow_cli
 from . import kb as kb_cli
+from . import measures as measures_cli
 from . import model as model_cli
+from . import report as report_cli
 from .overview import overview
 
 app = typer.Typer(help="multivector: how weaker states balance great powers through regional organizations.",
@@ -13,18 +17,9 @@ app = typer.Typer(help="multivector: how weaker states balance great powers thro
 app.add_typer(kb_cli.app, name="kb")
 app.command()(overview)
 model_cli.register(app)
-
-
-def _mount_optional() -> None:
-    # Subsystems register themselves here once they exist.
-    try:
-        from ..negotiation.cli import register  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    register(app)
-
-
-_mount_optional()
+for _mod in (measures_cli, cow_cli, report_cli):
+    _mod.register(app, kb_cli.app)
+register_negotiation(app)
 
 
 def main() -> None:

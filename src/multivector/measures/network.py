@@ -79,8 +79,8 @@ def bipartite_betweenness(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     networkx normalizes undirected graphs. Returns (states, orgs) arrays.
     """
     b = np.asarray(b, dtype=bool)
-    S, O = b.shape
-    bs, bo = np.zeros(S), np.zeros(O)
+    n_states, n_orgs = b.shape
+    bs, bo = np.zeros(n_states), np.zeros(n_orgs)
     rs, ro = np.nonzero(b.any(axis=1))[0], np.nonzero(b.any(axis=0))[0]
     ns, no = len(rs), len(ro)
     n = ns + no

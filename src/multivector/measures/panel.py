@@ -180,8 +180,8 @@ def codes_from_spells(spells: pd.DataFrame, states: list[str], orgs: list[str], 
     The spells are expanded to cells with `np.repeat` (one index per spell-year),
     sorted by start date, and de-duplicated keeping the last write per cell.
     """
-    S, O, Y = len(states), len(orgs), len(years)
-    codes = np.zeros((S, O, Y), dtype=np.int8)
+    S, n_org, Y = len(states), len(orgs), len(years)
+    codes = np.zeros((S, n_org, Y), dtype=np.int8)
     if exists is not None:
         codes[:, ~exists] = NOT_EXISTING
     if spells.empty:
@@ -203,7 +203,7 @@ def codes_from_spells(spells: pd.DataFrame, states: list[str], orgs: list[str], 
     rep = np.repeat(np.arange(len(df)), n)
     offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     yi = lo[rep] - y0 + offset
-    flat = (si[rep] * O + oi[rep]) * Y + yi
+    flat = (si[rep] * n_org + oi[rep]) * Y + yi
     # keep the last write per cell: unique on the reversed order gives the last occurrence
     _, first_rev = np.unique(flat[::-1], return_index=True)
     keep = len(flat) - 1 - first_rev
@@ -338,8 +338,8 @@ def spells_from_codes(codes: np.ndarray, statuses: tuple[int, ...] = (1, 2, 3, 4
     of one code in `statuses`. A run of -9 (missing) between two runs splits them: the
     gap is unknown, not a non-membership.
     """
-    S, O, Y = codes.shape
-    x = codes.reshape(S * O, Y)
+    S, n_org, Y = codes.shape
+    x = codes.reshape(S * n_org, Y)
     change = np.ones(x.shape, dtype=bool)
     change[:, 1:] = x[:, 1:] != x[:, :-1]
     r, c = np.nonzero(change)
@@ -352,4 +352,4 @@ def spells_from_codes(codes: np.ndarray, statuses: tuple[int, ...] = (1, 2, 3, 4
     vals = x[r, c]
     keep = np.isin(vals, np.array(statuses, dtype=codes.dtype))
     r, c, end, vals = r[keep], c[keep], end[keep], vals[keep]
-    return pd.DataFrame({"s": r // O, "o": r % O, "code": vals.astype(np.int8), "y_start": c, "y_end": end})
+    return pd.DataFrame({"s": r // n_org, "o": r % n_org, "code": vals.astype(np.int8), "y_start": c, "y_end": end})

@@ -1,0 +1,164 @@
+"""`multivector measures`: balancing measures per state and year. A thin adapter over `multivector.measures`."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.panel import Panel as RichPanel
+
+from .output import Format, console, emit, err_console, fail
+
+
+def _states(panel, wanted: list[str] | None) -> list[str] | None:
+    if not wanted:
+        return None
+    known = list(panel.states)
+    out = []
+    for s in wanted:
+        s2 = s.upper()
+        if s2 not in panel._state_index:
+            close = difflib.get_close_matches(s2, known, n=3, cutoff=0.5)
+            hint = f"did you mean {' or '.join(close)}?" if close else f"{len(known)} states, e.g. {' '.join(known[:8])}"
+            fail(f"unknown state '{s}' — {hint}")
+        out.append(s2)
+    return out
+
+
+def _try_case(case: Path | None):
+    """The case for organization attributes when measuring COW data: the one given, else the embedded one."""
+    from ..kb import CaseBase, CaseError
+
+    try:
+        return CaseBase.load(case)
+    except CaseError as exc:
+        if case is not None:
+            from .kb import open_case
+
+            return open_case(case)
+        err_console.print(f"[yellow]warning:[/yellow] the embedded case does not load ({len(exc.problems)} "
+                          "problem(s)); using the built-in lead and depth of the mapped COW organizations")
+        return None
+
+
+def _flat_explain(rows: list[dict]) -> dict[tuple, dict]:
+    return {(e["state"], e["year"]): e for e in rows}
+
+
+def measures(
+    state: Annotated[list[str] | None, typer.Option("--state", "-s", help="State id (repeatable); default: the "
+                                                    "case's regional states, or every state of a COW file.")] = None,
+    from_: Annotated[int | None, typer.Option("--from", help="First year (any year back to 1816).")] = None,
+    to: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    case: Annotated[Path | None, typer.Option("--case", help="Case folder (default: the embedded case).")] = None,
+    cow: Annotated[Path | None, typer.Option("--cow", help="Measure an imported COW IGO v3 state-year file "
+                                             "instead of the case's memberships.")] = None,
+    org_meta: Annotated[Path | None, typer.Option("--org-meta", help="CSV org,lead,depth coding the lead "
+                                                  "(e.g. RUS:0.5;CHN:0.5) and depth of COW organizations.")] = None,
+    dependence: Annotated[bool, typer.Option("--dependence", help="Print dependence by partner (indicators, "
+                                             "with interpolation flags) instead.")] = False,
+    network: Annotated[bool, typer.Option("--network/--no-network", help="Network measures (degree, "
+                                          "betweenness, shared forums).")] = True,
+    explain: Annotated[bool, typer.Option("--explain", help="Print each formula and the evidence ids used "
+                                          "per number.")] = False,
+) -> None:
+    """Ties by pole, balance index, concentration, sovereignty exposure and network measures per state-year."""
+    from .. import measures as M
+
+    years = None
+    if from_ is not None or to is not None:
+        years = (from_ if from_ is not None else 1816, to if to is not None else 2100)
+        if years[0] > years[1]:
+            fail(f"--from {years[0]} is after --to {years[1]}")
+    if cow is not None:
+        if dependence:
+            fail("--dependence reads the case's indicators; it does not apply to a COW file")
+        from ..cow import panel_from_cow, read_cow
+
+        if not cow.exists():
+            fail(f"no such file: {cow}")
+        kb = _try_case(case)
+        try:
+            data = read_cow(cow)
+        except ValueError as exc:
+            fail(str(exc))
+        meta = M.load_org_meta(org_meta) if org_meta else None
+        if kb is not None and meta is not None:
+            meta = __import__("pandas").concat([M.org_meta_from_case(kb), meta]).drop_duplicates("id", keep="last")
+        panel = panel_from_cow(data, org_meta=meta, kb=kb)
+        default_states = None
+    else:
+        from .kb import open_case
+
+        kb = open_case(case)
+        if dependence:
+            df = M.case_dependence(kb, years=years, states=[s.upper() for s in state] if state else None)
+            emit(df.drop(columns=["sources"]) if fmt is Format.table else df, fmt,
+                 title="Dependence by partner (flag: observed | interpolated | carried)")
+            return
+        period = kb.meta.get("period") or {}
+        span = (int(period.get("start", 1991)), int(period.get("end", 2025)))
+        panel = M.panel_from_case(kb, years=(years[0] if years and from_ is not None else span[0],
+                                             years[1] if years and to is not None else span[1]))
+        default_states = [s for s in kb.regional_states if s in panel._state_index]
+    states = _states(panel, state) or default_states
+    try:
+        df = M.measures_table(panel, states=states, years=years, network=network)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    expl = M.explain_rows(panel, zip(df["state"], df["year"], strict=True)) if explain else []
+    if fmt is Format.json:
+        rows = M.nest_rows(df, panel.poles)
+        if explain:
+            by = _flat_explain(expl)
+            for r in rows:
+                e = by[(r["state"], r["year"])]
+                r["explain"] = {"formulas": M.FORMULAS, "terms": e["terms"], "evidence_ids": e["evidence_ids"],
+                                "citations": e["citations"], "missing_orgs": e["missing_orgs"]}
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if explain and fmt is Format.csv:
+        by = _flat_explain(expl)
+        df = df.assign(evidence_ids=[by[(s, int(y))]["evidence_ids"] for s, y in zip(df["state"], df["year"],
+                                                                                       strict=True)],
+                       citations=[by[(s, int(y))]["citations"] for s, y in zip(df["state"], df["year"], strict=True)])
+    if fmt is Format.csv:
+        emit(df, fmt)
+        return
+    if explain:
+        from rich.markup import escape
+
+        console.print(RichPanel("\n".join(f"[bold]{k}[/bold]: {escape(v)}" for k, v in M.FORMULAS.items()),
+                                title="formulas", border_style="cyan"), highlight=False)
+    # the table keeps the headline columns (json/csv carry every column)
+    drop = ["proj_strength", "strength", "effective_poles", "ties_total", "proj_degree", "proj_betweenness",
+            "degree"]
+    drop += [c for c in ("n_missing", "n_uncoded") if c in df and not df[c].any()]
+    show = df.drop(columns=[c for c in drop if c in df]).round(3)
+    show.columns = [c.replace("ties_", "").replace("forums_with_", "forums_").replace("sovereignty_exposure", "exposure")
+                    .replace("balance_index", "balance").replace("concentration", "HHI") for c in show.columns]
+    emit(show, fmt, title=f"Measures ({panel.source})",
+         caption="RUS … GLOBAL: ties by pole = Σ status weight × depth × lead weight; balance: 0 one pole … 100 "
+                 "even spread over RUS/CHN/WEST; HHI over the same three; exposure = Σ status weight × depth")
+    if explain:
+        import pandas as pd
+
+        for e in expl:
+            terms = pd.DataFrame([{"org": t["org"], "status": t["status"], "weight": t["weight"], "depth": t["depth"],
+                                   "lead": ", ".join(f"{k} {v:g}" for k, v in t["lead"].items()),
+                                   "contribution": ", ".join(f"{k} {v:g}" for k, v in t["contribution"].items()),
+                                   "evidence": "; ".join(f["fact"] for f in t["evidence"]) or "—",
+                                   "sources": sorted({c for f in t["evidence"] for c in f["sources"]})}
+                                  for t in e["terms"]])
+            emit(terms, fmt, title=f"{e['state']} {e['year']}: terms",
+                 caption=f"missing (-9): {', '.join(e['missing_orgs'])}" if e["missing_orgs"] else "")
+
+
+def register(app: typer.Typer, kb_app: typer.Typer | None = None) -> None:
+    """Mount `multivector measures` on the main app."""
+    app.command("measures")(measures)

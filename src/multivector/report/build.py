@@ -1,0 +1,232 @@
+"""`build_report`: one self-contained HTML file (Plotly's JavaScript inlined once, no CDN)."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..io_utils import write_atomic
+from . import figures as F
+
+CHART_IDS = ("summary", "gantt", "network", "balance", "ties", "dependence", "evidence")
+
+
+def _plotly_js() -> str:
+    """Plotly's bundle, with the one default URL it carries (topojson for geo maps, unused here)
+    pointed at a relative path, so the file makes no reference to a CDN."""
+    import plotly.offline as po
+
+    return po.get_plotlyjs().replace("https://cdn.plot.ly/un/", "./topojson/")
+
+
+def _div(fig, div_id: str) -> str:
+    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                       config={"displaylogo": False, "responsive": True, "topojsonURL": "./topojson/"})
+
+
+def summary_sentences(m: pd.DataFrame, dep: pd.DataFrame, states: list[str], names: dict[str, str],
+                      poles: tuple[str, ...]) -> list[str]:
+    """A few sentences generated from the numbers (never written by hand)."""
+    out = []
+    y0, y1 = int(m["year"].min()), int(m["year"].max())
+    last = m[m["year"] == y1].set_index("state")
+    first = m[m["year"] == y0].set_index("state")
+    big = [p for p in ("RUS", "CHN", "WEST") if p in poles]
+    ranked = last.loc[[s for s in states if s in last.index], "balance_index"].dropna().sort_values(ascending=False)
+    if len(ranked):
+        top, bottom = ranked.index[0], ranked.index[-1]
+        out.append(f"In {y1} the most evenly balanced state is {names.get(top, top)} (balance index "
+                   f"{ranked.iloc[0]:.0f} of 100) and the least balanced is {names.get(bottom, bottom)} "
+                   f"({ranked.iloc[-1]:.0f}).")
+    for s in states:
+        if s not in last.index:
+            continue
+        r = last.loc[s]
+        ties = {p: float(r[f"ties_{p}"]) for p in big}
+        lead_pole = max(ties, key=ties.get)
+        total = sum(ties.values()) or 1.0
+        d = m[m["state"] == s].dropna(subset=["balance_index"])
+        lo_row = d.loc[d["balance_index"].idxmin()] if len(d) else None
+        start_bi = first.loc[s, "balance_index"] if s in first.index else np.nan
+        trend = ""
+        if not np.isnan(start_bi):
+            delta = r["balance_index"] - start_bi
+            trend = (f"{'up' if delta > 0 else 'down'} {abs(delta):.0f} points from {start_bi:.0f} in {y0}"
+                     if abs(delta) >= 1 else f"about the same as in {y0}")
+        sentence = (f"{names.get(s, s)}: balance {r['balance_index']:.0f} in {y1} ({trend}); "
+                    f"{100 * ties[lead_pole] / total:.0f}% of its great-power ties are {lead_pole}-led; "
+                    f"it sits in {int(r['n_orgs'])} organizations with a sovereignty exposure of "
+                    f"{r['sovereignty_exposure']:.2f}")
+        if lo_row is not None and lo_row["year"] not in (y0, y1):
+            sentence += f"; its least balanced year was {int(lo_row['year'])} ({lo_row['balance_index']:.0f})"
+        if "forums_with_RUS" in r and not pd.isna(r.get("forums_with_RUS")):
+            sentence += (f"; it shares {int(r['forums_with_RUS'])} forums with Russia and "
+                         f"{int(r['forums_with_CHN'])} with China")
+        out.append(sentence + ".")
+    if len(dep):
+        obs = dep[dep["flag"] == "observed"].sort_values("year")
+        for (s, name, partner), g in obs.groupby(["state", "name", "partner"]):
+            if len(g) >= 2 and s in states:
+                a, b = g.iloc[0], g.iloc[-1]
+                out.append(f"{names.get(s, s)}'s {name.replace('_', ' ')} with {partner} went from {a['value']:g} "
+                           f"({int(a['year'])}) to {b['value']:g} ({int(b['year'])}) {a['unit']} "
+                           f"[{', '.join(a['indicator_ids'] + b['indicator_ids'])}].")
+    return out
+
+
+def evidence_rows(kb) -> pd.DataFrame:
+    """Every fact of the base with its citations: kind, id, date, text, citations."""
+    facts = kb.sql("""
+        SELECT 'membership' AS kind, actor || '/' || org || '/' || status || '/' || start AS id, start AS date,
+               actor || ' ' || status || ' of ' || org || ', ' || start || ' – ' || coalesce("end", 'open')
+                 || coalesce(': ' || note, '') AS text, sources FROM memberships
+        UNION ALL SELECT 'event', id, date, summary, sources FROM events
+        UNION ALL SELECT 'indicator', id, period, name || ' ' || actor || coalesce(' / ' || partner, '') || ': '
+                 || CAST(value AS VARCHAR) || ' ' || unit || coalesce(' (' || note || ')', ''), sources FROM indicators
+        UNION ALL SELECT 'claim', id, coalesce(period, ''), statement, sources FROM claims
+        UNION ALL SELECT 'organization', id, founded, name || ' — lead ' || lead || ', depth ' || CAST(depth AS VARCHAR),
+                 sources FROM organizations
+        ORDER BY 1, 3, 2""")
+    facts["sources"] = [list(s) for s in facts["sources"]]
+    return facts
+
+
+def _evidence_html(facts: pd.DataFrame, titles: dict[str, str]) -> str:
+    rows = []
+    for r in facts.itertuples():
+        cites = " ".join(
+            f'<span class="cite" title="{html.escape(titles.get(c.split(":")[0], ""))}">{html.escape(c)}</span>'
+            for c in r.sources)
+        rows.append(f"<tr data-kind=\"{r.kind}\"><td>{r.kind}</td><td class=\"mono\">{html.escape(str(r.id))}</td>"
+                    f"<td>{html.escape(str(r.date or ''))}</td><td>{html.escape(str(r.text))}</td><td>{cites}</td></tr>")
+    kinds = "".join(f'<option value="{k}">{k}</option>' for k in sorted(facts["kind"].unique()))
+    return f"""
+<div class="filters"><input id="ev-filter" type="search" placeholder="filter: words, ids or citations (e.g. CSTO fn27)"
+ oninput="filterEvidence()"> <select id="ev-kind" onchange="filterEvidence()"><option value="">all kinds</option>{kinds}
+</select> <span id="ev-count"></span></div>
+<div class="tablewrap"><table id="evidence"><thead><tr><th>kind</th><th>id</th><th>date</th><th>fact</th>
+<th>citations</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>
+<script>
+function filterEvidence() {{
+  const words = document.getElementById('ev-filter').value.toLowerCase().split(/\\s+/).filter(Boolean);
+  const kind = document.getElementById('ev-kind').value;
+  let n = 0;
+  for (const tr of document.querySelectorAll('#evidence tbody tr')) {{
+    const text = tr.textContent.toLowerCase();
+    const ok = (!kind || tr.dataset.kind === kind) && words.every(w => text.includes(w));
+    tr.style.display = ok ? '' : 'none';
+    if (ok) n++;
+  }}
+  document.getElementById('ev-count').textContent = n + ' facts';
+}}
+document.addEventListener('DOMContentLoaded', filterEvidence);
+</script>"""
+
+
+CSS = """
+body{font-family:'Segoe UI',Helvetica,Arial,sans-serif;margin:0;background:#f4f5f7;color:#222}
+header{background:#1f3a5f;color:#fff;padding:18px 32px}header h1{margin:0;font-size:24px}
+header p{margin:6px 0 0;opacity:.85}
+nav{background:#fff;border-bottom:1px solid #ddd;padding:8px 32px;position:sticky;top:0;z-index:10}
+nav a{margin-right:18px;color:#1f3a5f;text-decoration:none;font-weight:600}
+section{background:#fff;margin:18px 32px;padding:16px 22px;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+section h2{margin:4px 0 10px;font-size:19px;color:#1f3a5f}
+.note{color:#555;font-size:13px;margin:4px 0 10px}
+ul.summary li{margin:5px 0;line-height:1.45}
+.tablewrap{max-height:620px;overflow:auto;border:1px solid #ddd}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th{position:sticky;top:0;background:#eef1f5;text-align:left;padding:6px}
+td{border-top:1px solid #eee;padding:5px 6px;vertical-align:top}
+td.mono,.cite{font-family:Consolas,monospace;font-size:12px}
+.cite{background:#eef3fb;border-radius:3px;padding:1px 4px;margin:1px;display:inline-block}
+.filters{margin:6px 0 10px}.filters input{width:420px;padding:6px;font-size:14px}
+.filters select{padding:6px;font-size:14px}
+footer{margin:18px 32px 40px;color:#777;font-size:12px}
+"""
+
+
+def build_report(kb, out_dir: str | Path, progress: bool = True) -> Path:
+    """Write `out_dir/index.html` for a case and return its path (written atomically)."""
+    from contextlib import nullcontext
+
+    from rich.progress import Progress
+
+    from ..measures import case_dependence, measures_table, org_meta_from_case, panel_from_case
+
+    steps = ["measures", "timelines", "network", "balance and ties", "dependence", "evidence table", "writing"]
+    bar = Progress(transient=True) if progress else nullcontext()
+    with bar as prog:
+        task = prog.add_task("report", total=len(steps)) if progress else None
+
+        def done(label: str) -> None:
+            if progress:
+                prog.update(task, advance=1, description=label)
+
+        panel = panel_from_case(kb)
+        states = [s for s in kb.regional_states if s in panel._state_index]
+        names = panel.state_names
+        period = (int(panel.years[0]), int(panel.years[-1]))
+        m = measures_table(panel, states=states)
+        dep = case_dependence(kb, states=states)
+        meta = org_meta_from_case(kb)
+        org_lead = dict(zip(meta["id"], meta["lead"], strict=True))
+        done("timelines")
+        spells = kb.sql("""SELECT actor, org, status, start, "end", start_date, end_date, sources FROM memberships
+                           ORDER BY start_date""")
+        spells["sources"] = [list(s) for s in spells["sources"]]
+        gantts = [_div(F.gantt(spells, org_lead, s, names.get(s, s), period), f"gantt-{s}") for s in states]
+        done("network")
+        powers = [p for p in ("RUS", "CHN", "USA") if p in panel._state_index]
+        net = F.network_slider(panel, [int(y) for y in panel.years], states + powers, org_lead, names)
+        done("balance and ties")
+        bal = F.balance_lines(m, states, names)
+        ties = F.ties_areas(m, states, tuple(p for p in panel.poles), names)
+        done("dependence")
+        depfig = F.dependence_lines(dep, names, states, period)
+        done("evidence table")
+        facts = evidence_rows(kb)
+        src = kb.sources()
+        titles = {r.id: " ".join(str(x) for x in (r.authors, r.title, r.year) if not pd.isna(x))
+                  for r in src.itertuples()}
+        sentences = summary_sentences(m, dep, states, names, panel.poles)
+        done("writing")
+        title = kb.meta.get("title", kb.name)
+        body = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} — multivector report</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>{CSS}</style>
+<script type="text/javascript">{_plotly_js()}</script>
+</head><body>
+<header><h1>{html.escape(title)}</h1><p>multivector report · case <code>{html.escape(kb.name)}</code> ·
+content hash {html.escape(kb.content_hash[:12])} · {period[0]}–{period[1]} · {len(facts)} facts</p></header>
+<nav><a href="#summary">Summary</a><a href="#gantt">Memberships</a><a href="#network">Network</a>
+<a href="#balance">Balance</a><a href="#ties">Ties by pole</a><a href="#dependence">Dependence</a>
+<a href="#evidence">Evidence</a></nav>
+<section id="summary"><h2>What the measures show</h2>
+<p class="note">Generated from the numbers below. Balance index: 100 × (1 − normalized Herfindahl index of ties
+to Russia, China and the West); ties = Σ status weight × depth × lead weight (member 1, associate 0.75,
+observer and partner 0.5, candidate 0.25). See docs/measures.md.</p>
+<ul class="summary">{''.join(f'<li>{html.escape(s)}</li>' for s in sentences)}</ul></section>
+<section id="gantt"><h2>Membership timelines</h2><p class="note">One bar per spell; colour = the
+organization's lead pole; pattern = status (solid member, / associate, · observer, × partner, − candidate).
+Hover for dates and citations.</p>{''.join(gantts)}</section>
+<section id="network"><h2>State–organization network</h2><p class="note">Organizations (squares) sit on a
+circle grouped by lead pole; the five states sit on the inner ring, each great power faces the organizations its
+pole leads. Drag the slider to change the year; hover a node for its ties.</p>{_div(net, 'network-chart')}</section>
+<section id="balance"><h2>Balance index</h2>{_div(bal, 'balance-chart')}</section>
+<section id="ties"><h2>Ties by pole</h2><p class="note">REGIONAL and GLOBAL ties are shown but left out of the
+balance index.</p>{_div(ties, 'ties-chart')}</section>
+<section id="dependence"><h2>Dependence indicators</h2>{_div(depfig, 'dependence-chart')}</section>
+<section id="evidence"><h2>Evidence</h2><p class="note">Every fact of the base with its citations
+(hover a citation for the source).</p>{_evidence_html(facts, titles)}</section>
+<footer>Written by multivector from the case files; every number traces to the evidence table.
+<script type="application/json" id="report-meta">{html.escape(json.dumps({"charts": list(CHART_IDS),
+ "states": states, "years": list(period)}))}</script></footer>
+</body></html>"""
+        path = write_atomic(Path(out_dir) / "index.html", body)
+        done("done")
+    return path

@@ -1,0 +1,256 @@
+"""The report's charts, each a Plotly figure built from library results (no logic of its own)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+POLE_COLORS = {"RUS": "#c0392b", "CHN": "#e0a100", "WEST": "#2c6fbb", "REGIONAL": "#27ae60", "GLOBAL": "#7f8c8d",
+               "RUS+CHN": "#8e44ad", "UNCODED": "#bbbbbb"}
+STATE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+STATUS_PATTERN = {"member": "", "associate": "/", "observer": ".", "partner": "x", "candidate": "-"}
+FONT = dict(family="Segoe UI, Helvetica, Arial, sans-serif", size=13)
+
+
+def pole_label(lead: dict[str, float]) -> str:
+    """The colour group of an organization: its leading pole, or RUS+CHN for a shared lead."""
+    top = max(lead.values())
+    leaders = sorted(p for p, w in lead.items() if math.isclose(w, top))
+    if set(leaders) == {"RUS", "CHN"}:
+        return "RUS+CHN"
+    return leaders[0]
+
+
+def _decimal_year(d) -> float:
+    ts = pd.Timestamp(d)
+    return ts.year + (ts.day_of_year - 1) / (366 if ts.is_leap_year else 365)
+
+
+def gantt(spells: pd.DataFrame, org_lead: dict[str, dict], state: str, state_name: str, period: tuple[int, int]
+          ) -> go.Figure:
+    """Membership timeline of one state: a bar per spell, by organization, coloured by lead pole,
+    patterned by status (member solid, associate /, observer ·, partner ×, candidate −)."""
+    df = spells[spells["actor"] == state].copy()
+    lo, hi = period
+    df["x0"] = [max(_decimal_year(d), lo) for d in df["start_date"]]
+    df["x1"] = [min(_decimal_year(e) + 1 / 365 if e is not None and not pd.isna(e) else hi + 1, hi + 1)
+                for e in df["end_date"]]
+    df = df[df["x1"] > df["x0"]]
+    first = df.groupby("org")["x0"].min().sort_values(ascending=False)
+    order = list(first.index)
+    fig = go.Figure()
+    shown: set[tuple] = set()
+    for r in df.itertuples():
+        pole = pole_label(org_lead.get(r.org, {"UNCODED": 1.0}))
+        key = (pole, r.status)
+        end_txt = r.end if isinstance(r.end, str) and r.end else "open"
+        fig.add_trace(go.Bar(
+            y=[r.org], x=[r.x1 - r.x0], base=[r.x0], orientation="h", width=0.7,
+            marker=dict(color=POLE_COLORS.get(pole, "#999"), line=dict(color="#333", width=0.5),
+                        pattern=dict(shape=STATUS_PATTERN.get(r.status, ""), fillmode="overlay", fgcolor="#fff",
+                                     size=6)),
+            name=f"{pole} · {r.status}", legendgroup=f"{pole}-{r.status}", showlegend=key not in shown,
+            text=[r.status if r.status != "member" and r.x1 - r.x0 >= 4 else ""], textposition="inside", insidetextanchor="middle",
+            textfont=dict(size=10, color="#fff"),
+            hovertemplate=(f"<b>{r.org}</b> ({pole})<br>{r.status}: {r.start} – {end_txt}<br>"
+                           f"sources: {', '.join(r.sources)}<extra></extra>")))
+        shown.add(key)
+    fig.update_layout(barmode="overlay", title=dict(text=f"{state_name} ({state}): memberships by organization",
+                                                    x=0.01, font=dict(size=15)),
+                      height=max(260, 34 * len(order) + 110), margin=dict(l=110, r=20, t=50, b=40), font=FONT,
+                      legend=dict(orientation="v", x=1.01, y=1, font=dict(size=11), title=dict(text="lead · status")),
+                      plot_bgcolor="#fafafa")
+    fig.update_xaxes(range=[lo, hi + 1], dtick=2, tick0=lo, tickformat="d", title_text="year", showgrid=True,
+                     gridcolor="#e5e5e5")
+    fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
+    return fig
+
+
+def network_slider(panel, years: list[int], states: list[str], org_lead: dict[str, dict],
+                   state_names: dict[str, str]) -> go.Figure:
+    """The state–organization network, one frame per year behind a slider.
+
+    Organizations sit at fixed places on a circle grouped by lead pole; the regional
+    states sit on an inner ring and each great power faces the sector its pole leads,
+    so the picture stays in place while the slider changes the edges.
+    """
+    from ..measures.network import year_graph
+
+    groups = ["RUS", "RUS+CHN", "CHN", "REGIONAL", "GLOBAL", "WEST", "UNCODED"]
+    orgs = sorted(panel.orgs, key=lambda o: (groups.index(pole_label(org_lead.get(o, {"UNCODED": 1})))
+                                             if pole_label(org_lead.get(o, {"UNCODED": 1})) in groups else 9, o))
+    n = len(orgs)
+    pos = {o: (math.cos(2 * math.pi * k / n + math.pi / 2), math.sin(2 * math.pi * k / n + math.pi / 2))
+           for k, o in enumerate(orgs)}
+    # states on an inner ring, in a fixed order (readable labels, stable across years); a great power
+    # sits facing the sector of the organizations its pole leads
+    sector = {}
+    for pole in ("RUS", "CHN", "WEST"):
+        members = [k for k, o in enumerate(orgs) if pole_label(org_lead.get(o, {"UNCODED": 1})) == pole]
+        if members:
+            sector[pole] = 2 * math.pi * float(np.mean(members)) / n + math.pi / 2
+    pole_of = {"RUS": "RUS", "CHN": "CHN", "USA": "WEST"}
+    regional = [s for s in states if s not in pole_of or pole_of[s] not in sector]
+    fixed = {}
+    for k, s in enumerate(regional):
+        ang = 2 * math.pi * k / max(1, len(regional)) + math.pi / 2
+        fixed[s] = (0.32 * math.cos(ang), 0.32 * math.sin(ang))
+    for s in states:
+        if s not in fixed:
+            ang = sector[pole_of[s]]
+            fixed[s] = (0.68 * math.cos(ang), 0.68 * math.sin(ang))
+    fig = go.Figure()
+    per_year = 3
+    for yi, year in enumerate(years):
+        g = year_graph(panel, year)
+        spos = {s: fixed[s] for s in states if s in g}
+        ex, ey = [], []
+        for s in spos:
+            for o in g[s]:
+                ex += [spos[s][0], pos[o][0], None]
+                ey += [spos[s][1], pos[o][1], None]
+        visible = yi == len(years) - 1
+        fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="rgba(90,90,90,0.35)", width=1),
+                                 hoverinfo="skip", showlegend=False, visible=visible))
+        active = [o for o in orgs if o in g]
+        members = {o: sorted(s for s in g[o] if g.nodes[s]["kind"] == "state") for o in active}
+        fig.add_trace(go.Scatter(
+            x=[pos[o][0] for o in active], y=[pos[o][1] for o in active], mode="markers+text", text=active,
+            textposition=["top center" if pos[o][1] >= 0 else "bottom center" for o in active],
+            textfont=dict(size=10),
+            marker=dict(size=[10 + 2 * len(members[o]) ** 0.5 for o in active], symbol="square",
+                        color=[POLE_COLORS.get(pole_label(org_lead.get(o, {"UNCODED": 1})), "#999") for o in active],
+                        line=dict(color="#333", width=0.5)),
+            customdata=[f"{o}: {pole_label(org_lead.get(o, {'UNCODED': 1}))}-led; {len(members[o])} members"
+                        for o in active],
+            hovertemplate="%{customdata}<extra></extra>", showlegend=False, visible=visible))
+        fig.add_trace(go.Scatter(
+            x=[spos[s][0] for s in spos], y=[spos[s][1] for s in spos], mode="markers+text", text=list(spos),
+            textposition="middle right", textfont=dict(size=12, color="#111"),
+            marker=dict(size=16, color="#222", line=dict(color="#fff", width=1.5)),
+            customdata=[f"{state_names.get(s, s)}: {len(g[s])} organizations" for s in spos],
+            hovertemplate="%{customdata}<extra></extra>", showlegend=False, visible=visible))
+    steps = []
+    for yi, year in enumerate(years):
+        vis = [False] * (per_year * len(years))
+        for k in range(per_year):
+            vis[per_year * yi + k] = True
+        steps.append(dict(method="update", label=str(year), args=[{"visible": vis},
+                                                                   {"title.text": f"State–organization network, {year}"}]))
+    for pole in groups[:-1]:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{pole}-led",
+                                 marker=dict(size=11, symbol="square", color=POLE_COLORS[pole])))
+    fig.update_layout(
+        title=dict(text=f"State–organization network, {years[-1]}", x=0.01, font=dict(size=15)), height=720,
+        font=FONT, plot_bgcolor="#fff", margin=dict(l=20, r=20, t=50, b=20),
+        sliders=[dict(active=len(years) - 1, steps=steps, currentvalue=dict(prefix="year: "), pad=dict(t=30))],
+        legend=dict(orientation="h", y=1.04, x=0.35, font=dict(size=11)))
+    fig.update_xaxes(visible=False, range=[-1.35, 1.35])
+    fig.update_yaxes(visible=False, range=[-1.2, 1.2], scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def balance_lines(m: pd.DataFrame, states: list[str], state_names: dict[str, str]) -> go.Figure:
+    """Balance index (0 one pole … 100 even spread over RUS/CHN/WEST) over time, one line per state."""
+    fig = go.Figure()
+    for k, s in enumerate(states):
+        d = m[m["state"] == s]
+        fig.add_trace(go.Scatter(x=d["year"], y=d["balance_index"], mode="lines+markers", name=state_names.get(s, s),
+                                 line=dict(color=STATE_COLORS[k % len(STATE_COLORS)], width=2.5),
+                                 marker=dict(size=5)))
+    yrs = m["year"]
+    fig.update_layout(title=dict(text="Balance index (100 = ties spread evenly over Russia, China and the West)",
+                                 x=0.01, font=dict(size=15)), height=420, font=FONT,
+                      margin=dict(l=60, r=20, t=50, b=50), legend=dict(orientation="h", y=-0.18),
+                      plot_bgcolor="#fafafa")
+    fig.update_xaxes(dtick=2, tickformat="d", title_text="year", range=[yrs.min() - 0.5, yrs.max() + 0.5],
+                     gridcolor="#e5e5e5")
+    fig.update_yaxes(range=[0, 102], title_text="balance index", gridcolor="#e5e5e5")
+    return fig
+
+
+def ties_areas(m: pd.DataFrame, states: list[str], poles: tuple[str, ...], state_names: dict[str, str]) -> go.Figure:
+    """Ties by pole (Σ status weight × depth × lead weight), stacked, one panel per state."""
+    cols = 2 if len(states) > 1 else 1
+    rows = math.ceil(len(states) / cols)
+    fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, subplot_titles=[state_names.get(s, s) for s in states],
+                        vertical_spacing=0.09, horizontal_spacing=0.05)
+    ymax = float(m[[f"ties_{p}" for p in poles]].sum(axis=1).max() or 1)
+    for k, s in enumerate(states):
+        d = m[m["state"] == s]
+        r, c = k // cols + 1, k % cols + 1
+        for p in poles:
+            fig.add_trace(go.Scatter(x=d["year"], y=d[f"ties_{p}"], stackgroup=f"g{k}", name=p, mode="lines",
+                                     line=dict(width=0.5, color=POLE_COLORS.get(p, "#999")),
+                                     fillcolor=POLE_COLORS.get(p, "#999"), legendgroup=p, showlegend=k == 0,
+                                     hovertemplate=f"{s} %{{x}}: {p} %{{y:.2f}}<extra></extra>"), row=r, col=c)
+        fig.update_xaxes(dtick=4, tickformat="d", row=r, col=c, gridcolor="#e5e5e5")
+        fig.update_yaxes(range=[0, ymax * 1.05], row=r, col=c, gridcolor="#e5e5e5")
+    fig.update_layout(title=dict(text="Institutional ties by pole (status weight × depth × lead weight)", x=0.01,
+                                 font=dict(size=15)), height=300 * rows + 80, font=FONT,
+                      margin=dict(l=50, r=20, t=80, b=40), legend=dict(orientation="h", y=1.06, x=0.45),
+                      plot_bgcolor="#fafafa")
+    return fig
+
+
+def dependence_lines(dep: pd.DataFrame, state_names: dict[str, str], states: list[str],
+                     period: tuple[int, int] | None = None) -> go.Figure:
+    """Dependence indicators by partner over time: solid where observed or interpolated, dotted where carried."""
+    dep = dep.copy()
+    dep["unit_group"] = np.where(dep["unit"] == "percent", "percent", dep["unit"])
+    units = sorted(dep["unit_group"].unique(), key=lambda u: (u != "percent", u))
+    if not units:
+        units = ["percent"]
+    fig = make_subplots(rows=len(units), cols=1, subplot_titles=[f"unit: {u}" for u in units],
+                        vertical_spacing=0.12)
+    color = {s: STATE_COLORS[k % len(STATE_COLORS)] for k, s in enumerate(states)}
+    dash = {"trade_share": "solid", "transit_share": "dash", "debt_share": "dot", "migrant_workers": "solid"}
+    for ui, unit in enumerate(units):
+        d = dep[dep["unit_group"] == unit]
+        for (s, partner, name), grp in d.groupby(["state", "partner", "name"]):
+            grp = grp.sort_values("year")
+            label = f"{s} {name.replace('_', ' ')} ({partner})"
+            known = grp[grp["flag"] != "carried"]
+            obs = grp[grp["flag"] == "observed"]
+            col = color.get(s, "#555")
+            fig.add_trace(go.Scatter(x=known["year"], y=known["value"], mode="lines", name=label, legendgroup=label,
+                                     line=dict(color=col, width=2, dash=dash.get(name, "solid")),
+                                     hovertemplate=label + " %{x}: %{y:g} (interpolated)<extra></extra>"),
+                          row=ui + 1, col=1)
+            fig.add_trace(go.Scatter(x=obs["year"], y=obs["value"], mode="markers", legendgroup=label,
+                                     showlegend=False, marker=dict(color=col, size=9, line=dict(color="#fff", width=1)),
+                                     customdata=[", ".join(i) for i in obs["indicator_ids"]],
+                                     hovertemplate=label + " %{x}: %{y:g} observed (%{customdata})<extra></extra>"),
+                          row=ui + 1, col=1)
+            # carried values: a faint dotted line joined to the nearest observation, broken where not carried
+            xs, ys = [], []
+            prev = None
+            for r in grp.itertuples():
+                if r.flag == "carried":
+                    if prev is None or prev.flag != "carried":
+                        if prev is not None:
+                            xs.append(prev.year)
+                            ys.append(prev.value)
+                    xs.append(r.year)
+                    ys.append(r.value)
+                elif prev is not None and prev.flag == "carried":
+                    xs += [r.year, None]
+                    ys += [r.value, None]
+                prev = r
+            if xs:
+                fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", legendgroup=label, showlegend=False, opacity=0.4,
+                                         line=dict(color=col, width=1.2, dash="dot"),
+                                         hovertemplate=label + " %{x}: %{y:g} CARRIED from the nearest period"
+                                         "<extra></extra>", connectgaps=False), row=ui + 1, col=1)
+        fig.update_xaxes(dtick=2, tickformat="d", row=ui + 1, col=1, gridcolor="#e5e5e5",
+                         range=[period[0] - 0.5, period[1] + 0.5] if period else None)
+        fig.update_yaxes(rangemode="tozero", row=ui + 1, col=1, gridcolor="#e5e5e5")
+    fig.update_layout(title=dict(text="Dependence by partner (dots: observed; solid lines: interpolated; faint dotted: "
+                                      "carried outside the observed periods)", x=0.01, font=dict(size=15)),
+                      height=(330 if len(units) == 1 else 270) * len(units) + 120, font=FONT, margin=dict(l=60, r=20, t=70, b=40),
+                      legend=dict(font=dict(size=11)), plot_bgcolor="#fafafa")
+    return fig

@@ -1,0 +1,48 @@
+"""The HTML report: one self-contained file with every chart, no CDN."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from multivector import CaseBase
+from multivector.report import CHART_IDS, build_report
+
+HAND_CASE = Path(__file__).parents[1] / "measures" / "fixtures" / "hand_case"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    path = build_report(CaseBase.load(HAND_CASE), out, progress=False)
+    return path, path.read_text(encoding="utf-8")
+
+
+def test_one_self_contained_file(page):
+    path, html = page
+    assert path.name == "index.html"
+    assert [p.name for p in path.parent.iterdir()] == ["index.html"]      # atomic: no temp file left
+    assert "cdn.plot.ly" not in html and "<script src=" not in html
+    assert len(re.findall(r"plotly\.js v\d", html)) == 1                # the library inlined exactly once
+
+
+def test_every_chart_is_there(page):
+    _, html = page
+    for section in CHART_IDS:
+        assert f'id="{section}"' in html, section
+    for state in ("KAZ", "KGZ", "TJK", "TKM", "UZB"):
+        assert f'id="gantt-{state}"' in html
+    for div in ("network-chart", "balance-chart", "ties-chart", "dependence-chart"):
+        assert f'id="{div}"' in html
+    assert '"sliders"' in html                                             # the year selector
+    assert "filterEvidence" in html and "ev-filter" in html
+
+
+def test_summary_and_evidence_come_from_the_numbers(page):
+    _, html = page
+    assert "the most evenly balanced state is Tajikistan (balance index 100 of 100)" in html
+    assert "least balanced is Kazakhstan (0)" in html
+    assert "UZB/RLED/observer/2000-01" in html and "article:CSTO:fn27" in html
+    assert "ind_kgz_trade_rus_2004" in html
