@@ -20,7 +20,7 @@ def test_pinned_seeded_result(inputs):
     t = inputs.year_index(2010)
     # KAZ in the CSTO line, 2010: exact figures of this seed (change only with the model, and say why).
     np.testing.assert_allclose(res.probs[t, 0, 0], [0.191282, 0.360828, 0.447889], atol=1e-6)
-    assert res.balance[:, t].mean() == pytest.approx(50.602, abs=1e-3)
+    assert np.nanmean(res.balance[:, t]) == pytest.approx(48.464, abs=1e-3)
 
 
 def test_same_seed_same_output_and_different_seed_differs(inputs):
@@ -41,7 +41,8 @@ def test_probabilities_are_probabilities(inputs, seed, runs, balance, sov, ratio
     np.testing.assert_allclose(res.probs.sum(-1), 1.0, atol=1e-9)
     closed = inputs.max_level == 0
     assert np.all(res.probs[..., 1:][closed] == 0)  # nothing is chosen where nothing is open
-    assert np.all((res.balance >= -1e-9) & (res.balance <= 100 + 1e-9))
+    b = res.balance[~np.isnan(res.balance)]
+    assert np.all((b >= -1e-9) & (b <= 100 + 1e-9))
 
 
 def test_a_scenario_that_changes_nothing_equals_the_baseline(kb):
@@ -51,7 +52,7 @@ def test_a_scenario_that_changes_nothing_equals_the_baseline(kb):
                           "  - {actor: KAZ, driver: threat_level, from: 1995, add: 0.0}\n", states=["KAZ", "UZB"])
     a, b = run_scenario(kb, base, PARAMS), run_scenario(kb, same, PARAMS)
     assert np.array_equal(a.result.probs, b.result.probs)
-    assert np.array_equal(a.result.balance, b.result.balance)
+    assert np.array_equal(a.result.balance, b.result.balance, equal_nan=True)
 
 
 def test_a_scenario_start_uses_the_record_of_the_year_before(kb):

@@ -63,16 +63,16 @@ def draw_parameters(base: Parameters, spec: dict, runs: int, rng: np.random.Gene
     return out
 
 
-def balance_index(ties: np.ndarray) -> np.ndarray:
-    """Balance (hedging) index 0–100 over the poles RUS, CHN, WEST: 100 · (1 − HHI) / (1 − 1/3).
+def balance_index(x: np.ndarray, depth: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    """Balance index (0–100) of simulated levels x (..., S, L), as `multivector measures` defines it.
 
-    0 when every tie goes to one pole, 100 when ties are spread evenly over the three.
+    Ties = status weight (member 1, partner/observer ½) × depth × lead weight; the
+    index is `measures.indices.balance_index` over RUS, CHN and WEST (NaN where a
+    state has no tie to any of them), so simulated and recorded indices compare.
     """
-    t3 = ties[..., :3]
-    total = t3.sum(-1)
-    share = np.divide(t3, total[..., None], out=np.zeros_like(t3), where=total[..., None] > 0)
-    hhi = (share ** 2).sum(-1)
-    return np.where(total > 0, 100.0 * (1.0 - hhi) / (1.0 - 1.0 / 3.0), 0.0)
+    from ..measures.indices import balance_index as bi
+
+    return bi(U.ties_by_pole(x, depth, lead)[..., :3])
 
 
 def year_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.ndarray,
@@ -138,7 +138,6 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
     probs = np.zeros((T, S, L, 3))
     levels = np.zeros((runs, T, S, L), np.int8) if keep_levels else None
     balance = np.zeros((runs, T, S))
-    tie_w_all = 0.25 + inp.depth
     for t in range(T):
         open_lv = inp.max_level[t].astype(np.int64)                          # (S, L)
         prev = np.minimum(prev, open_lv[None]).astype(np.int8)
@@ -150,8 +149,7 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
             p = choice_probabilities(util, open_lv, w["rationality"])
             x = draw_levels(p, u[k])
         probs[t] = p.mean(axis=0)
-        ties = U.ties_by_pole(x, tie_w_all[t], inp.lead[t])
-        balance[:, t] = balance_index(ties)
+        balance[:, t] = balance_index(x, inp.depth[t], inp.lead[t])
         if levels is not None:
             levels[:, t] = x
         prev = x

@@ -75,9 +75,13 @@ def engagement_table(res: SimulationResult) -> pd.DataFrame:
 
 def indices_table(res: SimulationResult) -> pd.DataFrame:
     inp = res.inputs
-    b = res.balance                                           # (R, T, S)
-    mean = b.mean(0)
-    lo, hi = np.percentile(b, [5, 95], axis=0)
+    b = res.balance                                           # (R, T, S); NaN: no tie to any pole
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(b, 0)
+        lo, hi = np.nanpercentile(b, [5, 95], axis=0)
     T, S = mean.shape
     return pd.DataFrame({
         "state": np.tile(inp.states, T), "year": np.repeat(inp.years, S),
