@@ -51,6 +51,7 @@ BAD = [
     ("dist: normal", "dist: gauss", 12, "unknown distribution 'gauss'"),
     ("partner: RUS, from: 2025", "from: 2025", 9, "needs `partner`"),
     ("runs: 20", "runs: many", 5, "`runs` must be a whole number"),
+    ("seed: 5", "seed: 5\nseed: 6", 7, "key 'seed' appears twice"),
 ]
 
 

@@ -23,7 +23,7 @@ class RawRow:
         return self.key_lines.get(key, self.line) if key else self.line
 
 
-class _LineLoader(yaml.SafeLoader):
+class LineLoader(yaml.SafeLoader):
     """A safe loader that records the line of every mapping and of its keys."""
 
     duplicate_keys: list[tuple[str, int]]
@@ -41,18 +41,18 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
-def _strip_marks(value):
+def strip_marks(value):
     if isinstance(value, dict):
-        return {k: _strip_marks(v) for k, v in value.items() if k not in ("__line__", "__keys__")}
+        return {k: strip_marks(v) for k, v in value.items() if k not in ("__line__", "__keys__")}
     if isinstance(value, list):
-        return [_strip_marks(v) for v in value]
+        return [strip_marks(v) for v in value]
     return value
 
 
 def read_yaml_rows(path: Path, rel: str, problems: list[Problem]) -> list[RawRow]:
     """Rows of a YAML file whose top level is a list of mappings."""
     text = path.read_text(encoding="utf-8")
-    loader = _LineLoader(text)
+    loader = LineLoader(text)
     loader.duplicate_keys = []
     try:
         doc = loader.get_single_data()
@@ -80,13 +80,13 @@ def read_yaml_rows(path: Path, rel: str, problems: list[Problem]) -> list[RawRow
             problems.append(Problem(rel, 1, f"row {i + 1} is not a mapping of keys to values",
                                     "write each row as '- key: value' lines"))
             continue
-        rows.append(RawRow(rel, item["__line__"], _strip_marks(item), dict(item["__keys__"])))
+        rows.append(RawRow(rel, item["__line__"], strip_marks(item), dict(item["__keys__"])))
     return rows
 
 
 def read_yaml_mapping(path: Path, rel: str, problems: list[Problem]) -> tuple[dict, dict[str, int]]:
     """A YAML file whose top level is one mapping (case.yaml)."""
-    loader = _LineLoader(path.read_text(encoding="utf-8"))
+    loader = LineLoader(path.read_text(encoding="utf-8"))
     loader.duplicate_keys = []
     try:
         doc = loader.get_single_data()
@@ -100,7 +100,7 @@ def read_yaml_mapping(path: Path, rel: str, problems: list[Problem]) -> tuple[di
     if not isinstance(doc, dict):
         problems.append(Problem(rel, 1, "the file must hold one mapping of keys to values", "see docs/case-format.md"))
         return {}, {}
-    return _strip_marks(doc), dict(doc["__keys__"])
+    return strip_marks(doc), dict(doc["__keys__"])
 
 
 def read_csv_rows(path: Path, rel: str, expected: list[str], required: list[str],

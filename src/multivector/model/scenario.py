@@ -13,6 +13,7 @@ import numpy as np
 import yaml
 
 from ..kb.problems import CaseError, Problem
+from ..kb.rawfiles import LineLoader, strip_marks
 from ..kb.vocab import DEPENDENCE_DRIVERS, DRIVERS, ORG_DRIVERS, POWER_DRIVERS, STATE_DRIVERS
 from .drivers import POWERS
 from .inputs import ModelInputs
@@ -50,22 +51,6 @@ class Scenario:
     path: str = "<scenario>"
 
 
-class _Lines(yaml.SafeLoader):
-    def construct_mapping(self, node, deep=False):
-        m = super().construct_mapping(node, deep=True)
-        m["__line__"] = node.start_mark.line + 1
-        m["__keys__"] = {k.value: k.start_mark.line + 1 for k, _ in node.value}
-        return m
-
-
-def _clean(v):
-    if isinstance(v, dict):
-        return {k: _clean(x) for k, x in v.items() if k not in ("__line__", "__keys__")}
-    if isinstance(v, list):
-        return [_clean(x) for x in v]
-    return v
-
-
 def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None = None,
                    orgs: set[str] | None = None) -> Scenario:
     """Parse and check a scenario; raise CaseError listing every problem with its line."""
@@ -74,7 +59,8 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
     def bad(line: int, what: str, fix: str) -> None:
         problems.append(Problem(path, line, what, fix))
 
-    loader = _Lines(text)
+    loader = LineLoader(text)
+    loader.duplicate_keys = []
     try:
         doc = loader.get_single_data()
     except yaml.YAMLError as exc:
@@ -83,6 +69,8 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
                                  "check indentation and quoting")]) from None
     finally:
         loader.dispose()
+    for key, line in loader.duplicate_keys:
+        bad(line, f"key '{key}' appears twice", "keep one of the two; the second would silently win")
     if not isinstance(doc, dict):
         raise CaseError([Problem(path, 1, "a scenario must be a mapping of keys (name, start, end, ...)",
                                  "see scenarios/baseline.yaml for the layout")])
@@ -117,7 +105,7 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
             bad(keys.get("drivers", 1), "each driver change must be a mapping", "write `- {actor: RUS, driver: attention, from: 2022, set: 0.5}`")
             continue
         ln, kl = item["__line__"], item["__keys__"]
-        ch = _clean(item)
+        ch = strip_marks(item)
         for k in ch:
             if k not in CHANGE_KEYS:
                 bad(kl[k], f"unknown key `{k}` in a driver change", f"use only {', '.join(sorted(CHANGE_KEYS))}")
@@ -166,7 +154,7 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
         bad(keys.get("parameters", 1), "`parameters` must be a mapping of weight names", "write `balance_weight: 1.0`")
         params = {}
     pkeys = params.get("__keys__", {})
-    for name, spec in _clean(params).items():
+    for name, spec in strip_marks(params).items():
         ln = pkeys.get(name, keys.get("parameters", 1))
         if name not in Parameters.names():
             bad(ln, f"unknown parameter `{name}`", f"use one of {', '.join(Parameters.names())}")
