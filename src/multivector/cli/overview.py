@@ -64,9 +64,9 @@ def overview(case: Annotated[Path | None, typer.Option("--case", help="Case fold
         "multivector kb claims --mechanism sovereignty_sensitivity\n"
         "multivector kb search \"remittances\"          full-text search with citations\n"
         "multivector kb export --format json          the whole base\n"
-        "multivector measures --state KAZ             balance index, ties by pole, exposure\n"
-        "multivector report --out report              the HTML report (timelines, network, balance)\n"
-        "multivector simulate scenarios/baseline.yaml the engagement model, with uncertainty\n"
-        "multivector negotiate --case central_asia --all   proposals inside organizations\n"
+        "multivector measures --state KAZ             balance index, ties by pole\n"
+        "multivector report --out report              the HTML report\n"
+        "multivector simulate scenarios/baseline.yaml  a scenario, with uncertainty\n"
+        "multivector negotiate --case central_asia --all  proposals\n"
         "Python: from multivector import CaseBase; kb = CaseBase.load(); kb.members('SCO', 2005)",
         title="Next", border_style="green"))
