@@ -127,3 +127,28 @@ def test_disagreements_with_cow_have_reasons(kb):
     assert dis.reason.str.len().min() > 20
     uzb = dis[(dis.actor == "UZB") & (dis.org == "CSTO")]
     assert not uzb.empty  # the COW data codes Uzbekistan in the CSTO from 2003
+
+
+def test_export_json_of_the_real_case_has_the_documented_shape():
+    import json
+
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+
+    r = CliRunner().invoke(app, ["kb", "export", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    need = {
+        "memberships": {"actor", "org", "status", "start", "end", "sources"},
+        "events": {"id", "date", "actors", "org", "kind", "summary", "sources"},
+        "indicators": {"id", "name", "actor", "partner", "value", "unit", "period", "sources"},
+        "claims": {"id", "statement", "actors", "org", "mechanism", "sources"},
+    }
+    for kind, keys in need.items():
+        assert data[kind] and all(keys <= set(row) for row in data[kind]), kind
+    for key in ("actors", "organizations", "sources"):
+        assert data[key]
+    dates = [m["start"] for m in data["memberships"]] + [e["date"] for e in data["events"]]
+    assert all(len(d) in (4, 7, 10) for d in dates)
+    assert any(m["end"] is None for m in data["memberships"])
