@@ -142,3 +142,19 @@ def test_drivers_command():
     rows = json.loads(r.stdout)
     assert {"year", "actor", "driver", "partner", "value", "evidence"} <= set(rows[0])
     assert {x["actor"] for x in rows} == {"UZB"}
+
+
+def test_entry_rules_are_checked(tmp_path):
+    import shutil
+
+    from multivector import CaseBase
+    from multivector.model import load_inputs
+
+    case = tmp_path / "case"
+    shutil.copytree(MODEL_CASE, case)
+    (case / "model.yaml").write_text((MODEL_CASE / "model.yaml").read_text().replace(
+        "entry_rules: []", "entry_rules:\n  - {org: CSTO, from: 2005, evidence: [ev_nope]}\n"))
+    with pytest.raises(CaseError) as info:
+        load_inputs(CaseBase.load(case))
+    text = str(info.value)
+    assert "evidence id 'ev_nope' is not a fact" in text and "needs `evidence` or `sources` and a `justification`" in text

@@ -88,6 +88,42 @@ def _offers_rule(domain: str, lead: dict[str, float], override: dict | None) -> 
     return security, economy, regime, legitimacy
 
 
+RULE_KEYS = {"org", "actor", "open_to", "max_level", "from", "evidence", "sources", "justification"}
+
+
+def _rule_problems(kb: CaseBase, rules: list[dict], states: set[str], orgs: set[str]) -> list[Problem]:
+    """Every entry rule names known ids and rests on evidence (fact ids or citations) with a justification."""
+    from ..kb.checks import citation_problem
+
+    facts = set(kb.sql("SELECT id FROM events UNION SELECT id FROM claims UNION SELECT id FROM indicators").id)
+    source_ids = set(kb.sql("SELECT id FROM sources").id)
+    out = []
+    for n, rule in enumerate(rules, 1):
+        where = f"entry rule {n} ({rule.get('org', '?')})"
+        unknown = set(rule) - RULE_KEYS
+        if unknown:
+            out.append(Problem("model.yaml", 1, f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
+                               f"use only {', '.join(sorted(RULE_KEYS))}"))
+        if rule.get("org") not in orgs:
+            out.append(Problem("model.yaml", 1, f"{where}: `org` must be an organization of a line",
+                               f"use one of {', '.join(sorted(orgs))}"))
+        for a in [rule["actor"]] if "actor" in rule else rule.get("open_to", []):
+            if a not in states:
+                out.append(Problem("model.yaml", 1, f"{where}: unknown state '{a}'", f"use one of {', '.join(sorted(states))}"))
+        if not (rule.get("evidence") or rule.get("sources")) or not rule.get("justification"):
+            out.append(Problem("model.yaml", 1, f"{where}: a rule needs `evidence` or `sources` and a `justification`",
+                               "name the fact ids or citations behind it and say why in one sentence"))
+        for ev in rule.get("evidence", []):
+            if ev not in facts:
+                out.append(Problem("model.yaml", 1, f"{where}: evidence id '{ev}' is not a fact of the case",
+                                   "use an id from events/, claims/ or indicators/"))
+        for cit in rule.get("sources", []):
+            bad = citation_problem(cit, source_ids)
+            if bad:
+                out.append(Problem("model.yaml", 1, f"{where}: {bad[0]}", bad[1]))
+    return out
+
+
 def load_model_spec(folder: Path) -> dict:
     path = folder / "model.yaml"
     if not path.exists():
@@ -167,6 +203,10 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
             t = y - years[0]
             if era_org[t, j] == m.org:  # the spell counts in the year its organization is the line's
                 record[t, s_index[m.actor], j] = lvl
+
+    problems += _rule_problems(kb, spec.get("entry_rules", []) or [], set(s_index), set(line_of))
+    if problems:
+        raise CaseError(problems, str(kb.folder))
 
     # Entry rules: the highest level open to a state.
     max_level = np.broadcast_to(np.where(exists, 2, 0)[:, None, :], (T, S, L)).astype(np.int8).copy()
