@@ -49,25 +49,39 @@ def strip_marks(value):
     return value
 
 
-def read_yaml_rows(path: Path, rel: str, problems: list[Problem]) -> list[RawRow]:
-    """Rows of a YAML file whose top level is a list of mappings."""
-    text = path.read_text(encoding="utf-8")
+class YamlSyntaxError(Exception):
+    """A YAML file that cannot be parsed; the problem is already recorded."""
+
+
+def load_marked(text: str, rel: str, problems: list[Problem]):
+    """Parse YAML keeping `__line__`/`__keys__` marks; syntax errors and duplicate keys become problems.
+
+    Returns the marked document, or raises `YamlSyntaxError` (already reported) when it cannot be read.
+    """
     loader = LineLoader(text)
     loader.duplicate_keys = []
     try:
         doc = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
         what = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem(rel, line, f"YAML syntax error: {what}",
+        problems.append(Problem(rel, mark.line + 1 if mark else 1, f"YAML syntax error: {what}",
                                 "check indentation and quote strings that contain ': ' or start with a special character"))
-        return []
+        raise YamlSyntaxError from None
     finally:
         loader.dispose()
     for key, line in loader.duplicate_keys:
-        problems.append(Problem(rel, line, f"key '{key}' appears twice in one row",
+        problems.append(Problem(rel, line, f"key '{key}' appears twice",
                                 "keep one of the two; the second silently overrides the first"))
+    return doc
+
+
+def read_yaml_rows(path: Path, rel: str, problems: list[Problem]) -> list[RawRow]:
+    """Rows of a YAML file whose top level is a list of mappings."""
+    try:
+        doc = load_marked(path.read_text(encoding="utf-8"), rel, problems)
+    except YamlSyntaxError:
+        return []
     if doc is None:
         return []
     if not isinstance(doc, list):
@@ -86,17 +100,10 @@ def read_yaml_rows(path: Path, rel: str, problems: list[Problem]) -> list[RawRow
 
 def read_yaml_mapping(path: Path, rel: str, problems: list[Problem]) -> tuple[dict, dict[str, int]]:
     """A YAML file whose top level is one mapping (case.yaml)."""
-    loader = LineLoader(path.read_text(encoding="utf-8"))
-    loader.duplicate_keys = []
     try:
-        doc = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem(rel, mark.line + 1 if mark else 1, f"YAML syntax error: {getattr(exc, 'problem', exc)}",
-                                "check indentation and quoting"))
+        doc = load_marked(path.read_text(encoding="utf-8"), rel, problems)
+    except YamlSyntaxError:
         return {}, {}
-    finally:
-        loader.dispose()
     if not isinstance(doc, dict):
         problems.append(Problem(rel, 1, "the file must hold one mapping of keys to values", "see docs/case-format.md"))
         return {}, {}

@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from ..kb.problems import CaseError, Problem
-from ..kb.rawfiles import LineLoader, strip_marks
+from ..kb.rawfiles import YamlSyntaxError, load_marked, strip_marks
 from ..kb.vocab import DEPENDENCE_DRIVERS, DRIVERS, ORG_DRIVERS, POWER_DRIVERS, STATE_DRIVERS
 from .drivers import POWERS
 from .inputs import ModelInputs
@@ -59,18 +58,10 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
     def bad(line: int, what: str, fix: str) -> None:
         problems.append(Problem(path, line, what, fix))
 
-    loader = LineLoader(text)
-    loader.duplicate_keys = []
     try:
-        doc = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise CaseError([Problem(path, mark.line + 1 if mark else 1, f"YAML syntax error: {getattr(exc, 'problem', exc)}",
-                                 "check indentation and quoting")]) from None
-    finally:
-        loader.dispose()
-    for key, line in loader.duplicate_keys:
-        bad(line, f"key '{key}' appears twice", "keep one of the two; the second would silently win")
+        doc = load_marked(text, path, problems)
+    except YamlSyntaxError:
+        raise CaseError(problems) from None
     if not isinstance(doc, dict):
         raise CaseError([Problem(path, 1, "a scenario must be a mapping of keys (name, start, end, ...)",
                                  "see scenarios/baseline.yaml for the layout")])
