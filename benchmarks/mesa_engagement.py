@@ -42,6 +42,7 @@ class StateAgent(mesa.Agent):
         threat = float(d.state["threat_level"][t, i])
         regime = float(d.state["regime_insecurity"][t, i])
         sov = float(d.state["sovereignty_sensitivity"][t, i])
+        neutral = float(d.state["neutrality"][t, i])
         others = [a for a in m.states if a is not self]
         npoles = inp.lead.shape[2]
         theta_all = threat_p + [0.0] * (npoles - 3)
@@ -75,12 +76,14 @@ class StateAgent(mesa.Agent):
                 for p in range(npoles):
                     base[p] += V[self.level[jj]] * tw * float(inp.lead[t, jj, p])
             tw = 0.25 + depth
-            utils = []
-            for k in range(top + 1):
+            utils, open_k = [], [k for k in range(3) if inp.allowed[t, i, j, k]]
+            for k in open_k:
                 ties = [base[p] + V[k] * tw * lead[p] for p in range(npoles)]
                 total = sum(ties)
                 risk = sum(threat_p[p] * (ties[p] / total) ** 2 for p in range(3)) if total > 0 else 0.0
                 u = V[k] * full - V[k] ** 2 * sov_cost - w.balance_weight * sov * risk
+                u -= w.neutrality_weight * neutral * float(inp.aligning[t, j]) * (1.0 if k == 2 else 0.0)
+                u -= w.participation_cost * (1.0 if k > 0 else 0.0)
                 u -= w.pressure_weight * press * (1.0 if k < 2 else 0.0)
                 if not new_line:
                     u -= w.switching_cost * abs(V[k] - V[self.model.prev[i][j]])
@@ -88,7 +91,9 @@ class StateAgent(mesa.Agent):
             mx = max(utils)
             e = [math.exp(u - mx) for u in utils]
             s = sum(e)
-            probs = [x / s for x in e] + [0.0] * (2 - top)
+            probs = [0.0, 0.0, 0.0]
+            for k, x in zip(open_k, e, strict=True):
+                probs[k] = x / s
             r = self.random.random()
             self.next_level[j] = 0 if r < probs[0] else (1 if r < probs[0] + probs[1] else 2)
             if m.last_round:

@@ -158,3 +158,47 @@ def test_entry_rules_are_checked(tmp_path):
         load_inputs(CaseBase.load(case))
     text = str(info.value)
     assert "evidence id 'ev_nope' is not a fact" in text and "needs `evidence` or `sources` and a `justification`" in text
+
+
+def test_neutrality_and_partial_tier_rules_are_checked_and_applied(tmp_path):
+    import shutil
+
+    import numpy as np
+
+    from multivector import CaseBase
+    from multivector.model import load_inputs
+
+    case = tmp_path / "case"
+    shutil.copytree(MODEL_CASE, case)
+    text = (MODEL_CASE / "model.yaml").read_text()
+    (case / "model.yaml").write_text(text + (
+        "neutral_compatible:\n  - {org: SCO, sources: [bg_treaty], justification: test}\n"
+        "no_partial_status:\n  - {org: CSTO, until: 2010, sources: [bg_treaty], justification: test}\n"))
+    inp = load_inputs(CaseBase.load(case))
+    j_csto, j_sco = inp.lines.index("CSTO"), inp.lines.index("SCO")
+    t9, t11 = inp.year_index(2009), inp.year_index(2011)
+    assert not inp.allowed[t9, :, j_csto, 1].any() and inp.allowed[t11, :, j_csto, 1].all()
+    assert (inp.aligning[inp.exists[:, j_sco], j_sco] == 0).all() and inp.aligning[t9, j_csto] == 1
+    # Not coded in this case: neutrality defaults to 0 (no declared neutrality).
+    assert np.all(inp.drivers.state["neutrality"] == 0)
+    (case / "model.yaml").write_text(text + (
+        "neutral_compatible:\n  - {org: NOPE, sources: [bg_treaty], justification: test}\n"
+        "no_partial_status:\n  - {org: CSTO, until: soon, justification: test}\n"))
+    with pytest.raises(CaseError) as info:
+        load_inputs(CaseBase.load(case))
+    msg = str(info.value)
+    assert "neutral_compatible entry 1 (NOPE): `org` must be an organization of a line" in msg
+    assert "no_partial_status entry 1 (CSTO): `until` must be a year" in msg
+    assert "needs `evidence` or `sources`" in msg
+
+
+def test_embedded_case_has_no_partial_tier_in_the_belt_and_road():
+    from multivector.model import load_inputs
+
+    inp = load_inputs()
+    j = inp.lines.index("BRI")
+    assert not inp.allowed[:, :, j, 1].any()
+    from multivector.model.backtest import backtest
+
+    rows = backtest(runs=20, inputs=inp).rows
+    assert (rows.org == "BRI").any() and not (rows[rows.org == "BRI"].predicted == "partner").any()

@@ -57,7 +57,7 @@ ARTICLE_FOOTNOTES = range(1, 87)
 
 ID_PREFIX = {"event": "ev_", "indicator": "ind_", "claim": "cl_"}
 
-STATE_DRIVERS = ("sovereignty_sensitivity", "threat_level", "regime_insecurity")
+STATE_DRIVERS = ("sovereignty_sensitivity", "threat_level", "regime_insecurity", "neutrality")
 """Drivers of a regional state, per year, on a 0-1 scale."""
 
 DEPENDENCE_DRIVERS = ("trade_dependence", "remittance_dependence", "debt_dependence",

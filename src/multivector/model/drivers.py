@@ -18,6 +18,8 @@ from ..kb.problems import CaseError, Problem
 from ..kb.vocab import DEPENDENCE_DRIVERS, ORG_DRIVERS, POWER_DRIVERS, STATE_DRIVERS
 
 POWERS = ("RUS", "CHN", "WEST")
+# Drivers with a natural default where a case codes nothing: no declared neutrality.
+DEFAULTS = {"neutrality": 0.0}
 
 
 @dataclass
@@ -103,6 +105,8 @@ def build_drivers(kb: CaseBase, years: np.ndarray, states: list[str], lines: lis
 
     for n, a in state.items():
         for i, s in enumerate(states):
+            if n in DEFAULTS and np.isnan(a[:, i]).all():
+                a[:, i] = DEFAULTS[n]
             check(a[:, i], f"{n}/{s}")
     for n, a in dep.items():
         for i, s in enumerate(states):

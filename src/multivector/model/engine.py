@@ -95,6 +95,10 @@ def year_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.nda
     # Sensitive states fear hegemony more: the risk is weighed by sovereignty sensitivity (mechanism 4).
     sens = inp.drivers.state["sovereignty_sensitivity"][t][None, :, None, None]
     util = util - w["balance_weight"][:, None, None, None] * sens * risk
+    member = np.array([0.0, 0.0, 1.0])
+    neutral = U.neutrality_cost(t, inp)
+    util = util - w["neutrality_weight"][:, None, None, None] * neutral[None, :, :, None] * member
+    util = util - w["participation_cost"][:, None, None, None] * (V > 0)[None, None, None, :]
     below = np.array([1.0, 1.0, 0.0])
     util = util - w["pressure_weight"][:, None, None, None] * press[None, :, :, None] * below
     switch = np.abs(V[None, None, None, :] - V[prev][..., None])
@@ -103,13 +107,12 @@ def year_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.nda
     util = util - w["switching_cost"][:, None, None, None] * switch
     if terms is not None:  # for `explain`: every term before weights, per level
         terms.update(security=b["security"], economy=b["economy"], regime=b["regime"], network=net,
-                     sovereignty=sov, risk=risk, pressure=press, economic_dependence=ed)
+                     sovereignty=sov, risk=risk, pressure=press, neutrality=neutral, economic_dependence=ed)
     return util
 
 
-def choice_probabilities(util: np.ndarray, open_levels: np.ndarray, rationality: np.ndarray) -> np.ndarray:
-    """Logit over the open levels. util (R, S, L, 3); open_levels (S, L) highest open level."""
-    allowed = np.arange(3)[None, None, :] <= open_levels[..., None]       # (S, L, 3)
+def choice_probabilities(util: np.ndarray, allowed: np.ndarray, rationality: np.ndarray) -> np.ndarray:
+    """Logit over the open levels. util (R, S, L, 3); allowed (S, L, 3) bool, level 0 always open."""
     z = util * rationality[:, None, None, None]
     z = np.where(allowed[None], z, -np.inf)
     z = z - z.max(axis=-1, keepdims=True)
@@ -139,14 +142,13 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
     levels = np.zeros((runs, T, S, L), np.int8) if keep_levels else None
     balance = np.zeros((runs, T, S))
     for t in range(T):
-        open_lv = inp.max_level[t].astype(np.int64)                          # (S, L)
-        prev = np.minimum(prev, open_lv[None]).astype(np.int8)
+        prev = np.minimum(prev, inp.max_level[t][None]).astype(np.int8)
         ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
         x = prev.copy()
         u = choice_rng.random((ROUNDS, runs, S, L))
         for k in range(ROUNDS):
             util = year_utilities(inp, t, w, x, prev, ed)
-            p = choice_probabilities(util, open_lv, w["rationality"])
+            p = choice_probabilities(util, inp.allowed[t], w["rationality"])
             x = draw_levels(p, u[k])
         probs[t] = p.mean(axis=0)
         balance[:, t] = balance_index(x, inp.depth[t], inp.lead[t])

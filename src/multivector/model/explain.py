@@ -19,7 +19,7 @@ from .likelihood import _weights, observed_context
 from .parameters import Parameters, default_parameters
 
 TERMS = ("security", "economy", "regime", "legitimacy", "network", "sovereignty_cost", "hegemony_risk",
-         "pressure", "switching")
+         "neutrality", "participation", "pressure", "switching")
 
 TERM_DRIVERS = {
     "security": ["threat_level", "security_dependence"],
@@ -30,6 +30,8 @@ TERM_DRIVERS = {
     "network": [],
     "sovereignty_cost": ["sovereignty_sensitivity"],
     "hegemony_risk": ["revisionism", "capability", "attention"],
+    "neutrality": ["neutrality"],
+    "participation": [],
     "pressure": ["integration_pressure", "attention", "security_dependence", "economic_offer"],
     "switching": [],
 }
@@ -65,7 +67,7 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
     x, prev = observed_context(inp, t)
     parts: dict = {}
     util = year_utilities(inp, t, w, x, prev, terms=parts)
-    p = choice_probabilities(util, inp.max_level[t].astype(np.int64), w["rationality"])[0, i, j]
+    p = choice_probabilities(util, inp.allowed[t], w["rationality"])[0, i, j]
     V = ENGAGEMENT
     below = np.array([1.0, 1.0, 0.0])
     rows = {
@@ -76,14 +78,16 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
         "network": V * params.network_weight * parts["network"][0, i, j],
         "sovereignty_cost": -(V ** 2) * params.sovereignty_weight * parts["sovereignty"][i, j],
         "hegemony_risk": -params.balance_weight * inp.drivers.state["sovereignty_sensitivity"][t, i] * parts["risk"][0, i, j],
+        "neutrality": -params.neutrality_weight * parts["neutrality"][i, j] * np.array([0.0, 0.0, 1.0]),
+        "participation": -params.participation_cost * (V > 0),
         "pressure": -params.pressure_weight * parts["pressure"][i, j] * below,
         "switching": -params.switching_cost * np.abs(V - V[prev[0, i, j]]) * (1.0 if t == 0 or inp.exists[t - 1, j] else 0.0),
     }
     terms = pd.DataFrame(rows, index=list(LEVELS)).T
     terms.loc["total"] = terms.sum()
-    open_to = int(inp.max_level[t, i, j])
-    for k in range(open_to + 1, 3):
-        terms[LEVELS[k]] = np.nan  # not open to the state (entry rule)
+    for k in range(3):
+        if not inp.allowed[t, i, j, k]:
+            terms[LEVELS[k]] = np.nan  # not open to the state (entry rule, or no such tier)
     drivers = _driver_rows(inp, state, org, year)
     rec = inp.record[t, i, j]
     return Explanation(state, org, year, terms.round(4) + 0.0, {LEVELS[k]: float(p[k]) for k in range(3)},
@@ -95,7 +99,7 @@ def _driver_rows(inp, state: str, org: str, year: int) -> pd.DataFrame:
     prov = inp.drivers.provenance
     for term, names in TERM_DRIVERS.items():
         for name in names:
-            if name in ("threat_level", "regime_insecurity", "sovereignty_sensitivity"):
+            if name in ("threat_level", "regime_insecurity", "sovereignty_sensitivity", "neutrality"):
                 keys = [(name, state, None, None)]
             elif name.endswith("_dependence"):
                 keys = [(name, state, p, None) for p in POWERS]

@@ -37,7 +37,9 @@ class ModelInputs:
     depth: np.ndarray                 # (T, L)
     lead: np.ndarray                  # (T, L, 5) weights over POLES
     offers: np.ndarray                # (T, L, 4) what members get: security, economy, regime, legitimacy
+    aligning: np.ndarray              # (T, L) 1 where full membership aligns a state with a bloc, 0 where neutrals take part
     max_level: np.ndarray             # (T, S, L) int: highest level open to the state (0 = closed)
+    allowed: np.ndarray               # (T, S, L, 3) bool: levels open (entry rules; no partial tier where none exists)
     record: np.ndarray                # (T, S, L) int: recorded level, -1 where not recorded / org absent
     record_until: int                 # last year of the record
     drivers: DriverPanel
@@ -60,7 +62,8 @@ class ModelInputs:
         return ModelInputs(
             years=self.years[a:b], states=self.states, lines=self.lines, era_org=self.era_org[a:b],
             exists=self.exists[a:b], depth=self.depth[a:b], lead=self.lead[a:b], offers=self.offers[a:b],
-            max_level=self.max_level[a:b], record=self.record[a:b], record_until=self.record_until,
+            aligning=self.aligning[a:b],
+            max_level=self.max_level[a:b], allowed=self.allowed[a:b], record=self.record[a:b], record_until=self.record_until,
             drivers=self.drivers.restrict(a, b), entry_rules=self.entry_rules,
             level_of_status=self.level_of_status, full_partnership=self.full_partnership)
 
@@ -89,21 +92,27 @@ def _offers_rule(domain: str, lead: dict[str, float], override: dict | None) -> 
 
 
 RULE_KEYS = {"org", "actor", "open_to", "max_level", "from", "evidence", "sources", "justification"}
+NEUTRAL_KEYS = {"org", "evidence", "sources", "justification"}
+PARTIAL_KEYS = {"org", "until", "evidence", "sources", "justification"}
 
 
-def _rule_problems(kb: CaseBase, rules: list[dict], states: set[str], orgs: set[str]) -> list[Problem]:
-    """Every entry rule names known ids and rests on evidence (fact ids or citations) with a justification."""
+def _rule_problems(kb: CaseBase, rules: list[dict], states: set[str], orgs: set[str],
+                   kind: str = "entry rule", keys: set[str] = RULE_KEYS) -> list[Problem]:
+    """Every rule names known ids and rests on evidence (fact ids or citations) with a justification."""
     from ..kb.checks import citation_problem
 
     facts = set(kb.sql("SELECT id FROM events UNION SELECT id FROM claims UNION SELECT id FROM indicators").id)
     source_ids = set(kb.sql("SELECT id FROM sources").id)
     out = []
     for n, rule in enumerate(rules, 1):
-        where = f"entry rule {n} ({rule.get('org', '?')})"
-        unknown = set(rule) - RULE_KEYS
+        if not isinstance(rule, dict):
+            out.append(Problem("model.yaml", 1, f"{kind} {n} is not a mapping", "write it as `- org: ID` with its keys"))
+            continue
+        where = f"{kind} {n} ({rule.get('org', '?')})"
+        unknown = set(rule) - keys
         if unknown:
             out.append(Problem("model.yaml", 1, f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
-                               f"use only {', '.join(sorted(RULE_KEYS))}"))
+                               f"use only {', '.join(sorted(keys))}"))
         if rule.get("org") not in orgs:
             out.append(Problem("model.yaml", 1, f"{where}: `org` must be an organization of a line",
                                f"use one of {', '.join(sorted(orgs))}"))
@@ -113,6 +122,9 @@ def _rule_problems(kb: CaseBase, rules: list[dict], states: set[str], orgs: set[
         if not (rule.get("evidence") or rule.get("sources")) or not rule.get("justification"):
             out.append(Problem("model.yaml", 1, f"{where}: a rule needs `evidence` or `sources` and a `justification`",
                                "name the fact ids or citations behind it and say why in one sentence"))
+        if "until" in rule and not isinstance(rule["until"], int):
+            out.append(Problem("model.yaml", 1, f"{where}: `until` must be a year, not {rule['until']!r}",
+                               "write the last year as a number, e.g. until: 2019"))
         for ev in rule.get("evidence", []):
             if ev not in facts:
                 out.append(Problem("model.yaml", 1, f"{where}: evidence id '{ev}' is not a fact of the case",
@@ -205,6 +217,10 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
                 record[t, s_index[m.actor], j] = lvl
 
     problems += _rule_problems(kb, spec.get("entry_rules", []) or [], set(s_index), set(line_of))
+    neutral_ok = spec.get("neutral_compatible", []) or []
+    problems += _rule_problems(kb, neutral_ok, set(s_index), set(line_of), "neutral_compatible entry", NEUTRAL_KEYS)
+    no_partial = spec.get("no_partial_status", []) or []
+    problems += _rule_problems(kb, no_partial, set(s_index), set(line_of), "no_partial_status entry", PARTIAL_KEYS)
     if problems:
         raise CaseError(problems, str(kb.folder))
 
@@ -224,8 +240,15 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
                 max_level[mask_t, i, j] = np.minimum(max_level[mask_t, i, j], int(rule.get("max_level", 0)))
             if "from" in rule:
                 max_level[(years < int(rule["from"])) & mask_t, :, j] = 0
+    allowed = np.arange(3)[None, None, None, :] <= max_level[..., None]
+    for rule in no_partial:  # an organization without an observer or partner tier: none or member only
+        j = line_of[rule["org"]]
+        until = int(rule.get("until", years[-1]))
+        allowed[(era_org[:, j] == rule["org"]) & (years <= until), :, j, 1] = False
+    compatible = {r.get("org") for r in neutral_ok}
+    aligning = np.array([[0.0 if o in compatible else 1.0 for o in row] for row in era_org]) * exists
     drivers = build_drivers(kb, years, states, lines, era_org)
     return ModelInputs(years=years, states=states, lines=lines, era_org=era_org, exists=exists, depth=depth,
-                       lead=lead, offers=offers, max_level=max_level, record=record, record_until=record_until,
+                       lead=lead, offers=offers, aligning=aligning, max_level=max_level, allowed=allowed, record=record, record_until=record_until,
                        drivers=drivers, entry_rules=rules, level_of_status=levels,
                        full_partnership=full_partnership)

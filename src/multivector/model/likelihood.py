@@ -36,7 +36,7 @@ def log_likelihood(inp: ModelInputs, params: Parameters, years: np.ndarray | Non
             continue
         x, prev = observed_context(inp, t)
         util = year_utilities(inp, t, w, x, prev)
-        p = choice_probabilities(util, inp.max_level[t].astype(np.int64), w["rationality"])[0]   # (S, L, 3)
+        p = choice_probabilities(util, inp.allowed[t], w["rationality"])[0]   # (S, L, 3)
         rec = inp.record[t]
         ok = (rec >= 0) & (inp.max_level[t] >= 1) & (rec <= inp.max_level[t])
         if ok.any():

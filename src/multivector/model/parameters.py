@@ -23,12 +23,14 @@ class Parameters:
     legitimacy_weight: float = 0.5    # membership of recognised multilateral bodies brings standing
     sovereignty_weight: float = 3.0   # mechanism 1: deeper organizations cost more
     balance_weight: float = 2.0       # mechanism 4: hegemony risk of concentrated ties
+    neutrality_weight: float = 3.0    # a neutral state's cost of joining a bloc
     pressure_weight: float = 1.5      # mechanism 5: cost of refusing a power that asks
+    participation_cost: float = 0.5  # any tie costs delegations, dues and summits: a fixed cost of taking part
     switching_cost: float = 2.0       # inertia: changing status is costly
     rationality: float = 1.0          # logit precision (quantal response)
 
     FREE = ("security_weight", "economy_weight", "regime_weight", "network_weight", "legitimacy_weight",
-            "sovereignty_weight", "balance_weight", "pressure_weight", "switching_cost")
+            "sovereignty_weight", "balance_weight", "neutrality_weight", "pressure_weight", "participation_cost", "switching_cost")
 
     @classmethod
     def names(cls) -> list[str]:

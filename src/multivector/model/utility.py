@@ -60,6 +60,17 @@ def sovereignty_cost(t: int, inp) -> np.ndarray:
     return inp.drivers.state["sovereignty_sensitivity"][t][:, None] * (inp.depth[t] * kappa)[None, :]
 
 
+def neutrality_cost(t: int, inp) -> np.ndarray:
+    """Cost of full membership for a neutral state where membership aligns it with a bloc. (S, L)
+
+    neutrality_i × aligning_o: a declared, recognised neutrality (Turkmenistan, UN
+    GA resolution 50/80 A) rules out membership of blocs, whatever their depth,
+    but not observer, associate or partner status, nor bodies where Europe's
+    neutral states take full part (OSCE, PfP). Paid by full membership only.
+    """
+    return inp.drivers.state["neutrality"][t][:, None] * inp.aligning[t][None, :]
+
+
 def network_value(x: np.ndarray) -> np.ndarray:
     """Share of the other regional states that are full members of each line. x: (R, S, L) levels."""
     full = (x == 2).astype(np.float64)
