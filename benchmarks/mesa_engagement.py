@@ -63,7 +63,7 @@ class StateAgent(mesa.Agent):
             full = (w.security_weight * sec + w.economy_weight * eco + w.regime_weight * reg
                     + w.legitimacy_weight * float(off[3]) + w.network_weight * net)
             sov_cost = w.sovereignty_weight * sov * depth * kappa
-            new_line = t > 0 and not bool(inp.exists[t - 1, j])
+            new_line = t > 0 and int(inp.max_level[t - 1, i, j]) == 0  # no status quo to leave
             press = 0.0
             for p in range(3):
                 lev = max(ed[p], sd[p]) * (1.0 - 0.5 * max(offer[q] for q in range(3) if q != p))
@@ -94,6 +94,9 @@ class StateAgent(mesa.Agent):
             probs = [0.0, 0.0, 0.0]
             for k, x in zip(open_k, e, strict=True):
                 probs[k] = x / s
+            # A status is reviewed only with probability review_rate (always when there is no status quo).
+            r = 1.0 if (t == 0 or new_line) else min(max(w.review_rate, 0.0), 1.0)
+            probs = [r * q + (1.0 - r) * (1.0 if k == self.model.prev[i][j] else 0.0) for k, q in enumerate(probs)]
             r = self.random.random()
             self.next_level[j] = 0 if r < probs[0] else (1 if r < probs[0] + probs[1] else 2)
             if m.last_round:

@@ -18,8 +18,16 @@ _spec.loader.exec_module(mesa_engagement)
 
 
 def test_same_probabilities_within_monte_carlo_error(inputs):
+    from dataclasses import replace
+
     small = inputs.restrict(1995, 2015)
-    params = Parameters()
+    # Exercise every term: a neutral state from 2000, a body with no partial tier until 2005, yearly reviews.
+    drivers = small.drivers.copy()
+    drivers.state["neutrality"][5:, 1] = 1.0
+    allowed = small.allowed.copy()
+    allowed[:11, :, 0, 1] = False
+    small = replace(small, drivers=drivers, allowed=allowed)
+    params = Parameters(review_rate=0.6, neutrality_weight=3.0, participation_cost=0.5)
     mesa_p = np.array(mesa_engagement.run_mesa(small, params, runs=200, seed=3))
     vec_p = simulate(small, params, runs=4000, seed=3).probs
     diff = mesa_p - vec_p

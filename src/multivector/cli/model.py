@@ -189,6 +189,8 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
               seed: Annotated[int, typer.Option("--seed")] = 0,
               method: Annotated[str, typer.Option("--method", help="simulated (free-run likelihood) or conditional.")] = "simulated",
               fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+              weights: Annotated[Path | None, typer.Option(
+                  "--weights", help="Also start the fit from these weights (default: the weights in use).")] = None,
               case: CaseOpt = None) -> None:
     """Fit the free weights on the years up to --train-until; print train and test figures."""
     if method not in ("simulated", "conditional"):
@@ -199,7 +201,7 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
     kb = open_case(case)
     with console.status(f"fitting weights ({method} maximum likelihood)…"):
         try:
-            cal = run_calibrate(kb, train_until=train_until, method=method)
+            cal = run_calibrate(kb, train_until=train_until, method=method, warm_starts=[_params(weights)])
         except CaseError as exc:
             _case_errors(exc)
         res = run_backtest(kb, cal.parameters, train_until=train_until, runs=runs, seed=seed)

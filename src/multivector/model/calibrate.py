@@ -30,6 +30,13 @@ from .likelihood import log_likelihood
 from .parameters import Parameters
 
 BOUNDS = (0.0, 25.0)
+LIMITS = {"review_rate": (0.01, 1.0)}  # a share, not a weight
+
+
+def _bounds() -> list[tuple[float, float]]:
+    return [LIMITS.get(n, BOUNDS) for n in Parameters.FREE]
+
+
 FLOOR = 1e-3  # probability floor: one impossible cell must not dominate the fit
 
 
@@ -47,7 +54,13 @@ class CalibrationResult:
 
 def calibrate(kb: CaseBase | None = None, train_until: int = 2008, start: Parameters | None = None,
               inputs: ModelInputs | None = None, method: str = "simulated", runs: int = 150, seed: int = 11,
-              max_evaluations: int = 600) -> CalibrationResult:
+              max_evaluations: int = 600, warm_starts: list[Parameters] | None = None) -> CalibrationResult:
+    """Fit the free weights on the years up to `train_until`.
+
+    The simulated step runs from the conditional fit and from each of
+    `warm_starts` (e.g. the weights in use) and keeps the best: the simulated
+    likelihood has local optima, and several starts find better ones.
+    """
     kb = kb or CaseBase.load()
     inp = inputs or load_inputs(kb)
     start = start or Parameters()
@@ -58,7 +71,7 @@ def calibrate(kb: CaseBase | None = None, train_until: int = 2008, start: Parame
         return -ll
 
     ll0, n = log_likelihood(inp, start, years)
-    opt = minimize(nll, start.vector(), method="L-BFGS-B", bounds=[BOUNDS] * len(Parameters.FREE),
+    opt = minimize(nll, start.vector(), method="L-BFGS-B", bounds=_bounds(),
                    options={"maxiter": 200, "eps": 1e-4})
     fitted = start.with_vector(opt.x)
     result = CalibrationResult(parameters=fitted, train_until=train_until, log_likelihood=-float(opt.fun), n=n,
@@ -68,7 +81,11 @@ def calibrate(kb: CaseBase | None = None, train_until: int = 2008, start: Parame
         return result
     if method != "simulated":
         raise ValueError(f"unknown calibration method {method!r}: use simulated or conditional")
-    return _simulated(inp, result, train_until, runs, seed, max_evaluations)
+    fits = [_simulated(inp, p, train_until, runs, seed, max_evaluations)
+            for p in [result.parameters, *(warm_starts or [])]]
+    best = max(fits, key=lambda r: r.log_likelihood)
+    best.start_log_likelihood = fits[0].start_log_likelihood
+    return best
 
 
 def simulated_log_likelihood(inp: ModelInputs, params: Parameters, runs: int, seed: int) -> tuple[float, int]:
@@ -80,19 +97,24 @@ def simulated_log_likelihood(inp: ModelInputs, params: Parameters, runs: int, se
     return float(np.log(np.clip(pr[ok], FLOOR, 1.0)).sum()), int(ok.sum())
 
 
-def _simulated(inp: ModelInputs, warm: CalibrationResult, train_until: int, runs: int, seed: int,
+def _simulated(inp: ModelInputs, base: Parameters, train_until: int, runs: int, seed: int,
                max_evaluations: int) -> CalibrationResult:
     train = inp.restrict(int(inp.years[0]), min(train_until, inp.record_until))
-    base = warm.parameters
 
     def nll(theta: np.ndarray) -> float:
         return -simulated_log_likelihood(train, base.with_vector(np.exp(theta)), runs, seed)[0]
 
     theta0 = np.log(np.maximum(base.vector(), 0.05))
+    # Powell works on log-weights; a share (review_rate) may not exceed 1.
+    log_bounds = [(None, np.log(LIMITS[n][1])) if n in LIMITS else (None, None) for n in Parameters.FREE]
+    theta0 = np.minimum(theta0, [b[1] if b[1] is not None else np.inf for b in log_bounds])
     ll0 = -nll(theta0)
-    opt = minimize(nll, theta0, method="Powell", options={"maxfev": max_evaluations, "xtol": 1e-2, "ftol": 1e-3})
-    fitted = base.with_vector(np.exp(opt.x))
+    opt = minimize(nll, theta0, method="Powell", bounds=log_bounds,
+                   options={"maxfev": max_evaluations, "xtol": 1e-2, "ftol": 1e-3})
+    best = opt.x if opt.fun <= -ll0 else theta0   # never return a point worse than the start
+    fitted = base.with_vector(np.exp(best))
     _, n = simulated_log_likelihood(train, fitted, runs, seed)
-    return CalibrationResult(parameters=fitted, train_until=train_until, log_likelihood=-float(opt.fun), n=n,
+    return CalibrationResult(parameters=fitted, train_until=train_until, log_likelihood=-float(min(opt.fun, -ll0)),
+                             n=n,
                              start_log_likelihood=ll0, converged=bool(opt.success), message=str(opt.message),
                              method="simulated")

@@ -102,8 +102,8 @@ def year_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.nda
     below = np.array([1.0, 1.0, 0.0])
     util = util - w["pressure_weight"][:, None, None, None] * press[None, :, :, None] * below
     switch = np.abs(V[None, None, None, :] - V[prev][..., None])
-    if t > 0:  # founders choose anew: no status quo to leave in an organization's first year
-        switch = switch * inp.exists[t - 1][None, None, :, None]
+    if t > 0:  # founders and first-time entrants choose anew: no status quo where it was not open last year
+        switch = switch * (inp.max_level[t - 1] > 0)[None, :, :, None]
     util = util - w["switching_cost"][:, None, None, None] * switch
     if terms is not None:  # for `explain`: every term before weights, per level
         terms.update(security=b["security"], economy=b["economy"], regime=b["regime"], network=net,
@@ -118,6 +118,31 @@ def choice_probabilities(util: np.ndarray, allowed: np.ndarray, rationality: np.
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
+
+
+def fresh_choices(inp: ModelInputs, t: int, from_nothing: bool) -> np.ndarray:
+    """(S, L) True where a state has no status quo: the organization was not open to it last year.
+
+    In the first year of a run from nothing (1991) every choice is fresh; a run
+    that starts from the record keeps the record's status quo.
+    """
+    if t == 0:
+        return np.full(inp.max_level.shape[1:], from_nothing)
+    return inp.max_level[t - 1] == 0
+
+
+def with_reviews(p: np.ndarray, prev: np.ndarray, rate: np.ndarray, fresh: np.ndarray) -> np.ndarray:
+    """Choice probabilities when a status is reconsidered only in some years.
+
+    Each year a state reviews each of its statuses with probability `rate`
+    (summits, treaty renewals, new leaders), and otherwise keeps it: a Calvo-style
+    friction (Calvo 1983) that gives the record its persistence without a utility
+    cost. Fresh choices (no status quo) are always made. p (R, S, L, 3); prev
+    (R, S, L); rate (R,); fresh (S, L).
+    """
+    r = np.where(fresh[None], 1.0, np.clip(rate, 0.0, 1.0)[:, None, None])[..., None]   # (R, S, L, 1)
+    keep = np.arange(3)[None, None, None, :] == prev[..., None]
+    return r * p + (1.0 - r) * keep
 
 
 def draw_levels(p: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -145,10 +170,12 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
         prev = np.minimum(prev, inp.max_level[t][None]).astype(np.int8)
         ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
         x = prev.copy()
+        fresh = fresh_choices(inp, t, initial is None)
         u = choice_rng.random((ROUNDS, runs, S, L))
         for k in range(ROUNDS):
             util = year_utilities(inp, t, w, x, prev, ed)
             p = choice_probabilities(util, inp.allowed[t], w["rationality"])
+            p = with_reviews(p, prev, w["review_rate"], fresh)
             x = draw_levels(p, u[k])
         probs[t] = p.mean(axis=0)
         balance[:, t] = balance_index(x, inp.depth[t], inp.lead[t])

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..kb import CaseBase
-from .engine import choice_probabilities, year_utilities
+from .engine import choice_probabilities, fresh_choices, with_reviews, year_utilities
 from .inputs import ENGAGEMENT, LEVELS, POWERS, load_inputs
 from .likelihood import _weights, observed_context
 from .parameters import Parameters, default_parameters
@@ -67,7 +67,8 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
     x, prev = observed_context(inp, t)
     parts: dict = {}
     util = year_utilities(inp, t, w, x, prev, terms=parts)
-    p = choice_probabilities(util, inp.allowed[t], w["rationality"])[0, i, j]
+    p = choice_probabilities(util, inp.allowed[t], w["rationality"])
+    p = with_reviews(p, prev, w["review_rate"], fresh_choices(inp, t, True))[0, i, j]
     V = ENGAGEMENT
     below = np.array([1.0, 1.0, 0.0])
     rows = {
@@ -81,7 +82,7 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
         "neutrality": -params.neutrality_weight * parts["neutrality"][i, j] * np.array([0.0, 0.0, 1.0]),
         "participation": -params.participation_cost * (V > 0),
         "pressure": -params.pressure_weight * parts["pressure"][i, j] * below,
-        "switching": -params.switching_cost * np.abs(V - V[prev[0, i, j]]) * (1.0 if t == 0 or inp.exists[t - 1, j] else 0.0),
+        "switching": -params.switching_cost * np.abs(V - V[prev[0, i, j]]) * (1.0 if t == 0 or inp.max_level[t - 1, i, j] > 0 else 0.0),
     }
     terms = pd.DataFrame(rows, index=list(LEVELS)).T
     terms.loc["total"] = terms.sum()

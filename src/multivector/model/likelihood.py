@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine import choice_probabilities, year_utilities
+from .engine import choice_probabilities, fresh_choices, with_reviews, year_utilities
 from .inputs import ModelInputs
 from .parameters import Parameters
 
@@ -36,7 +36,8 @@ def log_likelihood(inp: ModelInputs, params: Parameters, years: np.ndarray | Non
             continue
         x, prev = observed_context(inp, t)
         util = year_utilities(inp, t, w, x, prev)
-        p = choice_probabilities(util, inp.allowed[t], w["rationality"])[0]   # (S, L, 3)
+        p = choice_probabilities(util, inp.allowed[t], w["rationality"])
+        p = with_reviews(p, prev, w["review_rate"], fresh_choices(inp, t, True))[0]   # (S, L, 3)
         rec = inp.record[t]
         ok = (rec >= 0) & (inp.max_level[t] >= 1) & (rec <= inp.max_level[t])
         if ok.any():

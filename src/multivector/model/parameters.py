@@ -27,10 +27,12 @@ class Parameters:
     pressure_weight: float = 1.5      # mechanism 5: cost of refusing a power that asks
     participation_cost: float = 0.5  # any tie costs delegations, dues and summits: a fixed cost of taking part
     switching_cost: float = 2.0       # inertia: changing status is costly
+    review_rate: float = 1.0          # share of statuses reconsidered each year (1 = every year)
     rationality: float = 1.0          # logit precision (quantal response)
 
     FREE = ("security_weight", "economy_weight", "regime_weight", "network_weight", "legitimacy_weight",
-            "sovereignty_weight", "balance_weight", "neutrality_weight", "pressure_weight", "participation_cost", "switching_cost")
+            "sovereignty_weight", "balance_weight", "neutrality_weight", "pressure_weight", "participation_cost", "switching_cost",
+            "review_rate")
 
     @classmethod
     def names(cls) -> list[str]:
