@@ -108,8 +108,11 @@ def test_backtest_json(tmp_path):
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     for key in ("accuracy", "balanced_accuracy", "test_accuracy", "test_balanced_accuracy", "rows", "per_state",
-                "turning_points"):
+                "per_level", "turning_points"):
         assert key in data
+    # The balanced accuracy is the mean recall over the recorded levels.
+    assert data["balanced_accuracy"] == pytest.approx(sum(r["recall"] for r in data["per_level"]) / len(data["per_level"]))
+    assert sum(r["n"] for r in data["per_level"]) == data["n"]
     assert {"state", "org", "year", "predicted", "actual", "p_member"} <= set(data["rows"][0])
 
 

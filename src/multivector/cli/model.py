@@ -167,7 +167,7 @@ def backtest(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
     except CaseError as exc:
         _case_errors(exc)
     if fmt is Format.json:
-        payload = {**plain(res.summary), "per_state": records(res.per_state),
+        payload = {**plain(res.summary), "per_state": records(res.per_state), "per_level": records(res.per_level),
                    "turning_points": records(res.turning_points), "rows": records(res.rows)}
         sys.stdout.write(json.dumps(payload) + "\n")
         return
@@ -180,6 +180,7 @@ def backtest(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
                   f"{s['balanced_accuracy']:.3f}; after {s['train_until']}: accuracy {s['test_accuracy']:.3f}, "
                   f"balanced {s['test_balanced_accuracy']:.3f}  (n = {s['n']})")
     emit(res.per_state.round(3), fmt, title="By state")
+    emit(res.per_level.round(3), fmt, title="By recorded level (recall; the balanced accuracy is their mean)")
     emit(res.turning_points, fmt, title="Turning points")
 
 

@@ -35,6 +35,7 @@ class BacktestResult:
     summary: dict
     per_state: pd.DataFrame
     turning_points: pd.DataFrame
+    per_level: pd.DataFrame | None = None   # recall of each recorded level: what the balanced accuracy averages
 
 
 def backtest(kb: CaseBase | None = None, params: Parameters | None = None, train_until: int = 2008,
@@ -65,7 +66,13 @@ def backtest(kb: CaseBase | None = None, params: Parameters | None = None, train
         {"state": st, "accuracy": float((a[m] == p[m]).mean()), "balanced_accuracy": balanced_accuracy(a[m], p[m]),
          "n": int(m.sum())}
         for st in inp.states for m in [rows.state.to_numpy() == st]])
-    return BacktestResult(rows, summary, per_state, turning_points(kb, inp, pred))
+    per_level = pd.DataFrame([
+        {"level": LEVELS[c], "n": int((a == c).sum()), "recall": float((p[a == c] == c).mean()),
+         "n_test": int((a[test] == c).sum()),
+         "test_recall": float((p[test][a[test] == c] == c).mean()) if (a[test] == c).any() else float("nan"),
+         **{f"predicted_{LEVELS[k]}": int(((a == c) & (p == k)).sum()) for k in range(3)}}
+        for c in range(3) if (a == c).any()])
+    return BacktestResult(rows, summary, per_state, turning_points(kb, inp, pred), per_level)
 
 
 def _first_change(path: np.ndarray, years: np.ndarray, kind: str, after: int | None = None) -> int | None:
