@@ -138,9 +138,10 @@ def with_reviews(p: np.ndarray, prev: np.ndarray, rate: np.ndarray, fresh: np.nd
     (summits, treaty renewals, new leaders), and otherwise keeps it: a Calvo-style
     friction (Calvo 1983) that gives the record its persistence without a utility
     cost. Fresh choices (no status quo) are always made. p (R, S, L, 3); prev
-    (R, S, L); rate (R,); fresh (S, L).
+    (R, S, L); rate (R,); fresh (S, L) or (R, S, L).
     """
-    r = np.where(fresh[None], 1.0, np.clip(rate, 0.0, 1.0)[:, None, None])[..., None]   # (R, S, L, 1)
+    fresh = fresh if fresh.ndim == 3 else fresh[None]
+    r = np.where(fresh, 1.0, np.clip(rate, 0.0, 1.0)[:, None, None])[..., None]   # (R, S, L, 1)
     keep = np.arange(3)[None, None, None, :] == prev[..., None]
     return r * p + (1.0 - r) * keep
 
@@ -170,7 +171,9 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
         prev = np.minimum(prev, inp.max_level[t][None]).astype(np.int8)
         ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
         x = prev.copy()
-        fresh = fresh_choices(inp, t, initial is None)
+        # A status quo that is no longer open (a tier abolished, a rule changed) must be chosen anew.
+        closed = ~np.take_along_axis(inp.allowed[t][None], prev[..., None].astype(np.int64), -1)[..., 0]
+        fresh = fresh_choices(inp, t, initial is None)[None] | closed
         u = choice_rng.random((ROUNDS, runs, S, L))
         for k in range(ROUNDS):
             util = year_utilities(inp, t, w, x, prev, ed)
