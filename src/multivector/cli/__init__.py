@@ -6,6 +6,7 @@ import typer
 
 from ..negotiation.cli import register as register_negotiation
 from . import cow as cow_cli
+from . import evaluate as evaluate_cli
 from . import kb as kb_cli
 from . import measures as measures_cli
 from . import model as model_cli
@@ -17,7 +18,7 @@ app = typer.Typer(help="multivector: how weaker states balance great powers thro
 app.add_typer(kb_cli.app, name="kb")
 app.command()(overview)
 model_cli.register(app)
-for _mod in (measures_cli, cow_cli, report_cli):
+for _mod in (measures_cli, cow_cli, report_cli, evaluate_cli):
     _mod.register(app, kb_cli.app)
 register_negotiation(app)
 

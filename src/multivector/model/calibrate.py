@@ -61,8 +61,7 @@ def calibrate(kb: CaseBase | None = None, train_until: int = 2008, start: Parame
     `warm_starts` (e.g. the weights in use) and keeps the best: the simulated
     likelihood has local optima, and several starts find better ones.
     """
-    kb = kb or CaseBase.load()
-    inp = inputs or load_inputs(kb)
+    inp = inputs if inputs is not None else load_inputs(kb or CaseBase.load())
     start = start or Parameters()
     years = inp.years[inp.years <= train_until]
 

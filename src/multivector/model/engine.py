@@ -127,7 +127,9 @@ def fresh_choices(inp: ModelInputs, t: int, from_nothing: bool) -> np.ndarray:
     that starts from the record keeps the record's status quo.
     """
     if t == 0:
-        return np.full(inp.max_level.shape[1:], from_nothing)
+        if from_nothing or inp.open_before is None:
+            return np.full(inp.max_level.shape[1:], from_nothing)
+        return ~inp.open_before   # an organization that opens in the first year has no status quo
     return inp.max_level[t - 1] == 0
 
 

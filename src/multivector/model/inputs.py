@@ -46,6 +46,8 @@ class ModelInputs:
     entry_rules: list[dict] = field(default_factory=list)
     level_of_status: dict[str, int] = field(default_factory=dict)
     full_partnership: tuple[str, ...] = ()
+    # (S, L) bool: open in the year before the first, for inputs cut from a longer run (None: unknown)
+    open_before: np.ndarray | None = None
 
     @property
     def T(self) -> int:
@@ -65,7 +67,8 @@ class ModelInputs:
             aligning=self.aligning[a:b],
             max_level=self.max_level[a:b], allowed=self.allowed[a:b], record=self.record[a:b], record_until=self.record_until,
             drivers=self.drivers.restrict(a, b), entry_rules=self.entry_rules,
-            level_of_status=self.level_of_status, full_partnership=self.full_partnership)
+            level_of_status=self.level_of_status, full_partnership=self.full_partnership,
+            open_before=self.max_level[a - 1] > 0 if a > 0 else self.open_before)
 
 
 def _offers_rule(domain: str, lead: dict[str, float], override: dict | None) -> tuple[float, float, float, float]:
