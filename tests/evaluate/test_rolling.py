@@ -130,3 +130,11 @@ def test_cli_bad_options_say_how_to_fix(args, message):
     res = CliRunner().invoke(app, ["evaluate", "--forecasters", "persistence", *args])
     assert res.exit_code != 0
     assert message in res.output
+
+
+def test_report_rejects_a_file_that_is_not_an_evaluation(tmp_path):
+    bad = tmp_path / "x.json"
+    bad.write_text('{"a": 1}')
+    res = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "r"), "--evaluation", str(bad)])
+    assert res.exit_code != 0 and "not an evaluation result" in res.output
+    assert not (tmp_path / "r" / "index.html").exists()

@@ -46,3 +46,20 @@ def test_summary_and_evidence_come_from_the_numbers(page):
     assert "least balanced is Kazakhstan (0)" in html
     assert "UZB/RLED/observer/2000-01" in html and "article:CSTO:fn27" in html
     assert "ind_kgz_trade_rus_2004" in html
+
+
+def test_evaluation_section_says_how_to_fill_it_when_none_is_stored(page):
+    _, html = page
+    assert 'id="evaluation"' in html and "multivector evaluate" in html
+    assert 'id="evaluation-reliability"' not in html
+
+
+def test_evaluation_section_shows_a_stored_evaluation(tmp_path):
+    from multivector.evaluate import evaluate
+    from multivector.model.inputs import load_inputs
+
+    ev = evaluate(inputs=load_inputs(), forecasters=["persistence", "base_rate"], origins=[2012], runs=10)
+    path = build_report(CaseBase.load(HAND_CASE), tmp_path, progress=False, evaluation=ev.to_dict())
+    html = path.read_text(encoding="utf-8")
+    assert 'id="evaluation-reliability"' in html and 'id="evaluation-scores"' in html
+    assert "CORP; MCB" in html and "<td>base_rate</td>" in html

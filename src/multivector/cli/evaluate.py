@@ -136,6 +136,7 @@ def evaluate(
         return
     for o in ev.origins:
         console.print(score_table(ev.scores, o))
+        console.print()
     console.print("log, Brier, RPS: lower is better. acc: accuracy; BA3, BA2: balanced accuracy over three levels "
                   "and member vs not. ev±1, ev±2: recorded changes the median path makes within 1 or 2 years; "
                   "spur: changes it makes that never happened; skill: 1 - log / persistence's log. "

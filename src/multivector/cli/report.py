@@ -13,14 +13,44 @@ from .output import console
 def report(
     out: Annotated[Path, typer.Option("--out", help="Folder to write index.html into.")] = Path("report"),
     case: Annotated[Path | None, typer.Option("--case", help="Case folder (default: the embedded case).")] = None,
+    evaluation: Annotated[Path | None, typer.Option(
+        "--evaluation", help="evaluation.json written by `multivector evaluate --out DIR` "
+                             "(default: the last evaluation of this case, if any).")] = None,
 ) -> None:
     """Write OUT/index.html: timelines, network by year, balance, ties, dependence, evidence (opens offline)."""
     from ..report import build_report
     from .kb import open_case
 
     kb = open_case(case)
-    path = build_report(kb, out, progress=console.is_terminal)
+    ev = _evaluation(kb, evaluation)
+    path = build_report(kb, out, progress=console.is_terminal, evaluation=ev)
     console.print(f"wrote {path.resolve()}", highlight=False, soft_wrap=True)
+
+
+def _evaluation(kb, path: Path | None) -> dict | None:
+    """A stored evaluation: the file given, else the last one `multivector evaluate` ran on this case."""
+    import json
+
+    from .output import fail
+
+    if path is not None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            fail(f"cannot read --evaluation {path}: {exc}; give the evaluation.json that "
+                 "`multivector evaluate --out DIR` writes")
+        if not isinstance(data, dict) or not {"scores", "reliability", "origins"} <= set(data):
+            fail(f"--evaluation {path} is not an evaluation result; give DIR/evaluation.json from "
+                 "`multivector evaluate --out DIR`")
+        return data
+    from ..evaluate.store import load_latest
+    from ..kb import CaseError
+    from ..model.inputs import load_inputs
+
+    try:
+        return load_latest(load_inputs(kb))
+    except CaseError:
+        return None
 
 
 def register(app: typer.Typer, kb_app: typer.Typer | None = None) -> None:

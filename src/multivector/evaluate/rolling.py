@@ -133,6 +133,7 @@ class Evaluation:
         return {"origins": self.origins, "seed": self.seed, "runs": self.runs,
                 "settings": plain(asdict(self.settings)), "scores": records(self.scores),
                 "events": records(self.events), "reliability": records(self.reliability),
+                "corp": records(self.corp),
                 "fits": plain(self.fits)}
 
 

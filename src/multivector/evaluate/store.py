@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..io_utils import records, write_atomic
+from ..io_utils import write_atomic
 from ..model.inputs import ModelInputs
 from .engagement import inputs_digest
 
@@ -18,7 +18,7 @@ def _path(inp: ModelInputs) -> Path:
 
 def save_latest(ev, inp: ModelInputs) -> Path:
     """Store an evaluation's summaries (scores, events, reliability, CORP curve) under the case's digest."""
-    return write_atomic(_path(inp), json.dumps({**ev.to_dict(), "corp": records(ev.corp)}))
+    return write_atomic(_path(inp), json.dumps(ev.to_dict()))
 
 
 def load_latest(inp: ModelInputs) -> dict | None:

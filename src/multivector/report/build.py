@@ -12,7 +12,7 @@ import pandas as pd
 from ..io_utils import write_atomic
 from . import figures as F
 
-CHART_IDS = ("summary", "gantt", "network", "balance", "ties", "dependence", "evidence")
+CHART_IDS = ("summary", "gantt", "network", "balance", "ties", "dependence", "evaluation", "evidence")
 
 
 def _plotly_js() -> str:
@@ -149,8 +149,34 @@ footer{margin:18px 32px 40px;color:#777;font-size:12px}
 """
 
 
-def build_report(kb, out_dir: str | Path, progress: bool = True) -> Path:
-    """Write `out_dir/index.html` for a case and return its path (written atomically)."""
+def evaluation_html(evaluation: dict | None) -> str:
+    """The forecast-evaluation section from a stored `multivector evaluate` result (never re-run here)."""
+    if not evaluation:
+        return ("<p class=\"note\">No forecast evaluation is stored for this case yet. Run "
+                "<code>multivector evaluate</code> (a few minutes the first time) and write the report again "
+                "to see the model scored beside persistence, base rates and a lagged logit.</p>")
+    scores = pd.DataFrame(evaluation["scores"])
+    rel = pd.DataFrame(evaluation["reliability"])
+    corp = pd.DataFrame(evaluation.get("corp", []))
+    cols = ["forecaster", "origin", "n", "log_score", "brier", "rps", "balanced_accuracy_2", "events_hit_1",
+            "events_total", "spurious_changes", "skill_log_vs_persistence"]
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(f'{v:.3f}' if isinstance(v, float) else str(v))}</td>"
+                                    for v in r) + "</tr>" for r in scores[cols].itertuples(index=False))
+    table = ("<table class=\"scores\"><thead><tr>" + "".join(f"<th>{c.replace('_', ' ')}</th>" for c in cols)
+             + f"</tr></thead><tbody>{rows}</tbody></table>")
+    return (f"<p class=\"note\">Rolling origins {', '.join(map(str, evaluation['origins']))}: every forecaster is "
+            "fitted on the years up to the origin and forecasts the rest of the record without seeing it "
+            f"(seed {evaluation['seed']}, {evaluation['runs']} runs). Lower log, Brier and RPS scores are better; "
+            "skill = 1 − log score / persistence's. See docs/evaluation.md.</p>"
+            + _div(F.scores_by_origin(scores), "evaluation-scores") + _div(F.reliability_diagram(rel, corp),
+                                                                            "evaluation-reliability") + table)
+
+
+def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dict | None = None) -> Path:
+    """Write `out_dir/index.html` for a case and return its path (written atomically).
+
+    evaluation: a stored `multivector evaluate` result (its JSON), shown as its own section.
+    """
     from contextlib import nullcontext
 
     from rich.progress import Progress
@@ -205,7 +231,7 @@ def build_report(kb, out_dir: str | Path, progress: bool = True) -> Path:
 content hash {html.escape(kb.content_hash[:12])} · {period[0]}–{period[1]} · {len(facts)} facts</p></header>
 <nav><a href="#summary">Summary</a><a href="#gantt">Memberships</a><a href="#network">Network</a>
 <a href="#balance">Balance</a><a href="#ties">Ties by pole</a><a href="#dependence">Dependence</a>
-<a href="#evidence">Evidence</a></nav>
+<a href="#evaluation">Forecast evaluation</a><a href="#evidence">Evidence</a></nav>
 <section id="summary"><h2>What the measures show</h2>
 <p class="note">Generated from the numbers below. Balance index: 100 × (1 − normalized Herfindahl index of ties
 to Russia, China and the West); ties = Σ status weight × depth × lead weight (member 1, associate 0.75,
@@ -221,6 +247,7 @@ pole leads. Drag the slider to change the year; hover a node for its ties.</p>{_
 <section id="ties"><h2>Ties by pole</h2><p class="note">REGIONAL and GLOBAL ties are shown but left out of the
 balance index.</p>{_div(ties, 'ties-chart')}</section>
 <section id="dependence"><h2>Dependence indicators</h2>{_div(depfig, 'dependence-chart')}</section>
+<section id="evaluation"><h2>Forecast evaluation</h2>{evaluation_html(evaluation)}</section>
 <section id="evidence"><h2>Evidence</h2><p class="note">Every fact of the base with its citations
 (hover a citation for the source).</p>{_evidence_html(facts, titles)}</section>
 <footer>Written by multivector from the case files; every number traces to the evidence table.

@@ -254,3 +254,57 @@ def dependence_lines(dep: pd.DataFrame, state_names: dict[str, str], states: lis
                       height=(330 if len(units) == 1 else 270) * len(units) + 120, font=FONT, margin=dict(l=60, r=20, t=70, b=40),
                       legend=dict(font=dict(size=11)), plot_bgcolor="#fafafa")
     return fig
+
+
+FORECASTER_COLORS = {"model": "#c0392b", "persistence": "#2c3e50", "base_rate": "#95a5a6", "logit": "#2c6fbb"}
+
+
+def _forecaster_color(name: str, k: int) -> str:
+    return FORECASTER_COLORS.get(name, STATE_COLORS[k % len(STATE_COLORS)])
+
+
+def reliability_diagram(reliability: pd.DataFrame, corp: pd.DataFrame) -> go.Figure:
+    """Reliability of each forecaster (all levels pooled, one-vs-rest): CORP curve and binned frequencies.
+
+    Points on the diagonal are reliable; the marker area follows the bin's count.
+    """
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(color="#bbbbbb", dash="dot"),
+                             name="perfect reliability", hoverinfo="skip"))
+    rel = reliability[reliability["level"] == "all"]
+    for k, (fc, g) in enumerate(rel.groupby("forecaster", sort=False)):
+        color = _forecaster_color(fc, k)
+        c = corp[(corp["forecaster"] == fc)] if len(corp) else corp
+        if len(c):
+            d = c.iloc[0]
+            fig.add_trace(go.Scatter(
+                x=c["forecast"], y=c["recalibrated"], mode="lines", line=dict(color=color, width=2.5, shape="hv"),
+                name=f"{fc} (CORP; MCB {d['MCB']:.3f}, DSC {d['DSC']:.3f})", legendgroup=fc))
+        size = 6 + 24 * np.sqrt(g["n"] / max(rel["n"].max(), 1))
+        fig.add_trace(go.Scatter(
+            x=g["mean_forecast"], y=g["observed_frequency"], mode="markers", legendgroup=fc, showlegend=False,
+            marker=dict(color=color, size=size, opacity=0.55, line=dict(width=0)),
+            customdata=np.stack([g["n"], g["bin_lower"], g["bin_upper"]], axis=-1),
+            hovertemplate=f"{fc}<br>forecast %{{customdata[1]:.1f}}–%{{customdata[2]:.1f}}: mean %{{x:.2f}}"
+                          "<br>observed %{y:.2f} (n = %{customdata[0]})<extra></extra>"))
+    fig.update_layout(title=dict(text="Reliability: forecast probability vs observed frequency (all origins)",
+                                 x=0.01, font=dict(size=15)), height=520, font=FONT,
+                      margin=dict(l=60, r=20, t=50, b=50), legend=dict(orientation="h", y=-0.15),
+                      plot_bgcolor="#fafafa")
+    fig.update_xaxes(range=[0, 1], title_text="forecast probability", gridcolor="#e5e5e5")
+    fig.update_yaxes(range=[0, 1], title_text="observed frequency", gridcolor="#e5e5e5", scaleanchor="x")
+    return fig
+
+
+def scores_by_origin(scores: pd.DataFrame, metric: str = "log_score") -> go.Figure:
+    """One line per forecaster: a score (lower is better) at each rolling origin."""
+    fig = go.Figure()
+    for k, (fc, g) in enumerate(scores.groupby("forecaster", sort=False)):
+        fig.add_trace(go.Scatter(x=g["origin"], y=g[metric], mode="lines+markers", name=fc,
+                                 line=dict(color=_forecaster_color(fc, k), width=2.5)))
+    fig.update_layout(title=dict(text=f"{metric.replace('_', ' ')} by forecast origin (lower is better)", x=0.01,
+                                 font=dict(size=15)), height=380, font=FONT, margin=dict(l=60, r=20, t=50, b=50),
+                      legend=dict(orientation="h", y=-0.2), plot_bgcolor="#fafafa")
+    fig.update_xaxes(tickformat="d", title_text="origin (fitted on the years up to it)", gridcolor="#e5e5e5")
+    fig.update_yaxes(title_text=metric.replace("_", " "), gridcolor="#e5e5e5", rangemode="tozero")
+    return fig
