@@ -138,3 +138,13 @@ def test_report_rejects_a_file_that_is_not_an_evaluation(tmp_path):
     res = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "r"), "--evaluation", str(bad)])
     assert res.exit_code != 0 and "not an evaluation result" in res.output
     assert not (tmp_path / "r" / "index.html").exists()
+
+
+def test_the_docs_example_of_a_custom_forecaster_runs(capsys):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "evaluation.md").read_text(encoding="utf-8")
+    block = re.search(r"### Your own forecaster.*?```python\n(.*?)```", text, re.S).group(1)
+    exec(compile(block, "docs/evaluation.md", "exec"), {})
+    assert "everyone_joins" in capsys.readouterr().out

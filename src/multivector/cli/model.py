@@ -158,7 +158,10 @@ def backtest(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
              seed: Annotated[int, typer.Option("--seed")] = 0,
              fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
              weights: WeightsOpt = None, case: CaseOpt = None) -> None:
-    """Run the model free from 1991 and compare with the record, year by year."""
+    """Run the model free from 1991 and compare with the record, year by year (one split).
+
+    For rolling origins, proper scores and reference forecasts use `multivector evaluate`.
+    """
     from ..model.backtest import backtest as run_backtest
 
     kb = open_case(case)
