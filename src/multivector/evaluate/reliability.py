@@ -68,14 +68,16 @@ def corp_curve(p: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, di
     return x, r, {"MCB": float(bs - bs_rc), "DSC": float(bs_clim - bs_rc), "UNC": float(bs_clim)}
 
 
-def corp_table(forecasts: pd.DataFrame, level: str = "all", points: int = 101) -> pd.DataFrame:
-    """The CORP curve of each forecaster on a grid of forecast probabilities, with its decomposition."""
+def corp_table(forecasts: pd.DataFrame, level: str = "all") -> pd.DataFrame:
+    """The CORP curve of each forecaster as its breakpoints (first and last forecast of each
+    constant piece, so drawing straight lines between them gives the curve), with its decomposition."""
     rows = []
-    grid = np.linspace(0, 1, points)
     for fc, block in forecasts.groupby("forecaster", sort=False):
         x, r, dec = corp_curve(*_pairs(block, level))
-        curve = np.interp(grid, x, r) if len(x) else np.full(points, np.nan)
-        inside = (grid >= x.min()) & (grid <= x.max()) if len(x) else np.zeros(points, bool)
-        rows += [{"forecaster": fc, "level": level, "forecast": float(g), "recalibrated": float(c), **dec}
-                 for g, c, keep in zip(grid, curve, inside, strict=True) if keep]
-    return pd.DataFrame(rows)
+        if not len(x):
+            continue
+        change = np.flatnonzero(np.diff(r) != 0)
+        keep = np.unique(np.concatenate([[0, len(x) - 1], change, change + 1]))
+        rows += [{"forecaster": fc, "level": level, "forecast": float(x[i]), "recalibrated": float(r[i]), **dec}
+                 for i in keep]
+    return pd.DataFrame(rows, columns=["forecaster", "level", "forecast", "recalibrated", "MCB", "DSC", "UNC"])

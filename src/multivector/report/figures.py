@@ -278,7 +278,7 @@ def reliability_diagram(reliability: pd.DataFrame, corp: pd.DataFrame) -> go.Fig
         if len(c):
             d = c.iloc[0]
             fig.add_trace(go.Scatter(
-                x=c["forecast"], y=c["recalibrated"], mode="lines", line=dict(color=color, width=2.5, shape="hv"),
+                x=c["forecast"], y=c["recalibrated"], mode="lines", line=dict(color=color, width=2.5),
                 name=f"{fc} (CORP; MCB {d['MCB']:.3f}, DSC {d['DSC']:.3f})", legendgroup=fc))
         size = 6 + 24 * np.sqrt(g["n"] / max(rel["n"].max(), 1))
         fig.add_trace(go.Scatter(
@@ -288,11 +288,11 @@ def reliability_diagram(reliability: pd.DataFrame, corp: pd.DataFrame) -> go.Fig
             hovertemplate=f"{fc}<br>forecast %{{customdata[1]:.1f}}–%{{customdata[2]:.1f}}: mean %{{x:.2f}}"
                           "<br>observed %{y:.2f} (n = %{customdata[0]})<extra></extra>"))
     fig.update_layout(title=dict(text="Reliability: forecast probability vs observed frequency (all origins)",
-                                 x=0.01, font=dict(size=15)), height=520, font=FONT,
+                                 x=0.01, font=dict(size=15)), height=560, width=None, font=FONT,
                       margin=dict(l=60, r=20, t=50, b=50), legend=dict(orientation="h", y=-0.15),
                       plot_bgcolor="#fafafa")
-    fig.update_xaxes(range=[0, 1], title_text="forecast probability", gridcolor="#e5e5e5")
-    fig.update_yaxes(range=[0, 1], title_text="observed frequency", gridcolor="#e5e5e5", scaleanchor="x")
+    fig.update_xaxes(range=[-0.02, 1.02], title_text="forecast probability", gridcolor="#e5e5e5", dtick=0.1)
+    fig.update_yaxes(range=[-0.02, 1.02], title_text="observed frequency", gridcolor="#e5e5e5", dtick=0.1)
     return fig
 
 
