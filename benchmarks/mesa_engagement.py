@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 
 import mesa
+import numpy as np
 
 from multivector.model.engine import ROUNDS
 from multivector.model.inputs import ENGAGEMENT, ModelInputs
 from multivector.model.parameters import Parameters
+from multivector.negotiation.rules import consensus_compromise
 
 V = [float(v) for v in ENGAGEMENT]
 DEP = ("trade_dependence", "remittance_dependence", "debt_dependence", "transit_dependence")
@@ -28,6 +30,7 @@ class StateAgent(mesa.Agent):
         L = len(model.inp.lines)
         self.level = [0] * L
         self.next_level = [0] * L
+        self.tenure = [0] * L
         self.prob_sum = [[0.0, 0.0, 0.0] for _ in range(L)]
 
     def choose(self) -> None:
@@ -62,7 +65,7 @@ class StateAgent(mesa.Agent):
             kappa = 0.5 + sum(lead[p] * theta_all[p] for p in range(npoles))
             full = (w.security_weight * sec + w.economy_weight * eco + w.regime_weight * reg
                     + w.legitimacy_weight * float(off[3]) + w.network_weight * net)
-            sov_cost = w.sovereignty_weight * sov * depth * kappa
+            sov_cost = w.sovereignty_weight * sov * m.depth[j] * kappa   # the depth the body has reached
             new_line = t > 0 and int(inp.max_level[t - 1, i, j]) == 0  # no status quo to leave
             press = 0.0
             for p in range(3):
@@ -87,6 +90,8 @@ class StateAgent(mesa.Agent):
                 u -= w.pressure_weight * press * (1.0 if k < 2 else 0.0)
                 if not new_line:
                     u -= w.switching_cost * abs(V[k] - V[self.model.prev[i][j]])
+                if V[k] < V[self.model.prev[i][j]]:   # ties with memory: leaving a long-held tie costs more
+                    u -= w.exit_tenure_weight * math.log1p(self.tenure[j]) * (0.25 + depth)
                 utils.append(w.rationality * u)
             mx = max(utils)
             e = [math.exp(u - mx) for u in utils]
@@ -106,6 +111,42 @@ class StateAgent(mesa.Agent):
     def commit(self) -> None:
         self.level = list(self.next_level)
 
+    def take_stances(self) -> None:
+        """As a member, support the deepening step, go along or obstruct (a logit over three utilities)."""
+        inp, w, t, i = self.model.inp, self.model.w, self.model.t, self.index
+        d = inp.drivers
+        ed = [sum(float(d.dependence[n][t, i, p]) for n in DEP) / len(DEP) for p in range(3)]
+        sd = [float(d.dependence["security_dependence"][t, i, p]) for p in range(3)]
+        offer = [float(d.power["economic_offer"][t, p]) for p in range(3)]
+        theta = [float(d.power["revisionism"][t, p] * d.power["capability"][t, p] * d.power["attention"][t, p])
+                 for p in range(3)]
+        threat = float(d.state["threat_level"][t, i])
+        sov = float(d.state["sovereignty_sensitivity"][t, i])
+        self.stance = [1] * len(inp.lines)
+        for j in range(len(inp.lines)):
+            if self.level[j] != 2 or not inp.exists[t, j]:
+                continue
+            lead = [float(x) for x in inp.lead[t, j]]
+            off = inp.offers[t, j]
+            sec = float(off[0]) * threat * (0.5 + 0.5 * sum(lead[p] * sd[p] for p in range(3)))
+            lead_offer = sum(lead[p] * offer[p] for p in range(3))
+            eco = float(off[1]) * sum(lead[p] * ed[p] for p in range(3)) * (0.5 + 0.5 * lead_offer)
+            kappa = 0.5 + sum(lead[p] * theta[p] for p in range(3))
+            g = w.economy_weight * eco + w.security_weight * sec - w.sovereignty_weight * sov * kappa
+            press = 0.0
+            for p in range(3):
+                lev = max(ed[p], sd[p]) * (1.0 - 0.5 * max(offer[q] for q in range(3) if q != p))
+                press += float(d.pressure[t, p, j]) * float(d.power["attention"][t, p]) * lev
+            u = [g, 0.0, -g - w.obstruction_cost - w.pressure_weight * press]
+            mx = max(w.rationality * x for x in u)
+            e = [math.exp(w.rationality * x - mx) for x in u]
+            r = self.random.random() * sum(e)
+            self.stance[j] = 0 if r < e[0] else (1 if r < e[0] + e[1] else 2)
+
+    def age_ties(self) -> None:
+        """End of the year: a tie held this year is a year older; a tie dropped starts again from 0."""
+        self.tenure = [n + 1 if lv >= 1 else 0 for n, lv in zip(self.tenure, self.level, strict=True)]
+
 
 class EngagementModel(mesa.Model):
     """One Monte Carlo run: `step()` advances one year."""
@@ -118,6 +159,12 @@ class EngagementModel(mesa.Model):
         self.last_round = False
 
     def step(self) -> None:
+        if self.t == 0:
+            self.depth = [float(x) for x in self.inp.depth[0]]
+        else:   # a new treaty (a new organization of the line) sets the depth anew
+            for j in range(len(self.inp.lines)):
+                if self.inp.era_org[self.t, j] != self.inp.era_org[self.t - 1, j]:
+                    self.depth[j] = float(self.inp.depth[self.t, j])
         for a in self.states:  # organizations closed this year cannot be kept
             a.level = [min(lv, int(self.inp.max_level[self.t, a.index, j])) for j, lv in enumerate(a.level)]
         self.prev = [list(a.level) for a in self.states]
@@ -125,7 +172,28 @@ class EngagementModel(mesa.Model):
             self.last_round = r == ROUNDS - 1
             self.agents.do("choose")
             self.agents.do("commit")
+        self.agents.do("take_stances")
+        self.negotiate_depth()
+        self.agents.do("age_ties")
         self.t += 1
+
+    def negotiate_depth(self) -> None:
+        """Next year's depth of each organization: the members' stances under its decision rule."""
+        inp, t = self.inp, self.t
+        p = inp.drivers.power
+        for j in range(len(inp.lines)):
+            push = sum(float(inp.drivers.pressure[t, k, j]) * float(p["attention"][t, k]) * float(p["capability"][t, k])
+                       for k in range(3))
+            members = [a for a in self.states if a.level[j] == 2 and inp.exists[t, j]]
+            if push <= 0 or not members:
+                continue
+            q = self.depth[j]
+            pos = [1.0 if a.stance[j] == 0 else (q if a.stance[j] == 1 else 0.0) for a in members] + [1.0]
+            wgt = [1.0 if a.stance[j] != 1 else 0.5 for a in members] + [push * len(members)]
+            consensus = bool(inp.consensus[t, j])
+            veto = [consensus and a.stance[j] != 1 for a in members] + [consensus]
+            out = float(consensus_compromise(np.array(pos), np.array(wgt), np.array(veto), np.array(q)))
+            self.depth[j] = min(max(out, 0.0), 1.0)
 
 
 def run_mesa(inp: ModelInputs, params: Parameters, runs: int, seed: int = 0) -> list[list[list[list[float]]]]:

@@ -96,13 +96,18 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
              seed: Annotated[int | None, typer.Option("--seed", help="Seed (overrides the file).")] = None,
              out: Annotated[Path | None, typer.Option("--out", help="Folder for per-run Parquet and summaries.")] = None,
              fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
-             weights: WeightsOpt = None, case: CaseOpt = None) -> None:
+             weights: WeightsOpt = None, case: CaseOpt = None,
+             fixed_weights: Annotated[bool, typer.Option(
+                 "--fixed-weights", help="Use the point weights in every run (default: draw each run's weights "
+                                         "from the posterior stored with them).")] = False) -> None:
     """Run a scenario: membership probabilities and the balance index with uncertainty."""
+    from ..model.parameters import default_posterior, load_posterior
     from ..model.run import run_scenario
     from ..model.scenario import load_scenario
 
     kb = open_case(case)
     params = _params(weights)
+    posterior = None if fixed_weights else (default_posterior() if weights is None else load_posterior(weights))
     try:
         inp0 = load_inputs(kb)
         sc = load_scenario(scenario, inp0.states, {o for o in inp0.era_org.ravel() if o})
@@ -120,23 +125,30 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
                   disable=sc.runs * n_years < 20_000) as bar:
         task = bar.add_task(f"simulating {sc.name} ({sc.runs} runs)", total=n_years)
         try:
-            run = run_scenario(kb, sc, params, keep_levels=out is not None,
+            run = run_scenario(kb, sc, params, keep_levels=out is not None, posterior=posterior,
                                progress=lambda t: bar.update(task, completed=t + 1))
         except ValueError as exc:
             fail(str(exc))
-    eng, idx = run.engagement(), run.indices()
+    eng, idx, stances, depth = run.engagement(), run.indices(), run.stances(), run.depth()
     summary = {"scenario": sc.name, "description": sc.description, "seed": sc.seed, "runs": sc.runs,
                "start": sc.start, "end": sc.end, "parameters": params.as_dict(),
-               "parameter_distributions": sc.parameters}
+               "parameter_distributions": sc.parameters, "clipped_changes": run.clipped,
+               "parameter_uncertainty": run.parameter_uncertainty}
+    for note in run.clipped:
+        err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False, soft_wrap=True)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         write_table_atomic(run.per_run(), out / "runs.parquet", "parquet")
         write_table_atomic(eng.assign(seed=sc.seed, scenario=sc.name), out / "engagement.csv", "csv")
         write_table_atomic(idx.assign(seed=sc.seed, scenario=sc.name), out / "indices.csv", "csv")
+        write_table_atomic(stances.assign(seed=sc.seed, scenario=sc.name), out / "stances.csv", "csv")
+        write_table_atomic(depth.assign(seed=sc.seed, scenario=sc.name), out / "depth.csv", "csv")
         write_atomic(out / "summary.json", json.dumps({k: plain(v) for k, v in summary.items()}, indent=2))
-        err_console.print(f"wrote {out}/runs.parquet, engagement.csv, indices.csv, summary.json")
+        err_console.print(f"wrote {out}/runs.parquet, engagement.csv, indices.csv, stances.csv, depth.csv, "
+                          "summary.json", highlight=False, soft_wrap=True)
     if fmt is Format.json:
-        payload = {**{k: plain(v) for k, v in summary.items()}, "engagement": records(eng), "indices": records(idx)}
+        payload = {**{k: plain(v) for k, v in summary.items()}, "engagement": records(eng), "indices": records(idx),
+                   "stances": records(stances), "depth": records(depth)}
         sys.stdout.write(json.dumps(payload) + "\n")
         return
     if fmt is Format.csv:
@@ -195,7 +207,10 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
               fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
               weights: Annotated[Path | None, typer.Option(
                   "--weights", help="Also start the fit from these weights (default: the weights in use).")] = None,
-              case: CaseOpt = None) -> None:
+              case: CaseOpt = None,
+              uncertainty: Annotated[bool, typer.Option(
+                  "--uncertainty/--no-uncertainty",
+                  help="Also store the Laplace posterior of the weights (about a minute more).")] = True) -> None:
     """Fit the free weights on the years up to --train-until; print train and test figures."""
     if method not in ("simulated", "conditional"):
         fail(f"unknown --method {method!r}: use simulated or conditional")
@@ -209,9 +224,16 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
         except CaseError as exc:
             _case_errors(exc)
         res = run_backtest(kb, cal.parameters, train_until=train_until, runs=runs, seed=seed)
+    post = None
+    if uncertainty and method == "simulated":
+        from ..model.posterior import laplace
+
+        with console.status("the weights' posterior (Laplace approximation)…"):
+            post = laplace(load_inputs(kb), cal.parameters, train_until, runs=150, seed=11)
     s = res.summary
+    extra = {"posterior": post.as_dict(), "intervals_90": post.intervals(0.9)} if post else {}
     cal.parameters.to_json(out, train_until=train_until, method=cal.method, log_likelihood=cal.log_likelihood, n=cal.n,
-                           backtest={k: v for k, v in s.items() if k != "parameters"})
+                           backtest={k: v for k, v in s.items() if k != "parameters"}, **extra)
     payload = {"weights_file": str(out), "train_until": train_until, "method": cal.method,
                "log_likelihood": cal.log_likelihood,
                "start_log_likelihood": cal.start_log_likelihood, "n": cal.n, "converged": cal.converged,
@@ -247,11 +269,18 @@ def explain(state: str, org: str, year: int,
             "state": e.state, "org": e.org, "year": e.year, "recorded": e.recorded, "previous": e.previous,
             "probabilities": e.probabilities,
             "terms": {term: {lv: plain(v) for lv, v in row.items()} for term, row in e.terms.iterrows()},
+            "stance_probabilities": e.stance_probabilities, "observed_stances": e.observed_stances,
+            "stance_terms": {term: {k: plain(v) for k, v in row.items()} for term, row in e.stance.iterrows()},
             "drivers": records(e.drivers)})) + "\n")
         return
     console.print(f"[bold]{e.state} in {e.org}, {e.year}[/bold]: recorded {e.recorded} (previous year {e.previous}); "
                   "model: " + ", ".join(f"P({k}) = {v:.2f}" for k, v in e.probabilities.items()))
     emit(e.terms.reset_index(names="term"), fmt, title="Utility of each status, by term (weighted)")
+    console.print("As a member, its stance inside: " + ", ".join(f"P({k}) = {v:.2f}"
+                                                                for k, v in e.stance_probabilities.items())
+                  + ("; on record: " + "; ".join(f"{o['stance']} on {o['proposal']} ({o['claim']})"
+                                                  for o in e.observed_stances) if e.observed_stances else ""))
+    emit(e.stance.reset_index(names="term"), fmt, title="Utility of each stance, by term (weighted)")
     emit(e.drivers, fmt, title="Drivers behind the terms, with evidence ids")
 
 

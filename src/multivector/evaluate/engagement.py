@@ -73,10 +73,14 @@ class EngagementModel:
     calibration: CalibrationSettings = field(default_factory=CalibrationSettings)
     start: Parameters = field(default_factory=Parameters)   # the code's defaults, fitted on nothing
     use_cache: bool = True
+    parameter_uncertainty: bool = True   # each run draws its weights from the Laplace posterior at the fit
     name: str = "model"
     fitted: dict = field(default_factory=dict, repr=False)      # origin -> (Parameters, info)
 
     def fit(self, task: ForecastTask) -> Parameters:
+        return self._fit(task)[0]
+
+    def _fit(self, task: ForecastTask) -> tuple[Parameters, str, int]:
         seed = task.seed_int(self.name + ":calibration")
         key = hashlib.sha256(json.dumps({
             "inputs": inputs_digest(task.inputs), "origin": task.origin, "settings": asdict(self.calibration),
@@ -88,7 +92,7 @@ class EngagementModel:
                 info = json.loads(path.read_text())
                 params = Parameters(**info["parameters"])
                 self.fitted[task.origin] = (params, {**info, "cached": True})
-                return params
+                return params, key, seed
             except (ValueError, KeyError, TypeError):
                 pass   # a damaged cache entry is fitted again and overwritten
         cal = calibrate(inputs=task.inputs, train_until=task.origin, start=self.start,
@@ -99,10 +103,32 @@ class EngagementModel:
         if self.use_cache:
             write_atomic(path, json.dumps(info, indent=2))
         self.fitted[task.origin] = (cal.parameters, {**info, "cached": False})
-        return cal.parameters
+        return cal.parameters, key, seed
+
+    def posterior(self, task: ForecastTask, params: Parameters, key: str, seed: int):
+        """The Laplace posterior at the origin's fit (cached beside it)."""
+        from ..model.posterior import Posterior, laplace
+
+        path = calibration_cache_dir() / f"{key}.laplace.json"
+        if self.use_cache and path.exists():
+            try:
+                return Posterior.from_dict(json.loads(path.read_text()))
+            except (ValueError, KeyError, TypeError):
+                pass
+        post = laplace(task.inputs, params, task.origin, runs=self.calibration.runs, seed=seed)
+        if self.use_cache:
+            write_atomic(path, json.dumps(post.as_dict()))
+        return post
 
     def forecast(self, task: ForecastTask) -> np.ndarray:
-        params = self.fit(task)
+        from ..model.utility import recorded_tenure
+
+        params, key, seed = self._fit(task)
+        post = self.posterior(task, params, key, seed) if self.parameter_uncertainty else None
+        if post is not None and task.origin in self.fitted:
+            self.fitted[task.origin][1]["weakly_identified"] = post.weakly_identified
+        rec = np.where(task.inputs.exists[:, None, :], task.inputs.record, -1)
+        tenure = recorded_tenure(rec)[task.t0 + 1] if task.t0 + 1 < task.inputs.T else None
         res = simulate(task.future(), params, runs=self.runs, seed=task.seed_int(self.name),
-                       initial=task.status_at_origin())
+                       initial=task.status_at_origin(), initial_tenure=tenure, posterior=post)
         return res.probs

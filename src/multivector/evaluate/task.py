@@ -21,10 +21,11 @@ LEVELS = ("none", "partner", "member")
 
 
 def mask_after(inp: ModelInputs, origin: int) -> ModelInputs:
-    """The same inputs with the record after `origin` removed."""
+    """The same inputs with the record (statuses and observed stances) after `origin` removed."""
     record = inp.record.copy()
     record[inp.years > origin] = -1
-    return replace(inp, record=record, record_until=min(origin, inp.record_until))
+    stances = [o for o in inp.stance_observations if o["year"] <= origin]
+    return replace(inp, record=record, record_until=min(origin, inp.record_until), stance_observations=stances)
 
 
 @dataclass(frozen=True)

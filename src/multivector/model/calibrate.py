@@ -93,7 +93,15 @@ def simulated_log_likelihood(inp: ModelInputs, params: Parameters, runs: int, se
     rec = inp.record
     ok = (rec >= 0) & (inp.max_level >= 1) & (rec <= inp.max_level) & (inp.years <= inp.record_until)[:, None, None]
     pr = np.take_along_axis(res.probs, np.maximum(rec, 0)[..., None].astype(np.int64), -1)[..., 0]
-    return float(np.log(np.clip(pr[ok], FLOOR, 1.0)).sum()), int(ok.sum())
+    ll, n = float(np.log(np.clip(pr[ok], FLOOR, 1.0)).sum()), int(ok.sum())
+    # the second decision: observed stances, scored under the runs in which the state was a member
+    for obs in inp.stance_observations:
+        y = obs["year"]
+        if inp.years[0] <= y <= min(inp.years[-1], inp.record_until):
+            p = res.stance_probs[int(y - inp.years[0]), inp.states.index(obs["state"]), obs["line"], obs["stance"]]
+            ll += float(np.log(np.clip(np.nan_to_num(p, nan=FLOOR), FLOOR, 1.0)))
+            n += 1
+    return ll, n
 
 
 def _simulated(inp: ModelInputs, base: Parameters, train_until: int, runs: int, seed: int,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import stance as S_
 from . import utility as U
 from .inputs import ENGAGEMENT, ModelInputs
 from .parameters import Parameters
@@ -30,20 +31,29 @@ class SimulationResult:
     levels: np.ndarray | None    # (R, T, S, L) realized levels (int8), if kept
     balance: np.ndarray          # (R, T, S) balance index of each run
     parameters: dict[str, np.ndarray] = field(default_factory=dict)   # name -> (R,) draws
+    stance_probs: np.ndarray | None = None   # (T, S, L, 3) support, go along, obstruct among member runs (NaN: none)
+    depth: np.ndarray | None = None          # (R, T, L) the depth each organization had reached in each year
 
     @property
     def years(self) -> np.ndarray:
         return self.inputs.years
 
 
-def draw_parameters(base: Parameters, spec: dict, runs: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def draw_parameters(base: Parameters, spec: dict, runs: int, rng: np.random.Generator,
+                    posterior=None) -> dict[str, np.ndarray]:
     """Per-run parameter values: fixed numbers, or draws from the distributions in `spec`.
 
     With `relative: true` a draw multiplies the calibrated weight. Weights are
-    clipped at zero: a negative draw would reverse a mechanism.
+    clipped at zero: a negative draw would reverse a mechanism. With a
+    `posterior` (model/posterior.py) every weight the spec does not set is drawn
+    from it, jointly, so runs carry the parameters' uncertainty.
     """
     out = {}
+    drawn = posterior.draw(runs, rng) if posterior is not None else {}
     for name in Parameters.names():
+        if name in drawn and name not in spec:
+            out[name] = drawn[name]
+            continue
         s = spec.get(name, getattr(base, name))
         if isinstance(s, dict):
             dist = s["dist"]
@@ -76,12 +86,15 @@ def balance_index(x: np.ndarray, depth: np.ndarray, lead: np.ndarray) -> np.ndar
 
 
 def year_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.ndarray,
-                   prev: np.ndarray, ed: np.ndarray | None = None, terms: dict | None = None) -> np.ndarray:
-    """Utilities (R, S, L, 3) of each level given the current choices x and last year's levels prev."""
+                   prev: np.ndarray, ed: np.ndarray | None = None, terms: dict | None = None,
+                   tenure: np.ndarray | None = None, depth: np.ndarray | None = None) -> np.ndarray:
+    """Utilities (R, S, L, 3) of each level given the current choices x, last year's levels prev
+    the tenure (R, S, L) of the ties held (years; None = no tie has a history) and the depth (R, L)
+    the organizations have reached (None = their coded depth)."""
     if ed is None:
         ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
     b = U.benefit_terms(t, inp, ed)
-    sov = U.sovereignty_cost(t, inp)
+    sov = U.sovereignty_cost(t, inp, depth)
     press = U.pressure_cost(t, inp, ed)
     net = U.network_value(x)
     risk = U.hegemony_risk(x, t, inp)
@@ -105,9 +118,12 @@ def year_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.nda
     if t > 0:  # founders and first-time entrants choose anew: no status quo where it was not open last year
         switch = switch * (inp.max_level[t - 1] > 0)[None, :, :, None]
     util = util - w["switching_cost"][:, None, None, None] * switch
+    if tenure is not None:
+        util = util - w["exit_tenure_weight"][:, None, None, None] * U.exit_cost(tenure, prev, inp.depth[t])
     if terms is not None:  # for `explain`: every term before weights, per level
         terms.update(security=b["security"], economy=b["economy"], regime=b["regime"], network=net,
-                     sovereignty=sov, risk=risk, pressure=press, neutrality=neutral, economic_dependence=ed)
+                     sovereignty=sov, risk=risk, pressure=press, neutrality=neutral, economic_dependence=ed,
+                     exit=U.exit_cost(tenure, prev, inp.depth[t]) if tenure is not None else None)
     return util
 
 
@@ -156,20 +172,36 @@ def draw_levels(p: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
              parameter_spec: dict | None = None, initial: np.ndarray | None = None,
-             keep_levels: bool = False, progress: Callable[[int], None] | None = None) -> SimulationResult:
+             keep_levels: bool = False, progress: Callable[[int], None] | None = None,
+             initial_tenure: np.ndarray | None = None, posterior=None) -> SimulationResult:
     """Run the model over all years of `inp`.
 
     initial: (S, L) levels of the year before the first (default: nothing joined).
+    initial_tenure: (S, L) years each tie of `initial` had been held by then (default 0).
+    posterior: draw each run's weights from it (model/posterior.py); None = the fixed `parameters`.
     """
     ss = np.random.SeedSequence(seed)
-    param_rng, choice_rng = (np.random.default_rng(s) for s in ss.spawn(2))
-    w = draw_parameters(parameters, parameter_spec or {}, runs, param_rng)
+    # children by index: the first two streams are the same as before stances existed
+    param_rng, choice_rng, stance_rng = (np.random.default_rng(s) for s in ss.spawn(3))
+    w = draw_parameters(parameters, parameter_spec or {}, runs, param_rng, posterior)
     T, S, L = inp.T, len(inp.states), len(inp.lines)
     prev = np.zeros((runs, S, L), np.int8) if initial is None else np.broadcast_to(initial, (runs, S, L)).astype(np.int8)
     probs = np.zeros((T, S, L, 3))
     levels = np.zeros((runs, T, S, L), np.int8) if keep_levels else None
     balance = np.zeros((runs, T, S))
+    depth = np.broadcast_to(inp.depth[0], (runs, L)).copy()       # the depth reached (stance.py)
+    depth_path = np.zeros((runs, T, L))
+    stance_sum = np.zeros((T, S, L, 3))
+    member_count = np.zeros((T, S, L))
+    consensus = inp.consensus if inp.consensus is not None else np.ones((T, L), bool)
+    tenure = np.zeros((runs, S, L), np.int16)
+    if initial_tenure is not None:
+        tenure[:] = np.where(prev >= 1, initial_tenure, 0)
     for t in range(T):
+        if t > 0:   # a new treaty (a new organization of the line) sets the depth anew
+            renewed = inp.era_org[t] != inp.era_org[t - 1]
+            depth[:, renewed] = inp.depth[t][renewed]
+        depth_path[:, t] = depth
         prev = np.minimum(prev, inp.max_level[t][None]).astype(np.int8)
         ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
         x = prev.copy()
@@ -178,7 +210,7 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
         fresh = fresh_choices(inp, t, initial is None)[None] | closed
         u = choice_rng.random((ROUNDS, runs, S, L))
         for k in range(ROUNDS):
-            util = year_utilities(inp, t, w, x, prev, ed)
+            util = year_utilities(inp, t, w, x, prev, ed, tenure=tenure, depth=depth)
             p = choice_probabilities(util, inp.allowed[t], w["rationality"])
             p = with_reviews(p, prev, w["review_rate"], fresh)
             x = draw_levels(p, u[k])
@@ -186,8 +218,19 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
         balance[:, t] = balance_index(x, inp.depth[t], inp.lead[t])
         if levels is not None:
             levels[:, t] = x
+        # the second decision: members' stances, and the depth they let through for next year
+        member = (x == 2) & inp.exists[t][None, None, :]
+        sp = S_.stance_probabilities(S_.stance_utilities(S_.deepening_value(t, inp, w, ed),
+                                                         U.pressure_cost(t, inp, ed), w), w["rationality"])
+        stance = draw_levels(sp, stance_rng.random((runs, S, L)))
+        stance_sum[t] += np.where(member[..., None], sp, 0.0).sum(0)
+        member_count[t] += member.sum(0)
+        depth = S_.negotiate_depth(depth, stance, member, S_.lead_push(t, inp), consensus[t])
+        tenure = np.where(x >= 1, tenure + 1, 0).astype(np.int16)
         prev = x
         if progress:
             progress(t)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stance_probs = stance_sum / member_count[..., None]
     return SimulationResult(inputs=inp, seed=seed, runs=runs, probs=probs, levels=levels, balance=balance,
-                            parameters=w)
+                            parameters=w, stance_probs=stance_probs, depth=depth_path)

@@ -17,9 +17,12 @@ from .engine import choice_probabilities, fresh_choices, with_reviews, year_util
 from .inputs import ENGAGEMENT, LEVELS, POWERS, load_inputs
 from .likelihood import _weights, observed_context
 from .parameters import Parameters, default_parameters
+from .stance import STANCES
 
 TERMS = ("security", "economy", "regime", "legitimacy", "network", "sovereignty_cost", "hegemony_risk",
-         "neutrality", "participation", "pressure", "switching")
+         "neutrality", "participation", "pressure", "switching", "exit_tenure")
+STANCE_TERMS = ("deepening: economy", "deepening: security", "deepening: sovereignty", "obstruction friction",
+                "obstruction: pressure")
 
 TERM_DRIVERS = {
     "security": ["threat_level", "security_dependence"],
@@ -34,6 +37,9 @@ TERM_DRIVERS = {
     "participation": [],
     "pressure": ["integration_pressure", "attention", "security_dependence", "economic_offer"],
     "switching": [],
+    "exit_tenure": [],
+    "stance: deepening": ["trade_dependence", "remittance_dependence", "security_dependence", "threat_level",
+                          "sovereignty_sensitivity", "revisionism"],
 }
 
 
@@ -47,6 +53,9 @@ class Explanation:
     drivers: pd.DataFrame       # term, driver, partner/org, value, evidence, justification
     recorded: str
     previous: str
+    stance: pd.DataFrame | None = None          # the second decision: term x stance utilities (weighted)
+    stance_probabilities: dict[str, float] | None = None
+    observed_stances: list[dict] | None = None   # claims on proposals of this organization in this year
 
 
 def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parameters | None = None) -> Explanation:
@@ -66,7 +75,10 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
     w = _weights(params)
     x, prev = observed_context(inp, t)
     parts: dict = {}
-    util = year_utilities(inp, t, w, x, prev, terms=parts)
+    from .utility import recorded_tenure
+
+    tenure = recorded_tenure(np.where(inp.exists[:, None, :], inp.record, -1))[t][None]
+    util = year_utilities(inp, t, w, x, prev, terms=parts, tenure=tenure)
     p = choice_probabilities(util, inp.allowed[t], w["rationality"])
     p = with_reviews(p, prev, w["review_rate"], fresh_choices(inp, t, True))[0, i, j]
     V = ENGAGEMENT
@@ -83,6 +95,8 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
         "participation": -params.participation_cost * (V > 0),
         "pressure": -params.pressure_weight * parts["pressure"][i, j] * below,
         "switching": -params.switching_cost * np.abs(V - V[prev[0, i, j]]) * (1.0 if t == 0 or inp.max_level[t - 1, i, j] > 0 else 0.0),
+        # ties with memory: leaving a tie held for `tenure` years (docs/model.md)
+        "exit_tenure": -params.exit_tenure_weight * parts["exit"][0, i, j],
     }
     terms = pd.DataFrame(rows, index=list(LEVELS)).T
     terms.loc["total"] = terms.sum()
@@ -91,8 +105,34 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
             terms[LEVELS[k]] = np.nan  # not open to the state (entry rule, or no such tier)
     drivers = _driver_rows(inp, state, org, year)
     rec = inp.record[t, i, j]
+    st, sp = _stance_terms(inp, t, w, i, j)
+    observed = [{"claim": o["evidence"], "proposal": o["proposal"], "stance": STANCES[o["stance"]]}
+                for o in inp.stance_observations if o["year"] == year and o["state"] == state and o["line"] == j]
     return Explanation(state, org, year, terms.round(4) + 0.0, {LEVELS[k]: float(p[k]) for k in range(3)},
-                       drivers, LEVELS[rec] if rec >= 0 else "not recorded", LEVELS[prev[0, i, j]])
+                       drivers, LEVELS[rec] if rec >= 0 else "not recorded", LEVELS[prev[0, i, j]],
+                       st, sp, observed)
+
+
+def _stance_terms(inp, t: int, w: dict, i: int, j: int) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The stance a member would take: utility of support, go along, obstruct split into its terms."""
+    from . import utility as U
+
+    ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
+    b = U.benefit_terms(t, inp, ed)
+    kappa = 0.5 + inp.lead[t] @ U.lead_threat(t, inp)
+    sens = inp.drivers.state["sovereignty_sensitivity"][t, i]
+    press = U.pressure_cost(t, inp, ed)[i, j]
+    g = {"deepening: economy": float(w["economy_weight"][0] * b["economy"][i, j]),
+         "deepening: security": float(w["security_weight"][0] * b["security"][i, j]),
+         "deepening: sovereignty": float(-w["sovereignty_weight"][0] * sens * kappa[j])}
+    rows = {k: [v, 0.0, -v] for k, v in g.items()}
+    rows["obstruction friction"] = [0.0, 0.0, -float(w["obstruction_cost"][0])]
+    rows["obstruction: pressure"] = [0.0, 0.0, -float(w["pressure_weight"][0] * press)]
+    df = pd.DataFrame(rows, index=list(STANCES)).T
+    df.loc["total"] = df.sum()
+    z = w["rationality"][0] * df.loc["total"].to_numpy(float)
+    e = np.exp(z - z.max())
+    return df.round(4) + 0.0, {STANCES[k]: float(e[k] / e.sum()) for k in range(3)}
 
 
 def _driver_rows(inp, state: str, org: str, year: int) -> pd.DataFrame:

@@ -48,6 +48,10 @@ class ModelInputs:
     full_partnership: tuple[str, ...] = ()
     # (S, L) bool: open in the year before the first, for inputs cut from a longer run (None: unknown)
     open_before: np.ndarray | None = None
+    consensus: np.ndarray | None = None   # (T, L) bool: the line's organization decides by consensus
+    # observed stances (claims on proposals): {"year", "state", "line", "stance" (0 support, 1 go along,
+    # 2 obstruct), "evidence"} — the observed face of the second decision
+    stance_observations: list[dict] = field(default_factory=list)
 
     @property
     def T(self) -> int:
@@ -68,7 +72,9 @@ class ModelInputs:
             max_level=self.max_level[a:b], allowed=self.allowed[a:b], record=self.record[a:b], record_until=self.record_until,
             drivers=self.drivers.restrict(a, b), entry_rules=self.entry_rules,
             level_of_status=self.level_of_status, full_partnership=self.full_partnership,
-            open_before=self.max_level[a - 1] > 0 if a > 0 else self.open_before)
+            open_before=self.max_level[a - 1] > 0 if a > 0 else self.open_before,
+            consensus=None if self.consensus is None else self.consensus[a:b],
+            stance_observations=[o for o in self.stance_observations if start <= o["year"] <= end])
 
 
 def _offers_rule(domain: str, lead: dict[str, float], override: dict | None) -> tuple[float, float, float, float]:
@@ -177,6 +183,7 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
     depth = np.zeros((T, L))
     lead = np.zeros((T, L, len(POLES)))
     offers = np.zeros((T, L, 4))
+    consensus = np.zeros((T, L), bool)
 
     for j, line in enumerate(lines):
         for org_id in spec["lines"][line]:  # later organizations of a line win a shared year
@@ -192,6 +199,7 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
                     depth[t, j] = o.depth
                     lead[t, j] = [o_lead.get(p, 0.0) for p in POLES]
                     offers[t, j] = prof
+                    consensus[t, j] = o.decision_rule == "consensus"
 
     # Record: the level of each state in each line's organization, year by year.
     record = np.full((T, S, L), -1, dtype=np.int8)
@@ -251,7 +259,29 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
     compatible = {r.get("org") for r in neutral_ok}
     aligning = np.array([[0.0 if o in compatible else 1.0 for o in row] for row in era_org]) * exists
     drivers = build_drivers(kb, years, states, lines, era_org)
+    stance_obs = stance_observations(kb, years, states, line_of)
     return ModelInputs(years=years, states=states, lines=lines, era_org=era_org, exists=exists, depth=depth,
                        lead=lead, offers=offers, aligning=aligning, max_level=max_level, allowed=allowed, record=record, record_until=record_until,
                        drivers=drivers, entry_rules=rules, level_of_status=levels,
-                       full_partnership=full_partnership)
+                       full_partnership=full_partnership, consensus=consensus, stance_observations=stance_obs)
+
+
+STANCE_OF_CLAIM = {"support": 0, "silent": 1, "ambivalent": 1, "oppose": 2}
+
+
+def stance_observations(kb: CaseBase, years: np.ndarray, states: list[str], line_of: dict[str, int]) -> list[dict]:
+    """Members' stances on the case's proposals (claims with `stance` and `holders`), one per
+    state, proposal and stance: support → support, silent or ambivalent → go along, oppose → obstruct."""
+    rows = kb.sql("""SELECT c.id, c.stance, c.holders, p.id AS proposal, p.org, p.year FROM claims c
+                     JOIN proposals p ON c.proposal = p.id WHERE c.stance IS NOT NULL ORDER BY c.id""")
+    seen, out = set(), []
+    for r in rows.itertuples(index=False):
+        if r.org not in line_of or not (years[0] <= r.year <= years[-1]):
+            continue
+        for holder in r.holders:
+            key = (holder, r.proposal, r.stance)
+            if holder in states and key not in seen:
+                seen.add(key)
+                out.append({"year": int(r.year), "state": holder, "line": int(line_of[r.org]),
+                            "stance": STANCE_OF_CLAIM[r.stance], "evidence": r.id, "proposal": r.proposal})
+    return out

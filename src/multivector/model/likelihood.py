@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import stance as S_
+from . import utility as U
 from .engine import choice_probabilities, fresh_choices, with_reviews, year_utilities
 from .inputs import ModelInputs
 from .parameters import Parameters
@@ -31,11 +33,12 @@ def log_likelihood(inp: ModelInputs, params: Parameters, years: np.ndarray | Non
     """Sum of log P(recorded level) over open state-organization-years (and the count of cells)."""
     w = _weights(params)
     total, n = 0.0, 0
+    tenure = U.recorded_tenure(np.where(inp.exists[:, None, :], inp.record, -1))
     for t, y in enumerate(inp.years):
         if y > inp.record_until or (years is not None and y not in years):
             continue
         x, prev = observed_context(inp, t)
-        util = year_utilities(inp, t, w, x, prev)
+        util = year_utilities(inp, t, w, x, prev, tenure=tenure[t][None])
         p = choice_probabilities(util, inp.allowed[t], w["rationality"])
         p = with_reviews(p, prev, w["review_rate"], fresh_choices(inp, t, True))[0]   # (S, L, 3)
         rec = inp.record[t]
@@ -44,4 +47,22 @@ def log_likelihood(inp: ModelInputs, params: Parameters, years: np.ndarray | Non
             pr = np.take_along_axis(p, np.maximum(rec, 0)[..., None].astype(np.int64), -1)[..., 0]
             total += float(np.log(np.clip(pr[ok], 1e-12, 1.0)).sum())
             n += int(ok.sum())
+    st, m = stance_log_likelihood(inp, w, years, floor=1e-12)
+    return total + st, n + m
+
+
+def stance_log_likelihood(inp: ModelInputs, w: dict[str, np.ndarray], years: np.ndarray | None,
+                          floor: float) -> tuple[float, int]:
+    """Log-likelihood of the observed stances (claims on proposals) under the stance logit, one-step."""
+    total, n = 0.0, 0
+    for obs in inp.stance_observations:
+        y = obs["year"]
+        if y > inp.record_until or (years is not None and y not in years) or y < inp.years[0] or y > inp.years[-1]:
+            continue
+        t = int(y - inp.years[0])
+        ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
+        util = S_.stance_utilities(S_.deepening_value(t, inp, w, ed), U.pressure_cost(t, inp, ed), w)
+        p = S_.stance_probabilities(util, w["rationality"])[0, inp.states.index(obs["state"]), obs["line"]]
+        total += float(np.log(max(p[obs["stance"]], floor)))
+        n += 1
     return total, n

@@ -27,12 +27,14 @@ class Parameters:
     pressure_weight: float = 1.5      # mechanism 5: cost of refusing a power that asks
     participation_cost: float = 0.5  # any tie costs delegations, dues and summits: a fixed cost of taking part
     switching_cost: float = 2.0       # inertia: changing status is costly
+    exit_tenure_weight: float = 1.0   # ties with memory: stepping down costs more the longer a tie is held
+    obstruction_cost: float = 1.0     # second decision: friction with the lead of obstructing inside
     review_rate: float = 1.0          # share of statuses reconsidered each year (1 = every year)
     rationality: float = 1.0          # logit precision (quantal response)
 
     FREE = ("security_weight", "economy_weight", "regime_weight", "network_weight", "legitimacy_weight",
             "sovereignty_weight", "balance_weight", "neutrality_weight", "pressure_weight", "participation_cost", "switching_cost",
-            "review_rate")
+            "exit_tenure_weight", "obstruction_cost", "review_rate")
 
     @classmethod
     def names(cls) -> list[str]:
@@ -68,3 +70,18 @@ def default_parameters() -> Parameters:
     """The calibrated weights shipped with the package, or the dataclass defaults."""
     path = Path(__file__).with_name("calibrated.json")
     return Parameters.from_json(path) if path.exists() else Parameters()
+
+
+def load_posterior(path: str | Path):
+    """The parameter posterior stored beside the weights (`multivector calibrate`), or None."""
+    from .posterior import Posterior
+
+    data = json.loads(Path(path).read_text())
+    post = data.get("posterior") if isinstance(data, dict) else None
+    return Posterior.from_dict(post) if post else None
+
+
+def default_posterior():
+    """The posterior of the shipped weights, or None."""
+    path = Path(__file__).with_name("calibrated.json")
+    return load_posterior(path) if path.exists() else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,8 @@ class ScenarioRun:
     scenario: Scenario
     result: SimulationResult
     parameters: Parameters
+    clipped: list[str] = field(default_factory=list)   # driver changes that left the 0–1 scale
+    parameter_uncertainty: bool = False                 # weights drawn from the posterior in every run
 
     def engagement(self) -> pd.DataFrame:
         return engagement_table(self.result)
@@ -31,23 +33,42 @@ class ScenarioRun:
     def per_run(self) -> pd.DataFrame:
         return per_run_table(self.result, self.scenario.name)
 
+    def stances(self) -> pd.DataFrame:
+        return stances_table(self.result)
+
+    def depth(self) -> pd.DataFrame:
+        return depth_table(self.result)
+
 
 def prepare(kb: CaseBase, scenario: Scenario) -> tuple[ModelInputs, np.ndarray | None]:
     """Inputs for the scenario's years, with its changes applied, and the starting levels."""
+    return prepare_with_tenure(kb, scenario)[:2]
+
+
+def prepare_with_tenure(kb: CaseBase, scenario: Scenario, clipped: list[str] | None = None
+                        ) -> tuple[ModelInputs, np.ndarray | None, np.ndarray | None]:
+    """As `prepare`, and the recorded tenure of each tie at the start (None from 1991)."""
+    from .utility import recorded_tenure
+
     inp = load_inputs(kb, end=max(scenario.end, 2035))
-    initial = None
+    initial = tenure = None
     if scenario.start > inp.years[0]:
         if scenario.start - 1 > inp.record_until:
             raise ValueError(f"start {scenario.start}: the record ends in {inp.record_until}; "
                              f"start at {inp.record_until + 1} at the latest")
         initial = np.maximum(inp.record[inp.year_index(scenario.start - 1)], 0)
-    inp = apply_changes(inp, scenario.changes)
-    return inp.restrict(scenario.start, scenario.end), initial
+        rec = np.where(inp.exists[:, None, :], inp.record, -1)
+        tenure = recorded_tenure(rec)[inp.year_index(scenario.start)] if scenario.start <= inp.record_until + 1 \
+            else None
+    inp = apply_changes(inp, scenario.changes, clipped)
+    return inp.restrict(scenario.start, scenario.end), initial, tenure
 
 
 def run_scenario(kb: CaseBase, scenario: Scenario | str | Path, parameters: Parameters | None = None,
                  runs: int | None = None, seed: int | None = None, keep_levels: bool = False,
-                 progress: Callable[[int], None] | None = None) -> ScenarioRun:
+                 progress: Callable[[int], None] | None = None, posterior="default") -> ScenarioRun:
+    """Run a scenario. posterior: "default" draws every run's weights from the shipped posterior when
+    the shipped weights are used (None: fixed weights; or a Posterior)."""
     if not isinstance(scenario, Scenario):
         inp0 = load_inputs(kb)
         scenario = load_scenario(scenario, inp0.states, {o for o in inp0.era_org.ravel() if o})
@@ -55,11 +76,17 @@ def run_scenario(kb: CaseBase, scenario: Scenario | str | Path, parameters: Para
         scenario.runs = runs
     if seed is not None:
         scenario.seed = seed
+    if isinstance(posterior, str):
+        from .parameters import default_posterior
+
+        posterior = default_posterior() if parameters is None else None
     parameters = parameters or default_parameters()
-    inp, initial = prepare(kb, scenario)
+    clipped: list[str] = []
+    inp, initial, tenure = prepare_with_tenure(kb, scenario, clipped)
     res = simulate(inp, parameters, runs=scenario.runs, seed=scenario.seed, parameter_spec=scenario.parameters,
-                   initial=initial, keep_levels=keep_levels, progress=progress)
-    return ScenarioRun(scenario, res, parameters)
+                   initial=initial, keep_levels=keep_levels, progress=progress, initial_tenure=tenure,
+                   posterior=posterior)
+    return ScenarioRun(scenario, res, parameters, clipped, posterior is not None)
 
 
 def engagement_table(res: SimulationResult) -> pd.DataFrame:
@@ -71,6 +98,36 @@ def engagement_table(res: SimulationResult) -> pd.DataFrame:
         "state": np.array(inp.states)[s], "org": inp.era_org[t, l_].astype(str), "line": np.array(inp.lines)[l_],
         "year": inp.years[t], "p_member": p[:, 2].round(4), "p_partner": p[:, 1].round(4),
         "p_none": p[:, 0].round(4)}).sort_values(["state", "line", "year"], kind="stable").reset_index(drop=True)
+
+
+def stances_table(res: SimulationResult) -> pd.DataFrame:
+    """{state, org, year, p_support, p_go_along, p_obstruct}: stance probabilities among the runs in which
+    the state is a member (rows only where it is a member in some run), with that share as `p_member`."""
+    inp = res.inputs
+    if res.stance_probs is None:
+        raise ValueError("the simulation has no stances")
+    sp = res.stance_probs
+    t, s, l_ = np.nonzero(~np.isnan(sp[..., 0]) & inp.exists[:, None, :])
+    p = sp[t, s, l_]
+    return pd.DataFrame({
+        "state": np.array(inp.states)[s], "org": inp.era_org[t, l_].astype(str), "line": np.array(inp.lines)[l_],
+        "year": inp.years[t], "p_support": p[:, 0].round(4), "p_go_along": p[:, 1].round(4),
+        "p_obstruct": p[:, 2].round(4), "p_member": res.probs[t, s, l_, 2].round(4)}
+    ).sort_values(["state", "line", "year"], kind="stable").reset_index(drop=True)
+
+
+def depth_table(res: SimulationResult) -> pd.DataFrame:
+    """{org, year, depth_mean, depth_p05, depth_p95}: the depth each organization reaches, over runs."""
+    inp = res.inputs
+    if res.depth is None:
+        raise ValueError("the simulation has no depth path")
+    t, l_ = np.nonzero(inp.exists)
+    d = res.depth[:, t, l_]                                        # (R, n)
+    lo, hi = np.percentile(d, [5, 95], axis=0)
+    return pd.DataFrame({
+        "org": inp.era_org[t, l_].astype(str), "line": np.array(inp.lines)[l_], "year": inp.years[t],
+        "depth_coded": inp.depth[t, l_].round(4), "depth_mean": d.mean(0).round(4), "depth_p05": lo.round(4),
+        "depth_p95": hi.round(4)}).sort_values(["line", "year"], kind="stable").reset_index(drop=True)
 
 
 def indices_table(res: SimulationResult) -> pd.DataFrame:

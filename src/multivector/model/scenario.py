@@ -182,8 +182,12 @@ def load_scenario(path: str | Path, states: list[str] | None = None, orgs: set[s
     return parse_scenario(path.read_text(encoding="utf-8"), str(path), states, orgs)
 
 
-def apply_changes(inp: ModelInputs, changes: list[DriverChange]) -> ModelInputs:
-    """Inputs with the scenario's driver changes applied (a copy; values clipped to 0-1)."""
+def apply_changes(inp: ModelInputs, changes: list[DriverChange], clipped: list[str] | None = None) -> ModelInputs:
+    """Inputs with the scenario's driver changes applied (a copy; values clipped to 0-1).
+
+    clipped: if given, a sentence is appended for every change that asked for a value
+    outside 0–1 (a ×2 on a value already near the top), so the output can say so.
+    """
     from dataclasses import replace
 
     d = inp.drivers.copy()
@@ -202,17 +206,23 @@ def apply_changes(inp: ModelInputs, changes: list[DriverChange]) -> ModelInputs:
             sel = mask[:, None] & cols
             p = POWERS.index(ch.actor)
             cur = arr[:, p, :]
-            cur[sel] = _op(cur[sel], ch)
+            cur[sel] = _op(cur[sel], ch, clipped)
             continue
-        arr[idx] = _op(arr[idx], ch)
+        arr[idx] = _op(arr[idx], ch, clipped)
     return replace(inp, drivers=d)
 
 
-def _op(values: np.ndarray, ch: DriverChange) -> np.ndarray:
+def _op(values: np.ndarray, ch: DriverChange, clipped: list[str] | None = None) -> np.ndarray:
     if ch.op == "set":
         out = np.full_like(values, ch.amount)
     elif ch.op == "scale":
         out = values * ch.amount
     else:
         out = values + ch.amount
+    outside = (out < 0.0) | (out > 1.0)
+    if clipped is not None and np.any(outside):
+        who = "/".join(x for x in (ch.actor, ch.partner, ch.org) if x)
+        clipped.append(f"{ch.driver} {who} {ch.op} {ch.amount:g}: {int(np.sum(outside))} of {out.size} values "
+                       f"left the 0–1 scale (up to {float(np.max(np.abs(out - np.clip(out, 0, 1)))):.2f} beyond it) "
+                       "and were clipped")
     return np.clip(out, 0.0, 1.0)

@@ -50,14 +50,19 @@ def lead_threat(t: int, inp) -> np.ndarray:
     return np.concatenate([theta, np.zeros(inp.lead.shape[2] - 3)])
 
 
-def sovereignty_cost(t: int, inp) -> np.ndarray:
+def sovereignty_cost(t: int, inp, depth: np.ndarray | None = None) -> np.ndarray:
     """Sovereignty cost of full membership: sensitivity × depth × (½ + threat of the lead). (S, L)
 
     Delegating to a body led by a revisionist power is costlier: the states act
     most carefully in the Russian-led CSTO and EAEU (article: Conclusion).
+    depth: (R, L) the depth each run's organizations have reached (stance.py);
+    then the cost is (R, S, L). Default: the coded depth.
     """
     kappa = 0.5 + inp.lead[t] @ lead_threat(t, inp)                       # (L,)
-    return inp.drivers.state["sovereignty_sensitivity"][t][:, None] * (inp.depth[t] * kappa)[None, :]
+    sens = inp.drivers.state["sovereignty_sensitivity"][t][:, None]
+    if depth is None:
+        return sens * (inp.depth[t] * kappa)[None, :]
+    return sens[None] * (depth * kappa[None, :])[:, None, :]
 
 
 def neutrality_cost(t: int, inp) -> np.ndarray:
@@ -122,3 +127,28 @@ def pressure_cost(t: int, inp, ed: np.ndarray) -> np.ndarray:
     leverage = leverage * (1.0 - 0.5 * other_best[None, :])
     push = d.pressure[t] * d.power["attention"][t][:, None]        # (3, L)
     return leverage @ push                                         # (S, L)
+
+
+def exit_cost(tenure: np.ndarray, prev: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """Cost of stepping down from a held tie, by level: log(1 + tenure) · (¼ + depth_o). (R, S, L, K)
+
+    Ties with memory: a tie held for years has sunk investment behind it (treaty
+    obligations, bases, tariff schedules, officials who work through it), so the
+    exit hazard falls with tenure and with the organization's depth. Levels at or
+    above the status quo pay nothing. tenure (R, S, L) consecutive years the state
+    has held a tie (partner or member) in the line before this year.
+    """
+    down = V[None, None, None, :] < V[prev][..., None]
+    return down * (np.log1p(tenure) * (0.25 + depth)[None, None, :])[..., None]
+
+
+def recorded_tenure(record: np.ndarray) -> np.ndarray:
+    """(T, S, L) consecutive years before each year that a tie (level ≥ 1) is recorded in the line.
+
+    >>> recorded_tenure(np.array([1, 2, 2, 0, 2])[:, None, None])[:, 0, 0].tolist()
+    [0, 1, 2, 3, 0]
+    """
+    out = np.zeros(record.shape, np.int16)
+    for t in range(1, record.shape[0]):
+        out[t] = np.where(record[t - 1] >= 1, out[t - 1] + 1, 0)
+    return out

@@ -52,6 +52,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from .problem import NegotiationProblem, Prediction
+from .rules import veto_core
 
 NAME = "best"
 
@@ -219,10 +220,8 @@ def predict_batch(batch: Batch, params: BestParams) -> np.ndarray:
     if th.veto > 0:
         sq = b.status_quo
         use = b.unanimity & ~np.isnan(sq)
-        sqv = np.nan_to_num(sq)[:, None]
         vp = b.veto_player & (b.s * 100.0 >= th.veto_salience)
-        lo = np.where(vp, np.minimum(2 * b.x - sqv, sqv), -np.inf).max(axis=1)
-        hi = np.where(vp, np.maximum(2 * b.x - sqv, sqv), np.inf).min(axis=1)
+        lo, hi = veto_core(b.x, vp, np.nan_to_num(sq))
         core = np.clip(mu, lo, hi)
         mu = np.where(use, mu + th.veto * (core - mu), mu)
     if th.focal < 0.5:
