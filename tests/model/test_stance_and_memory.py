@@ -112,13 +112,13 @@ def test_a_change_that_leaves_the_scale_says_so(tmp_path):
 
     path = tmp_path / "s.yaml"
     path.write_text("name: clip\ndescription: x\nstart: 2026\nend: 2028\nruns: 5\nseed: 1\ndrivers:\n"
-                    "  - {actor: KGZ, driver: remittance_dependence, partner: RUS, from: 2026, scale: 2}\n")
+                    "  - {actor: UZB, driver: sovereignty_sensitivity, from: 2026, scale: 2}\n")
     res = CliRunner().invoke(app, ["simulate", str(path), "--format", "json"])
     assert res.exit_code == 0, res.output
     import json
 
     data = json.loads(res.stdout)
-    assert data["clipped_changes"] and "remittance_dependence KGZ/RUS scale 2" in data["clipped_changes"][0]
+    assert data["clipped_changes"] and "sovereignty_sensitivity UZB scale 2" in data["clipped_changes"][0]
     assert {"stances", "depth"} <= set(data)
     assert {"p_support", "p_go_along", "p_obstruct"} <= set(data["stances"][0])
     assert {"org", "year", "depth_mean", "depth_p05", "depth_p95"} <= set(data["depth"][0])

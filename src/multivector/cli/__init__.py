@@ -11,6 +11,7 @@ from . import kb as kb_cli
 from . import measures as measures_cli
 from . import model as model_cli
 from . import report as report_cli
+from . import series as series_cli
 from .overview import overview
 
 app = typer.Typer(help="multivector: how weaker states balance great powers through regional organizations.",
@@ -18,7 +19,7 @@ app = typer.Typer(help="multivector: how weaker states balance great powers thro
 app.add_typer(kb_cli.app, name="kb")
 app.command()(overview)
 model_cli.register(app)
-for _mod in (measures_cli, cow_cli, report_cli, evaluate_cli):
+for _mod in (measures_cli, cow_cli, report_cli, evaluate_cli, series_cli):
     _mod.register(app, kb_cli.app)
 register_negotiation(app)
 

@@ -11,7 +11,8 @@ import typer
 
 from .output import Format, console, emit, fail
 
-import_app = typer.Typer(help="Import external data sets (COW IGO v3 state-year files).", no_args_is_help=True)
+import_app = typer.Typer(help="Import external data sets (COW IGO v3 state-year files; UNGA, WDI and AidData "
+                         "yearly series).", no_args_is_help=True)
 
 
 def _read(file: Path):

@@ -52,7 +52,8 @@ def validate(path: Annotated[Path | None, typer.Argument(help="Case folder (defa
         err_console.print(f"[red]{len(problems)} problem(s)[/red] in {folder}")
         raise typer.Exit(1)
     counts = {k: len(getattr(case, k)) for k in ("sources", "actors", "organizations", "memberships", "events",
-                                                   "indicators", "claims", "proposals", "disagreements", "drivers")}
+                                                   "indicators", "claims", "proposals", "disagreements", "drivers",
+                                                   "series")}
     console.print(f"[green]ok[/green]: {folder} is valid — " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 

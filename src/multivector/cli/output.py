@@ -33,7 +33,8 @@ def _cell(value) -> str:
     return str(value)
 
 
-def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = "") -> None:
+def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = "",
+         no_wrap: tuple[str, ...] = ()) -> None:
     fmt = Format(fmt)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(records(df), ensure_ascii=False, indent=2) + "\n")
@@ -45,7 +46,7 @@ def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = ""
                   expand=False)
     for col in map(str, df.columns):
         wide = col in ("summary", "statement", "text", "title", "note", "reason")
-        table.add_column(col, overflow="fold", ratio=3 if wide else None,
+        table.add_column(col, overflow="fold", ratio=3 if wide else None, no_wrap=col in no_wrap,
                          style="dim" if col == "sources" else None, min_width=12 if wide else None)
     for row in df.itertuples(index=False):
         table.add_row(*(_cell(v) for v in row))

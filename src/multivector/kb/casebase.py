@@ -28,7 +28,7 @@ class UnknownIdError(KeyError):
         self.what, self.value, self.known = what, value, known
         probe = value if any(k != k.upper() for k in known) else value.upper()
         close = difflib.get_close_matches(probe, known, n=3, cutoff=0.5)
-        hint = f"did you mean {' or '.join(close)}?" if close else f"known: {' '.join(sorted(known))}"
+        hint = f"did you mean {' or '.join(close)}?" if close else f"known: {' '.join(sorted(known)) or '(none)'}"
         super().__init__(f"unknown {what} '{value}' — {hint}")
 
     def __str__(self) -> str:
@@ -270,6 +270,39 @@ class CaseBase:
                             {"a": self.require_actor(actor)})
         return self.sql('SELECT * EXCLUDE (file, line) FROM drivers ORDER BY actor, driver, partner, org, "from"')
 
+    def series_names(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT DISTINCT series FROM series ORDER BY 1").fetchall()]
+
+    def series(self, name: str | None = None, actor: str | None = None, partner: str | None = None,
+               start: int | None = None, end: int | None = None) -> pd.DataFrame:
+        """Points of the published yearly series (`series/*.csv`), one row per series, actor, partner and year.
+
+        A year without a row has no published value (never read it as zero). `partner` is
+        empty ('') for series without one.
+        """
+        where, params = [], {}
+        if name:
+            names = self.series_names()
+            if name not in names:
+                raise UnknownIdError("series", name, names)
+            where.append("series = $name")
+            params["name"] = name
+        if actor:
+            where.append("actor = $actor")
+            params["actor"] = self.require_actor(actor)
+        if partner:
+            where.append("partner = $partner")
+            params["partner"] = self.require_actor(partner)
+        if start is not None:
+            where.append("year >= $start")
+            params["start"] = int(start)
+        if end is not None:
+            where.append("year <= $end")
+            params["end"] = int(end)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        return self.sql(f"""SELECT series, actor, coalesce(partner, '') AS partner, year, value, unit, sources
+                            FROM series {clause} ORDER BY series, actor, partner, year""", params)
+
     def citations(self) -> pd.DataFrame:
         return self.sql("SELECT * FROM citations ORDER BY kind, fact")
 
@@ -318,4 +351,5 @@ class CaseBase:
             "sources": self.sources(),
             "proposals": self.proposals(),
             "cow_disagreements": self.disagreements(),
+            "series": self.series(),
         }

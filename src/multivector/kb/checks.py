@@ -134,6 +134,7 @@ def cross_check(case: Case) -> list[Problem]:
                 add(loc, "evidence", f"evidence id '{ev}' is not a fact of the case",
                     _suggest(ev, fact_ids, "events/, indicators/ or claims/"))
     problems += _driver_overlaps(case)
+    problems += _series_problems(case, actor_ids, source_ids)
 
     for key in ("regional_states", "great_powers"):
         for a in case.meta.get(key, []) or []:
@@ -201,4 +202,41 @@ def _driver_overlaps(case: Case) -> list[Problem]:
                                         f"driver {name}: this segment starts {nxt.row.from_} but the one at line "
                                         f"{prev.line} covers it ({prev.row.from_}–{prev.row.to or 'open'})",
                                         "set `to` of the earlier segment to the year before"))
+    return problems
+
+
+def _series_problems(case: Case, actor_ids: set[str], source_ids: set[str]) -> list[Problem]:
+    """Series points: known actor and partner, resolvable citations, one unit per series, no repeated point."""
+    problems: list[Problem] = []
+    seen: dict[tuple, Located] = {}
+    units: dict[str, Located] = {}
+    bad_citations: dict[str, tuple[str, str]] = {}  # a file repeats its citations on every row: check each once
+    for loc in case.series:
+        p = loc.row
+
+        def add(key: str, message: str, fix: str, loc: Located = loc) -> None:
+            problems.append(Problem(loc.file, loc.line_of(key), message, fix))
+
+        if p.actor not in actor_ids:
+            add("actor", f"unknown actor '{p.actor}'", _suggest(p.actor, actor_ids, "actors.yaml"))
+        if p.partner and p.partner not in actor_ids:
+            add("partner", f"unknown partner '{p.partner}' (a series partner is an actor, or empty)",
+                _suggest(p.partner, actor_ids, "actors.yaml"))
+        for cit in p.sources:
+            if cit not in bad_citations:
+                bad_citations[cit] = citation_problem(cit, source_ids)
+            if bad_citations[cit]:
+                add("sources", *bad_citations[cit])
+        key = (p.series, p.actor, p.partner or "", p.year)
+        if key in seen:
+            first = seen[key]
+            add("series", f"duplicate point {p.series} {p.actor}{'/' + p.partner if p.partner else ''} {p.year} "
+                f"(first at {first.file}:{first.line})",
+                "keep one row per series, actor, partner and year; re-run the import rather than editing by hand")
+        else:
+            seen[key] = loc
+        first_unit = units.setdefault(p.series, loc)
+        if first_unit.row.unit != p.unit:
+            add("unit", f"series {p.series} is in '{p.unit}' here but in '{first_unit.row.unit}' at "
+                f"{first_unit.file}:{first_unit.line}", "use one unit per series, or give the series another name")
     return problems

@@ -18,11 +18,12 @@ from . import schema
 from .problems import CaseError, Problem
 from .rawfiles import RawRow, read_csv_rows, read_yaml_mapping, read_yaml_rows
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the `series` table (series/*.csv)
 
 MEMBERSHIP_COLUMNS = ["actor", "org", "status", "start", "end", "sources", "note"]
 DISAGREEMENT_COLUMNS = ["actor", "org", "cow_column", "from", "to", "cow_status", "base_status",
                         "follows", "reason", "sources"]
+SERIES_COLUMNS = ["series", "actor", "partner", "year", "value", "unit", "sources"]
 
 
 def default_case_path() -> Path:
@@ -57,6 +58,7 @@ class Case:
     proposals: list[Located] = field(default_factory=list)
     disagreements: list[Located] = field(default_factory=list)
     drivers: list[Located] = field(default_factory=list)
+    series: list[Located] = field(default_factory=list)
     content_hash: str = ""
 
     def rows(self, kind: str) -> list:
@@ -70,6 +72,9 @@ _HINTS = {
     "too_short": "add at least one citation, e.g. article:CSTO:fn27 or a source id from sources.yaml",
     "float_parsing": "write a plain number, e.g. 35 or 0.6",
     "int_parsing": "write a whole number, e.g. 705",
+    "int_from_float": "write a whole number, e.g. 2010",
+    "finite_number": "write a finite number (not nan or inf); leave the year out where no value is published",
+    "string_too_short": "give a non-empty value, e.g. the unit `percent of GDP`",
     "greater_than_equal": "use a value within the allowed range",
     "less_than_equal": "use a value within the allowed range",
 }
@@ -187,6 +192,11 @@ def read_case(folder: str | Path) -> tuple[Case, list[Problem]]:
     if dis_file.exists():
         raws = read_csv_rows(dis_file, rel(dis_file), DISAGREEMENT_COLUMNS, DISAGREEMENT_COLUMNS, problems)
         case.disagreements = _parse_rows(raws, schema.CowDisagreement, problems)
+    series_dir = folder / "series"  # optional: published yearly series (docs/case-format.md)
+    if series_dir.is_dir():
+        for f in sorted(series_dir.glob("*.csv")):
+            raws = read_csv_rows(f, rel(f), SERIES_COLUMNS, SERIES_COLUMNS, problems)
+            case.series += _parse_rows(raws, schema.SeriesPoint, problems)
     case.content_hash = _hash_folder(folder)
     return case, problems
 

@@ -113,8 +113,19 @@ def read_yaml_mapping(path: Path, rel: str, problems: list[Problem]) -> tuple[di
 def read_csv_rows(path: Path, rel: str, expected: list[str], required: list[str],
                   problems: list[Problem]) -> list[RawRow]:
     """Rows of a CSV file with a header line; empty lines and `#` comment lines are skipped."""
-    text = path.read_text(encoding="utf-8")
-    reader = csv.reader(io.StringIO(text))
+    data = path.read_bytes()
+    if b"\0" in data:
+        problems.append(Problem(rel, data.count(b"\n", 0, data.index(b"\0")) + 1, "NUL byte in the file",
+                                "the file is binary or corrupted: restore it from git or re-save it as UTF-8 text"))
+        return []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, data.count(b"\n", 0, exc.start) + 1,
+                                f"byte 0x{data[exc.start]:02x} is not UTF-8 (the file looks Latin-1 encoded)",
+                                "re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)"))
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[RawRow] = []
     header: list[str] | None = None
     for record in reader:

@@ -317,3 +317,26 @@ class DriverSegment(Row):
         if not needs_org and self.org:
             raise ValueError(f"driver {self.driver} takes no `org`; remove it")
         return self
+
+
+class SeriesPoint(Row):
+    """One point of a published yearly series (a row of `series/*.csv`).
+
+    Series names are free (snake case); a year the publisher gives no value for
+    has no row: a missing row never means zero.
+    """
+
+    series: str
+    actor: str
+    partner: OptionalText = None
+    year: int = Field(ge=1800, le=2100)
+    value: float = Field(allow_inf_nan=False)
+    unit: str = Field(min_length=1)
+    sources: Citations
+
+    @field_validator("series")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError(f"series name '{v}' must be snake case, e.g. remittances_pct_gdp")
+        return v

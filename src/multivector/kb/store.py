@@ -115,6 +115,12 @@ def case_tables(case: Case) -> dict[str, pa.Table]:
     tables["drivers"] = _table(drivers, [
         ("driver", STR), ("actor", STR), ("partner", STR), ("org", STR), ("from", INT), ("to", INT),
         ("value", FLOAT), ("evidence", LIST), ("justification", STR), ("file", STR), ("line", INT)])
+    series = [dict(loc.row.model_dump(), file=loc.file, line=loc.line) for loc in case.series]
+    tables["series"] = _table(series, [
+        ("series", STR), ("actor", STR), ("partner", STR), ("year", INT), ("value", FLOAT), ("unit", STR),
+        ("sources", LIST), ("file", STR), ("line", INT)])
+    # Series points are not rows of `citations` (thousands of points citing a few data sets would swamp
+    # the per-fact counts); their `sources` column holds the citation ids.
     cites = []
     for kind in ("actors", "organizations", "events", "indicators", "claims", "proposals"):
         for loc in getattr(case, kind):

@@ -259,6 +259,13 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
     compatible = {r.get("org") for r in neutral_ok}
     aligning = np.array([[0.0 if o in compatible else 1.0 for o in row] for row in era_org]) * exists
     drivers = build_drivers(kb, years, states, lines, era_org)
+    from .series_drivers import apply_series_drivers, rule_problems
+
+    series_rules = spec.get("series_drivers", []) or []
+    bad = rule_problems(kb, series_rules, set(s_index))
+    if bad:
+        raise CaseError(bad, str(kb.folder))
+    apply_series_drivers(kb, series_rules, drivers, years, states)
     stance_obs = stance_observations(kb, years, states, line_of)
     return ModelInputs(years=years, states=states, lines=lines, era_org=era_org, exists=exists, depth=depth,
                        lead=lead, offers=offers, aligning=aligning, max_level=max_level, allowed=allowed, record=record, record_until=record_until,

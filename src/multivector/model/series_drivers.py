@@ -1,0 +1,91 @@
+"""Drivers read from published yearly series (`model.yaml: series_drivers`), not coded by hand.
+
+A rule names a driver (and partner), a series of the evidence base
+(`series/*.csv`, e.g. World Bank WDI remittances, % of GDP), the states it
+covers, and how the series' unit maps onto the driver: `divide` (value / d,
+so a percentage becomes a share with d = 100, the NUMBER rule of drivers.yaml)
+and `cap` (at most this). Within the years the series covers, the driver takes
+the series' value of that year; before its first published year the first
+value stands (flagged `backfilled`), after its last the last value carries on
+(as every driver does). A state the series does not cover keeps its coded
+driver. Provenance records the series, its source ids and the rule, so
+`explain` and `drivers` show where every value comes from.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..kb import CaseBase
+from ..kb.problems import Problem
+from ..kb.vocab import DEPENDENCE_DRIVERS, STATE_DRIVERS
+from .drivers import POWERS, DriverPanel
+
+KEYS = {"driver", "partner", "series", "actors", "divide", "cap", "evidence", "sources", "justification"}
+
+
+def rule_problems(kb: CaseBase, rules: list, states: set[str]) -> list[Problem]:
+    """Every rule names a known driver, series and states, a positive `divide`, and its justification."""
+    out = []
+    known = set(kb.series_names()) if hasattr(kb, "series_names") else set()
+    for n, r in enumerate(rules or [], 1):
+        where = f"series_drivers {n}"
+        if not isinstance(r, dict):
+            out.append(Problem("model.yaml", 1, f"{where} is not a mapping", "write it as `- driver: NAME` with its keys"))
+            continue
+        where += f" ({r.get('driver', '?')})"
+        if set(r) - KEYS:
+            out.append(Problem("model.yaml", 1, f"{where}: unknown key(s) {', '.join(sorted(set(r) - KEYS))}",
+                               f"use only {', '.join(sorted(KEYS))}"))
+        if r.get("driver") not in (*STATE_DRIVERS, *DEPENDENCE_DRIVERS):
+            out.append(Problem("model.yaml", 1, f"{where}: a series can set a state or dependence driver only",
+                               f"use one of {', '.join((*STATE_DRIVERS, *DEPENDENCE_DRIVERS))}"))
+        if r.get("driver") in DEPENDENCE_DRIVERS and r.get("partner") not in POWERS:
+            out.append(Problem("model.yaml", 1, f"{where}: a dependence driver needs `partner`",
+                               f"use one of {', '.join(POWERS)}"))
+        if r.get("series") not in known:
+            out.append(Problem("model.yaml", 1, f"{where}: series '{r.get('series')}' is not in the evidence base",
+                               "import it (multivector import econ/unga) or use one of " + ", ".join(sorted(known))))
+        for a in r.get("actors", []) or []:
+            if a not in states:
+                out.append(Problem("model.yaml", 1, f"{where}: unknown state '{a}'", f"use one of {', '.join(sorted(states))}"))
+        d = r.get("divide", 1)
+        if not isinstance(d, int | float) or isinstance(d, bool) or not np.isfinite(d) or d <= 0:
+            out.append(Problem("model.yaml", 1, f"{where}: `divide` must be a positive number, not {d!r}",
+                               "e.g. divide: 100 turns a percentage into a share"))
+        if not r.get("justification"):
+            out.append(Problem("model.yaml", 1, f"{where}: a rule needs a `justification`",
+                               "say in one sentence why the series measures the driver"))
+    return out
+
+
+def apply_series_drivers(kb: CaseBase, rules: list, drivers: DriverPanel, years: np.ndarray,
+                         states: list[str]) -> None:
+    """Overwrite the drivers the rules cover with their series (in place), recording provenance."""
+    for r in rules or []:
+        df = kb.series(r["series"])
+        name, partner = r["driver"], r.get("partner")
+        divide, cap = float(r.get("divide", 1)), r.get("cap")
+        for actor in r.get("actors", []) or []:
+            rows = df[df["actor"] == actor].sort_values("year")
+            rows = rows[rows["value"].notna()]
+            if rows.empty or actor not in states:
+                continue
+            i = states.index(actor)
+            obs_years, vals = rows["year"].to_numpy(int), rows["value"].to_numpy(float) / divide
+            if cap is not None:
+                vals = np.minimum(vals, float(cap))
+            series = np.interp(years, obs_years, vals)            # in-between gaps: linear
+            series[years < obs_years[0]] = vals[0]                 # before the first year: backfilled
+            series[years > obs_years[-1]] = vals[-1]               # after the last: carried forward
+            arr = drivers.dependence[name][:, i, POWERS.index(partner)] if name in DEPENDENCE_DRIVERS \
+                else drivers.state[name][:, i]
+            arr[:] = series
+            sources = sorted({s for lst in rows["sources"] for s in lst})
+            for y, v in zip(years.tolist(), series.tolist(), strict=True):
+                flag = "backfilled" if y < obs_years[0] else ("carried forward" if y > obs_years[-1] else
+                                                              ("published" if y in set(obs_years) else "interpolated"))
+                drivers.provenance[(name, actor, partner, None, int(y))] = {
+                    "value": round(v, 4), "evidence": list(r.get("evidence", [])) + sources,
+                    "justification": f"{r['justification']} (series {r['series']}, {flag})",
+                    "from": int(y), "to": int(y), "file": "model.yaml", "line": 1, "series": r["series"]}
