@@ -44,3 +44,17 @@ def test_a_bad_rule_is_reported_with_how_to_fix_it(mini_case, tmp_path):
     with pytest.raises(CaseError) as err:
         load_inputs(CaseBase.load(case))
     assert "series 'no_such_series' is not in the evidence base" in str(err.value.problems[0])
+
+
+def test_unga_check_pairs_simulated_obstruction_with_votes(real):
+    from multivector.evaluate.stances import unga_check, unga_pairs
+    from multivector.model import simulate
+    from multivector.model.parameters import default_parameters
+
+    kb, inp = real
+    res = simulate(inp.restrict(1991, 2023), default_parameters(), runs=40, seed=1)
+    pairs = unga_pairs(kb, res)
+    assert len(pairs) > 100 and set(pairs.line) <= {"CSTO", "EURASEC", "EAEU", "CIS"}
+    assert pairs.p_obstruct.between(0, 1).all() and pairs.away_from_lead.between(0, 1).all()
+    out = unga_check(kb, res)
+    assert out["n"] == len(pairs) and -1 <= out["spearman"] <= 1
