@@ -103,12 +103,16 @@ def hegemony_risk(x: np.ndarray, t: int, inp) -> np.ndarray:
     v = V[x]                                             # (R, S, L)
     theta = lead_threat(t, inp)[:3]                                             # (3,)
     # ties without line l: b (R, S, L, P); the level's own tie: a (L, K, P)
-    b3 = ties[:, :, None, :3] - v[..., None] * wl[None, None, :, :3]
     btot = ties.sum(-1)[:, :, None] - v * wl.sum(-1)[None, None, :]             # (R, S, L)
-    a3 = V[None, :, None] * wl[:, None, :3]                                     # (L, K, 3)
     atot = V[None, :] * wl.sum(-1)[:, None]                                     # (L, K)
-    num = ((b3 ** 2) @ theta)[..., None] + 2.0 * np.einsum("rslp,lkp->rslk", b3 * theta, a3) \
-        + ((a3 ** 2) @ theta)[None, None]
+    # Σ_p θ_p (b_p + a_kp)², pole by pole (3 poles): cheaper than one einsum over small axes
+    num = np.zeros((*v.shape, len(V)))
+    for p in range(3):
+        if theta[p] == 0:
+            continue
+        b = ties[:, :, None, p] - v * wl[None, None, :, p]                      # (R, S, L)
+        a = V[None, :] * wl[:, None, p]                                          # (L, K)
+        num += theta[p] * (b[..., None] + a[None, None]) ** 2
     total = btot[..., None] + atot[None, None]
     return np.divide(num, total ** 2, out=np.zeros_like(num), where=total > 0)
 
