@@ -67,6 +67,7 @@ def overview(case: Annotated[Path | None, typer.Option("--case", help="Case fold
         "multivector measures --state KAZ             balance index, ties by pole\n"
         "multivector report --out report              the HTML report\n"
         "multivector simulate scenarios/baseline.yaml  a scenario, with uncertainty\n"
+        "multivector evaluate                         model vs reference forecasts\n"
         "multivector negotiate --case central_asia --all  proposals\n"
         "Python: from multivector import CaseBase; kb = CaseBase.load(); kb.members('SCO', 2005)",
         title="Next", border_style="green"))
