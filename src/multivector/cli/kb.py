@@ -71,6 +71,8 @@ def members(org: str, year: Annotated[int, typer.Option("--year", "-y", help="Ye
         caption = f"{org} did not exist in {year} (founded {info['founded']}, ended {info['ended'] or '—'}){lineage}"
         if fmt is Format.table:
             console.print(f"[yellow]{caption}[/yellow]")
+    if fmt is Format.table and "kind" in df.columns:   # the table fits 80 columns; json/csv keep every field
+        df = df.drop(columns="kind")
     emit(df, fmt, title=f"{org} in {year}", caption="" if fmt is Format.table else caption)
 
 

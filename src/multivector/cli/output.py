@@ -23,6 +23,9 @@ class Format(StrEnum):
     csv = "csv"
 
 
+MAX_WORD = 24   # longer words (long ids) may still fold rather than push the table off the screen
+
+
 def _cell(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
@@ -44,12 +47,26 @@ def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = ""
         return
     table = Table(title=title or None, caption=caption or None, show_lines=False, header_style="bold cyan",
                   expand=False)
-    for col in map(str, df.columns):
-        wide = col in ("summary", "statement", "text", "title", "note", "reason")
-        table.add_column(col, overflow="fold", ratio=3 if wide else None, no_wrap=col in no_wrap,
-                         style="dim" if col == "sources" else None, min_width=12 if wide else None)
-    for row in df.itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+    cells = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
+    cols = list(map(str, df.columns))
+    wide = [c in ("summary", "statement", "text", "title", "note", "reason") for c in cols]
+    # Never break a word (an id, a date, a name) where the width allows: a column is at least its longest
+    # word; when those do not all fit, the widest give way first, so nothing is cut off the screen.
+    mins = []
+    for k, col in enumerate(cols):
+        word = max((len(w) for r in cells for w in r[k].split()), default=0)
+        cap = 8 if col == "sources" else MAX_WORD   # citation lists may fold inside an id; names and dates not
+        mins.append(max(len(col), min(word, cap), 12 if wide[k] else 0))
+    budget = console.width - (3 * len(cols) + 1)   # borders and padding
+    floor = [min(m, max(len(c), 4)) for m, c in zip(mins, cols, strict=True)]
+    while sum(mins) > budget and any(m > f for m, f in zip(mins, floor, strict=True)):
+        k = max((i for i in range(len(mins)) if mins[i] > floor[i]), key=lambda i: mins[i])
+        mins[k] -= 1
+    for k, col in enumerate(cols):
+        table.add_column(col, overflow="fold", ratio=3 if wide[k] else None, no_wrap=col in no_wrap,
+                         style="dim" if col == "sources" else None, min_width=mins[k])
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
     if df.empty:
         console.print("[yellow]no rows[/yellow]")
