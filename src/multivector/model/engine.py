@@ -20,6 +20,7 @@ from .inputs import ENGAGEMENT, ModelInputs
 from .parameters import Parameters
 
 ROUNDS = 3  # best-response rounds within a year (enough for the choices to settle: docs/model.md)
+CHUNK = 512  # runs computed together: small enough for the arrays to stay in cache, large enough to vectorize
 
 
 @dataclass
@@ -85,55 +86,75 @@ def balance_index(x: np.ndarray, depth: np.ndarray, lead: np.ndarray) -> np.ndar
     return bi(U.ties_by_pole(x, depth, lead)[..., :3])
 
 
+def static_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], prev: np.ndarray,
+                     ed: np.ndarray | None = None, terms: dict | None = None,
+                     tenure: np.ndarray | None = None, depth: np.ndarray | None = None) -> np.ndarray:
+    """The part (R, S, L, 3) of the utilities that does not depend on the other states' choices this year.
+
+    Computed once a year; the rounds within the year add only `interactive_utilities`.
+    """
+    if ed is None:
+        ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
+    b = U.benefit_terms(t, inp, ed)
+    sov = U.sovereignty_cost(t, inp, depth)
+    press = U.pressure_cost(t, inp, ed)
+    r = lambda name: w[name][:, None, None]  # noqa: E731  (R,) -> (R, 1, 1)
+    full = (r("security_weight") * b["security"] + r("economy_weight") * b["economy"]
+            + r("regime_weight") * b["regime"] + r("legitimacy_weight") * inp.offers[t][None, :, 3])  # (R, S, L)
+    V = ENGAGEMENT
+    util = V * full[..., None]
+    util -= U.V_COST * (r("sovereignty_weight") * sov)[..., None]
+    q = lambda name: w[name][:, None, None, None]  # noqa: E731  (R,) -> (R, 1, 1, 1)
+    neutral = U.neutrality_cost(t, inp)
+    util[..., 2] -= q("neutrality_weight")[..., 0] * neutral[None]                   # paid by members only
+    util -= q("participation_cost") * (V > 0)
+    util[..., :2] -= (q("pressure_weight") * press[None, :, :, None])                # paid below member
+    switch = np.abs(V[None, None, None, :] - V[prev][..., None])
+    if t > 0:  # founders and first-time entrants choose anew: no status quo where it was not open last year
+        switch = switch * (inp.max_level[t - 1] > 0)[None, :, :, None]
+    util -= q("switching_cost") * switch
+    exit_ = U.exit_cost(tenure, prev, inp.depth[t]) if tenure is not None else None
+    if exit_ is not None:
+        util -= q("exit_tenure_weight") * exit_
+    if terms is not None:  # for `explain`: every term before weights, per level
+        terms.update(security=b["security"], economy=b["economy"], regime=b["regime"],
+                     sovereignty=sov, pressure=press, neutrality=neutral, economic_dependence=ed, exit=exit_)
+    return util
+
+
+def interactive_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.ndarray,
+                          terms: dict | None = None) -> np.ndarray:
+    """The part (R, S, L, 3) that depends on the current choices x of all states: network value, hegemony risk."""
+    net = U.network_value(x)
+    risk = U.hegemony_risk(x, t, inp)
+    # Sensitive states fear hegemony more: the risk is weighed by sovereignty sensitivity (mechanism 4).
+    sens = inp.drivers.state["sovereignty_sensitivity"][t][None, :, None, None]
+    util = ENGAGEMENT * (w["network_weight"][:, None, None] * net)[..., None]
+    util -= (w["balance_weight"][:, None, None, None] * sens) * risk
+    if terms is not None:
+        terms.update(network=net, risk=risk)
+    return util
+
+
 def year_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.ndarray,
                    prev: np.ndarray, ed: np.ndarray | None = None, terms: dict | None = None,
                    tenure: np.ndarray | None = None, depth: np.ndarray | None = None) -> np.ndarray:
     """Utilities (R, S, L, 3) of each level given the current choices x, last year's levels prev
     the tenure (R, S, L) of the ties held (years; None = no tie has a history) and the depth (R, L)
     the organizations have reached (None = their coded depth)."""
-    if ed is None:
-        ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
-    b = U.benefit_terms(t, inp, ed)
-    sov = U.sovereignty_cost(t, inp, depth)
-    press = U.pressure_cost(t, inp, ed)
-    net = U.network_value(x)
-    risk = U.hegemony_risk(x, t, inp)
-    r = lambda name: w[name][:, None, None]  # noqa: E731  (R,) -> (R, 1, 1)
-    full = (r("security_weight") * b["security"] + r("economy_weight") * b["economy"]
-            + r("regime_weight") * b["regime"] + r("legitimacy_weight") * inp.offers[t][None, :, 3]
-            + r("network_weight") * net)                                           # (R, S, L)
-    V = ENGAGEMENT
-    util = V[None, None, None, :] * full[..., None]
-    util = util - U.V_COST[None, None, None, :] * (r("sovereignty_weight") * sov)[..., None]
-    # Sensitive states fear hegemony more: the risk is weighed by sovereignty sensitivity (mechanism 4).
-    sens = inp.drivers.state["sovereignty_sensitivity"][t][None, :, None, None]
-    util = util - w["balance_weight"][:, None, None, None] * sens * risk
-    member = np.array([0.0, 0.0, 1.0])
-    neutral = U.neutrality_cost(t, inp)
-    util = util - w["neutrality_weight"][:, None, None, None] * neutral[None, :, :, None] * member
-    util = util - w["participation_cost"][:, None, None, None] * (V > 0)[None, None, None, :]
-    below = np.array([1.0, 1.0, 0.0])
-    util = util - w["pressure_weight"][:, None, None, None] * press[None, :, :, None] * below
-    switch = np.abs(V[None, None, None, :] - V[prev][..., None])
-    if t > 0:  # founders and first-time entrants choose anew: no status quo where it was not open last year
-        switch = switch * (inp.max_level[t - 1] > 0)[None, :, :, None]
-    util = util - w["switching_cost"][:, None, None, None] * switch
-    if tenure is not None:
-        util = util - w["exit_tenure_weight"][:, None, None, None] * U.exit_cost(tenure, prev, inp.depth[t])
-    if terms is not None:  # for `explain`: every term before weights, per level
-        terms.update(security=b["security"], economy=b["economy"], regime=b["regime"], network=net,
-                     sovereignty=sov, risk=risk, pressure=press, neutrality=neutral, economic_dependence=ed,
-                     exit=U.exit_cost(tenure, prev, inp.depth[t]) if tenure is not None else None)
-    return util
+    return (static_utilities(inp, t, w, prev, ed, terms, tenure, depth)
+            + interactive_utilities(inp, t, w, x, terms))
 
 
 def choice_probabilities(util: np.ndarray, allowed: np.ndarray, rationality: np.ndarray) -> np.ndarray:
     """Logit over the open levels. util (R, S, L, 3); allowed (S, L, 3) bool, level 0 always open."""
     z = util * rationality[:, None, None, None]
     z = np.where(allowed[None], z, -np.inf)
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    # the level axis has three entries: slices are much faster than a reduction over it
+    z -= np.maximum(np.maximum(z[..., 0], z[..., 1]), z[..., 2])[..., None]
+    e = np.exp(z, out=z)
+    e /= (e[..., 0] + e[..., 1] + e[..., 2])[..., None]
+    return e
 
 
 def fresh_choices(inp: ModelInputs, t: int, from_nothing: bool) -> np.ndarray:
@@ -159,15 +180,19 @@ def with_reviews(p: np.ndarray, prev: np.ndarray, rate: np.ndarray, fresh: np.nd
     (R, S, L); rate (R,); fresh (S, L) or (R, S, L).
     """
     fresh = fresh if fresh.ndim == 3 else fresh[None]
-    r = np.where(fresh, 1.0, np.clip(rate, 0.0, 1.0)[:, None, None])[..., None]   # (R, S, L, 1)
-    keep = np.arange(3)[None, None, None, :] == prev[..., None]
-    return r * p + (1.0 - r) * keep
+    r = np.where(fresh, 1.0, np.clip(rate, 0.0, 1.0)[:, None, None])                # (R, S, L)
+    out = p * r[..., None]
+    stay = 1.0 - r
+    for k in range(3):   # (1 − r) on the status quo, level by level (cheaper than a one-hot array)
+        out[..., k] += np.where(prev == k, stay, 0.0)
+    return out
 
 
 def draw_levels(p: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Inverse-CDF draw of a level from probabilities p (..., 3) with uniforms u (...)."""
-    c = np.cumsum(p, axis=-1)
-    return (u[..., None] > c[..., :2]).sum(axis=-1).astype(np.int8)
+    c0 = p[..., 0]
+    c1 = c0 + p[..., 1]
+    return (u > c0).astype(np.int8) + (u > c1)
 
 
 def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
@@ -204,28 +229,42 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
         depth_path[:, t] = depth
         prev = np.minimum(prev, inp.max_level[t][None]).astype(np.int8)
         ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
-        x = prev.copy()
-        # A status quo that is no longer open (a tier abolished, a rule changed) must be chosen anew.
-        closed = ~np.take_along_axis(inp.allowed[t][None], prev[..., None].astype(np.int64), -1)[..., 0]
-        fresh = fresh_choices(inp, t, initial is None)[None] | closed
+        press = U.pressure_cost(t, inp, ed)
+        fresh_t = fresh_choices(inp, t, initial is None)[None]
+        # every run's uniforms are drawn for the whole year first, so chunking does not change them
         u = choice_rng.random((ROUNDS, runs, S, L))
-        for k in range(ROUNDS):
-            util = year_utilities(inp, t, w, x, prev, ed, tenure=tenure, depth=depth)
-            p = choice_probabilities(util, inp.allowed[t], w["rationality"])
-            p = with_reviews(p, prev, w["review_rate"], fresh)
-            x = draw_levels(p, u[k])
-        probs[t] = p.mean(axis=0)
+        u_stance = stance_rng.random((runs, S, L))
+        x_year = np.empty_like(prev)
+        p_sum = np.zeros((S, L, 3))
+        for lo in range(0, runs, CHUNK):
+            c = slice(lo, min(lo + CHUNK, runs))
+            wc = {k: v[c] for k, v in w.items()}
+            pc = prev[c]
+            # A status quo that is no longer open (a tier abolished, a rule changed) must be chosen anew.
+            closed = ~np.take_along_axis(inp.allowed[t][None], pc[..., None].astype(np.int64), -1)[..., 0]
+            fresh = fresh_t | closed
+            base = static_utilities(inp, t, wc, pc, ed, tenure=tenure[c], depth=depth[c])
+            x = pc.copy()
+            for k in range(ROUNDS):
+                util = base + interactive_utilities(inp, t, wc, x)
+                p = choice_probabilities(util, inp.allowed[t], wc["rationality"])
+                p = with_reviews(p, pc, wc["review_rate"], fresh)
+                x = draw_levels(p, u[k, c])
+            p_sum += p.sum(axis=0)
+            x_year[c] = x
+            # the second decision: members' stances, and the depth they let through for next year
+            member = (x == 2) & inp.exists[t][None, None, :]
+            sp = S_.stance_probabilities(S_.stance_utilities(S_.deepening_value(t, inp, wc, ed), press, wc),
+                                         wc["rationality"])
+            stance = draw_levels(sp, u_stance[c])
+            stance_sum[t] += np.where(member[..., None], sp, 0.0).sum(0)
+            member_count[t] += member.sum(0)
+            depth[c] = S_.negotiate_depth(depth[c], stance, member, S_.lead_push(t, inp), consensus[t])
+        x = x_year
+        probs[t] = p_sum / runs
         balance[:, t] = balance_index(x, inp.depth[t], inp.lead[t])
         if levels is not None:
             levels[:, t] = x
-        # the second decision: members' stances, and the depth they let through for next year
-        member = (x == 2) & inp.exists[t][None, None, :]
-        sp = S_.stance_probabilities(S_.stance_utilities(S_.deepening_value(t, inp, w, ed),
-                                                         U.pressure_cost(t, inp, ed), w), w["rationality"])
-        stance = draw_levels(sp, stance_rng.random((runs, S, L)))
-        stance_sum[t] += np.where(member[..., None], sp, 0.0).sum(0)
-        member_count[t] += member.sum(0)
-        depth = S_.negotiate_depth(depth, stance, member, S_.lead_push(t, inp), consensus[t])
         tenure = np.where(x >= 1, tenure + 1, 0).astype(np.int16)
         prev = x
         if progress:
