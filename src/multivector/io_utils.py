@@ -96,3 +96,110 @@ def dump_json(obj) -> str:
 
 def join_ids(values: Iterable) -> str:
     return ", ".join(map(str, values))
+
+
+# ----------------------------------------------------------------- output sets
+class OutputFolderError(ValueError):
+    """An --out folder that cannot take the results; raised before any work is done."""
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where it is not available."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
+class OutputSet:
+    """Write a folder of result files so that it holds the old complete set or the new one, never a mix.
+
+    The files are written into a staging folder beside the target (`.NAME.new-*`)
+    and swapped in at `commit()`: with one atomic exchange where the system has
+    one (Linux), otherwise by two renames whose gap `recover()` repairs at the
+    next start. Leftovers of an interrupted run are cleaned when the next one
+    starts. Creating the set checks that the target can be written, so a bad
+    --out fails before the work, not after it.
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp()) / "out"
+    >>> with OutputSet(d) as s:
+    ...     _ = (s.path / "a.txt").write_text("new")
+    >>> (d / "a.txt").read_text()
+    'new'
+    """
+
+    def __init__(self, target: str | Path):
+        self.target = Path(target)
+        if self.target.exists() and not self.target.is_dir():
+            raise OutputFolderError(f"--out {self.target} is a file; give a folder (it is created if missing)")
+        parent = self.target.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            recover(self.target)
+            self.path = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-{os.getpid()}-", dir=parent))
+        except OSError as exc:
+            raise OutputFolderError(f"cannot write to --out {self.target}: {exc.strerror or exc}; "
+                                    "choose a writable folder") from None
+
+    def __enter__(self) -> OutputSet:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+    def discard(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def commit(self) -> Path:
+        import shutil
+
+        os.chmod(self.path, 0o777 & ~_umask())   # mkdtemp makes 0700; results are meant to be shared
+        if not self.target.exists():
+            os.rename(self.path, self.target)
+        elif _exchange(self.path, self.target):
+            shutil.rmtree(self.path, ignore_errors=True)          # now holds the old set
+        else:
+            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=self.target.parent))
+            os.rmdir(old)
+            os.rename(self.target, old)
+            os.rename(self.path, self.target)                     # a kill between the two: recover() restores
+            shutil.rmtree(old, ignore_errors=True)
+        return self.target
+
+
+def recover(target: str | Path) -> None:
+    """Clean what an interrupted OutputSet left beside `target`; restore the old set if the swap was cut."""
+    import shutil
+
+    target = Path(target)
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(parent.glob(f".{target.name}.old-*"))
+    if olds and not target.exists():
+        os.rename(olds.pop(), target)
+    stale = [p for p in parent.glob(f".{target.name}.new-*") if not _alive(p.name.split(".new-")[-1].split("-")[0])]
+    for p in [*olds, *stale]:   # a staging folder of a process still running is its own business
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return int(pid) != 0

@@ -14,8 +14,35 @@ from . import report as report_cli
 from . import series as series_cli
 from .overview import overview
 
+
+def _no_flag_type() -> None:
+    """Typer 0.29 shows `<bool>` beside every on/off flag in the rich help, as if it took a value; hide it."""
+    try:
+        from typer.core import TyperOption
+    except ImportError:   # another Typer: nothing to patch
+        return
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self, ctx):
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich
+
+
+_no_flag_type()
+
 app = typer.Typer(help="multivector: how weaker states balance great powers through regional organizations.",
-                  no_args_is_help=True, pretty_exceptions_show_locals=False)
+                  no_args_is_help=False, invoke_without_command=True, pretty_exceptions_show_locals=False)
+
+
+@app.callback()
+def _root(ctx: typer.Context) -> None:
+    """multivector: how weaker states balance great powers through regional organizations."""
+    if ctx.invoked_subcommand is None:   # `multivector` alone: the help, and success
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
 app.add_typer(kb_cli.app, name="kb")
 app.command()(overview)
 model_cli.register(app)
@@ -25,4 +52,37 @@ register_negotiation(app)
 
 
 def main() -> None:
-    app()
+    """The console entry point: input errors as one line, never a traceback (MULTIVECTOR_DEBUG=1 shows it)."""
+    import os
+    import sys
+
+    from ..io_utils import OutputFolderError
+    from ..kb import CaseError, UnknownIdError
+    from ..kb.dates import DateFormatError
+    from ..negotiation.io import NegotiationFileError
+    from ..series.common import SeriesFileError
+    from ..textfiles import TextFileError
+
+    try:
+        app()
+    except (TextFileError, NegotiationFileError, SeriesFileError, DateFormatError, OutputFolderError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        sys.exit(2)
+    except CaseError as exc:
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(2)
+    except UnknownIdError as exc:
+        sys.stderr.write(f"error: {exc.args[0] if exc.args else exc}\n")
+        sys.exit(2)
+    except MemoryError:
+        sys.stderr.write("error: this asks for more memory than the machine has — use fewer runs, actors or years\n")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except Exception as exc:   # a bug, not the user's input: say so in one line
+        if os.environ.get("MULTIVECTOR_DEBUG"):
+            raise
+        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} — this is a bug in multivector, not in your "
+                         "input; run again with MULTIVECTOR_DEBUG=1 to see the traceback and report it\n")
+        sys.exit(70)

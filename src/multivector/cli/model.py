@@ -12,6 +12,7 @@ import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from .. import __version__
 from ..io_utils import plain, records, write_atomic, write_table_atomic
 from ..kb import CaseError, UnknownIdError
 from ..model.inputs import POWERS, load_inputs
@@ -31,6 +32,19 @@ def _params(path: Path | None) -> Parameters:
         return Parameters.from_json(path)
     except (ValueError, json.JSONDecodeError, TypeError) as exc:
         fail(f"cannot read weights from {path}: {exc}")
+    raise AssertionError
+
+
+def _output_set(out: Path | None):
+    """An OutputSet for --out (None without it); a folder that cannot be written fails here, before any work."""
+    from ..io_utils import OutputFolderError, OutputSet
+
+    if out is None:
+        return None
+    try:
+        return OutputSet(out)
+    except OutputFolderError as exc:
+        fail(str(exc))
     raise AssertionError
 
 
@@ -120,6 +134,7 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
     if seed is not None:
         sc.seed = seed
     n_years = sc.end - sc.start + 1
+    outset = _output_set(out)   # checked before the work: a bad --out fails now, not after it
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} years"),
                   TimeRemainingColumn(), console=err_console, transient=True,
                   disable=sc.runs * n_years < 20_000) as bar:
@@ -127,23 +142,29 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
         try:
             run = run_scenario(kb, sc, params, keep_levels=out is not None, posterior=posterior,
                                progress=lambda t: bar.update(task, completed=t + 1))
-        except ValueError as exc:
-            fail(str(exc))
+        except BaseException as exc:
+            if outset is not None:
+                outset.discard()
+            if isinstance(exc, ValueError):
+                fail(str(exc))
+            raise
     eng, idx, stances, depth = run.engagement(), run.indices(), run.stances(), run.depth()
     summary = {"scenario": sc.name, "description": sc.description, "seed": sc.seed, "runs": sc.runs,
+               "version": __version__, "case": kb.folder.name,
                "start": sc.start, "end": sc.end, "parameters": params.as_dict(),
                "parameter_distributions": sc.parameters, "clipped_changes": run.clipped,
                "parameter_uncertainty": run.parameter_uncertainty}
     for note in run.clipped:
         err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False, soft_wrap=True)
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        write_table_atomic(run.per_run(), out / "runs.parquet", "parquet")
-        write_table_atomic(eng.assign(seed=sc.seed, scenario=sc.name), out / "engagement.csv", "csv")
-        write_table_atomic(idx.assign(seed=sc.seed, scenario=sc.name), out / "indices.csv", "csv")
-        write_table_atomic(stances.assign(seed=sc.seed, scenario=sc.name), out / "stances.csv", "csv")
-        write_table_atomic(depth.assign(seed=sc.seed, scenario=sc.name), out / "depth.csv", "csv")
-        write_atomic(out / "summary.json", json.dumps({k: plain(v) for k, v in summary.items()}, indent=2))
+    if outset is not None:   # the whole set is swapped in at once: old set or new set, never a mix
+        with outset:
+            d = outset.path
+            write_table_atomic(run.per_run(), d / "runs.parquet", "parquet")
+            write_table_atomic(eng.assign(seed=sc.seed, scenario=sc.name), d / "engagement.csv", "csv")
+            write_table_atomic(idx.assign(seed=sc.seed, scenario=sc.name), d / "indices.csv", "csv")
+            write_table_atomic(stances.assign(seed=sc.seed, scenario=sc.name), d / "stances.csv", "csv")
+            write_table_atomic(depth.assign(seed=sc.seed, scenario=sc.name), d / "depth.csv", "csv")
+            write_atomic(d / "summary.json", json.dumps({k: plain(v) for k, v in summary.items()}, indent=2))
         err_console.print(f"wrote {out}/runs.parquet, engagement.csv, indices.csv, stances.csv, depth.csv, "
                           "summary.json", highlight=False, soft_wrap=True)
     if fmt is Format.json:

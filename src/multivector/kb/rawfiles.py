@@ -8,8 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from yaml.nodes import MappingNode, ScalarNode
 
+from ..textfiles import TextFileError, decode_text
 from .problems import Problem
+
+#: Deepest nesting of YAML collections a case file or scenario may use (they need four or five levels).
+MAX_DEPTH = 40
 
 
 @dataclass
@@ -24,13 +29,48 @@ class RawRow:
 
 
 class LineLoader(yaml.SafeLoader):
-    """A safe loader that records the line of every mapping and of its keys."""
+    """A safe loader that records the line of every mapping and of its keys.
+
+    It also refuses what no case file needs and a hostile one could use:
+    aliases (`*name`, the "billion laughs" expansion bomb), nesting deeper than
+    MAX_DEPTH, and keys that are not plain names (`? [a, b]`, `1:`, `true:`).
+    """
 
     duplicate_keys: list[tuple[str, int]]
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"alias *{event.anchor} is not allowed in case files",
+                                              event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nesting deeper than {MAX_DEPTH} levels",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError) as exc:   # e.g. a date in year 0
+            raise yaml.constructor.ConstructorError(None, None, f"cannot read the value {node.value!r}: {exc}",
+                                                    node.start_mark) from None
 
     def construct_mapping(self, node, deep=False):
+        if not isinstance(node, MappingNode):
+            raise yaml.constructor.ConstructorError(None, None, "expected a mapping", node.start_mark)
         seen: dict = {}
         for key_node, _ in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key_node.value!r} must be a plain name (text), such as `name`",
+                    key_node.start_mark)
             key = key_node.value
             if key in seen:
                 self.duplicate_keys.append((key, key_node.start_mark.line + 1))
@@ -58,15 +98,29 @@ def load_marked(text: str, rel: str, problems: list[Problem]):
 
     Returns the marked document, or raises `YamlSyntaxError` (already reported) when it cannot be read.
     """
-    loader = LineLoader(text)
+    try:
+        loader = LineLoader(text)
+    except yaml.reader.ReaderError as exc:   # a control character: the file is not text YAML can hold
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        problems.append(Problem(rel, line, f"character #x{exc.character:04x} is not allowed in YAML",
+                                "remove the control character (the file may be binary or corrupted)"))
+        raise YamlSyntaxError from None
     loader.duplicate_keys = []
     try:
         doc = loader.get_single_data()
+    except (yaml.composer.ComposerError, yaml.constructor.ConstructorError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(rel, mark.line + 1 if mark else 1, f"YAML refused: {exc.problem}",
+                                "write every value out in full; aliases, deep nesting and keys that are not names are refused"))
+        raise YamlSyntaxError from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         what = getattr(exc, "problem", None) or str(exc)
         problems.append(Problem(rel, mark.line + 1 if mark else 1, f"YAML syntax error: {what}",
                                 "check indentation and quote strings that contain ': ' or start with a special character"))
+        raise YamlSyntaxError from None
+    except RecursionError:
+        problems.append(Problem(rel, 1, "YAML nested too deeply", f"use at most {MAX_DEPTH} levels"))
         raise YamlSyntaxError from None
     finally:
         loader.dispose()
@@ -76,10 +130,24 @@ def load_marked(text: str, rel: str, problems: list[Problem]):
     return doc
 
 
+def file_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    """The UTF-8 text of a case file, or None with the reason recorded (binary, wrong encoding, unreadable)."""
+    try:
+        return decode_text(path.read_bytes(), rel)
+    except TextFileError as exc:
+        problems.append(Problem(rel, exc.line, exc.what, exc.fix))
+    except OSError as exc:
+        problems.append(Problem(rel, 1, f"cannot be read: {exc.strerror or exc}", "check the file's permissions"))
+    return None
+
+
 def read_yaml_rows(path: Path, rel: str, problems: list[Problem]) -> list[RawRow]:
     """Rows of a YAML file whose top level is a list of mappings."""
+    text = file_text(path, rel, problems)
+    if text is None:
+        return []
     try:
-        doc = load_marked(path.read_text(encoding="utf-8"), rel, problems)
+        doc = load_marked(text, rel, problems)
     except YamlSyntaxError:
         return []
     if doc is None:
@@ -100,8 +168,11 @@ def read_yaml_rows(path: Path, rel: str, problems: list[Problem]) -> list[RawRow
 
 def read_yaml_mapping(path: Path, rel: str, problems: list[Problem]) -> tuple[dict, dict[str, int]]:
     """A YAML file whose top level is one mapping (case.yaml)."""
+    text = file_text(path, rel, problems)
+    if text is None:
+        return {}, {}
     try:
-        doc = load_marked(path.read_text(encoding="utf-8"), rel, problems)
+        doc = load_marked(text, rel, problems)
     except YamlSyntaxError:
         return {}, {}
     if not isinstance(doc, dict):

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ..kb import CaseBase
 from ..kb.problems import CaseError, Problem
@@ -150,7 +149,21 @@ def load_model_spec(folder: Path) -> dict:
     if not path.exists():
         raise CaseError([Problem("model.yaml", 1, "model.yaml is missing",
                                  "add model.yaml (lines, levels, entry_rules): see docs/model.md")], str(folder))
-    return yaml.safe_load(path.read_text()) or {}
+    from ..kb.rawfiles import YamlSyntaxError, file_text, load_marked, strip_marks
+
+    problems: list[Problem] = []
+    text = file_text(path, "model.yaml", problems)
+    try:
+        doc = load_marked(text, "model.yaml", problems) if text is not None else None
+    except YamlSyntaxError:
+        doc = None
+    if problems:
+        raise CaseError(problems, str(folder))
+    doc = strip_marks(doc) if doc is not None else {}
+    if not isinstance(doc, dict):
+        raise CaseError([Problem("model.yaml", 1, "model.yaml must hold one mapping (years, lines, entry_rules, ...)",
+                                 "see docs/model.md for its layout")], str(folder))
+    return doc
 
 
 def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInputs:

@@ -50,12 +50,42 @@ class Parameters:
 
     @classmethod
     def from_json(cls, path: str | Path) -> Parameters:
-        data = json.loads(Path(path).read_text())
-        data = data.get("parameters", data)
+        """Weights from a JSON file (`calibrate` writes one); every value checked, errors as `file:line: what — fix`."""
+        from ..textfiles import TextFileError, read_text
+
+        text = read_text(path, "weights file")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise TextFileError(path, exc.lineno, f"not valid JSON: {exc.msg}",
+                                "give a weights file written by `multivector calibrate`") from None
+        data = data.get("parameters", data) if isinstance(data, dict) else data
+        if not isinstance(data, dict):
+            raise TextFileError(path, 1, f"the weights must be a JSON object of names and numbers, not a {type(data).__name__}",
+                                'write {"parameters": {"security_weight": 2.0, ...}}')
         unknown = set(data) - set(cls.names())
         if unknown:
-            raise ValueError(f"{path}: unknown parameter(s) {', '.join(sorted(unknown))}; known: {', '.join(cls.names())}")
-        return cls(**data)
+            raise TextFileError(path, 1, f"unknown parameter(s) {', '.join(sorted(map(str, unknown)))}",
+                                f"use only {', '.join(cls.names())}")
+        for name, value in data.items():
+            problem = cls.value_problem(name, value)
+            if problem:
+                raise TextFileError(path, 1, problem[0], problem[1])
+        return cls(**{k: float(v) for k, v in data.items()})
+
+    @staticmethod
+    def value_problem(name: str, value) -> tuple[str, str] | None:
+        """(what, fix) if `value` cannot be the weight `name`: not a finite number, negative, or out of range."""
+        if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+            return f"`{name}` must be a finite number, got {value!r}", "write a number such as 1.0"
+        if name == "review_rate" and not 0.0 < value <= 1.0:
+            return f"`review_rate` is a share of statuses reviewed each year, got {value!r}", "use a number in (0, 1]"
+        if name == "rationality" and value <= 0:
+            return f"`rationality` is a logit precision and must be positive, got {value!r}", "use a number above 0, e.g. 1.0"
+        if value < 0:
+            return (f"`{name}` is a weight and cannot be negative, got {value!r} (a negative weight would reverse "
+                    "the mechanism its claim describes)", "use 0 to switch the term off")
+        return None
 
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, n) for n in self.FREE])

@@ -6,6 +6,7 @@ with its line: unknown keys, drivers, actors, organizations, years out of range.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,24 @@ class Scenario:
     path: str = "<scenario>"
 
 
+#: More runs than this add nothing visible and would ask for gigabytes (the per-run table is ~280 KB a run).
+MAX_RUNS = 100_000
+
+
+def distribution_problem(name: str, spec: dict) -> tuple[str, str] | None:
+    """(what, fix) if a distribution's arguments cannot describe a weight: sd/sigma < 0, median ≤ 0, low > high."""
+    d = spec["dist"]
+    if d == "normal" and spec["sd"] < 0:
+        return f"`sd` of `{name}` cannot be negative ({spec['sd']})", "use sd ≥ 0"
+    if d == "lognormal" and spec["median"] <= 0:
+        return f"a lognormal `median` must be positive, got {spec['median']} for `{name}`", "use e.g. median: 1.0"
+    if d == "lognormal" and spec["sigma"] < 0:
+        return f"`sigma` of `{name}` cannot be negative ({spec['sigma']})", "use sigma ≥ 0"
+    if d == "uniform" and spec["low"] > spec["high"]:
+        return f"`low` ({spec['low']}) is above `high` ({spec['high']}) for `{name}`", "swap them"
+    return None
+
+
 def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None = None,
                    orgs: set[str] | None = None) -> Scenario:
     """Parse and check a scenario; raise CaseError listing every problem with its line."""
@@ -84,14 +103,23 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
     sc.start, sc.end = year("start", 1991), year("end", 2035)
     if sc.end < sc.start:
         bad(keys.get("end", 1), f"`end` ({sc.end}) is before `start` ({sc.start})", "make end the later year")
-    for key, lo in (("runs", 1), ("seed", 0)):
+    for key, lo, hi in (("runs", 1, MAX_RUNS), ("seed", 0, 2**63 - 1)):
         v = doc.get(key, getattr(sc, key))
         if not isinstance(v, int) or isinstance(v, bool) or v < lo:
             bad(keys.get(key, 1), f"`{key}` must be a whole number ≥ {lo}, got {v!r}", f"write e.g. `{key}: 1000`")
+        elif v > hi:
+            bad(keys.get(key, 1), f"`{key}` is at most {hi:,}, got {v:,}",
+                "more runs than that add nothing a user can see; run several seeds or a sweep instead"
+                if key == "runs" else "use a smaller seed")
         else:
             setattr(sc, key, v)
 
-    for item in doc.get("drivers") or []:
+    changes = doc.get("drivers") or []
+    if not isinstance(changes, list):
+        bad(keys.get("drivers", 1), f"`drivers` must be a list of driver changes, got {changes!r}",
+            "write each change as a list item: `- {actor: RUS, driver: attention, from: 2022, set: 0.5}`")
+        changes = []
+    for item in changes:
         if not isinstance(item, dict):
             bad(keys.get("drivers", 1), "each driver change must be a mapping", "write `- {actor: RUS, driver: attention, from: 2022, set: 0.5}`")
             continue
@@ -114,6 +142,12 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
         if d not in DEPENDENCE_DRIVERS and partner is not None:
             bad(kl["partner"], f"driver {d} takes no `partner`", "remove `partner`")
         org = ch.get("org")
+        if org is not None and not isinstance(org, str):
+            bad(kl.get("org", ln), f"`org` must be one organization id, got {org!r}",
+                "write one change per organization, e.g. `org: EAEU`")
+            continue
+        if actor is not None and not isinstance(actor, str):
+            continue   # already reported as an unknown actor
         if d in ORG_DRIVERS and (org is None or (orgs is not None and org not in orgs)):
             bad(kl.get("org", ln), f"driver {d} needs a known `org`, got {org!r}",
                 f"use one of {', '.join(sorted(orgs or []))}")
@@ -124,8 +158,8 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
             bad(ln, "give exactly one of `set`, `scale`, `add`", "e.g. `set: 0.5` (a value 0-1), `scale: 1.5` or `add: 0.2`")
             continue
         amount = ch[ops[0]]
-        if not isinstance(amount, int | float) or isinstance(amount, bool):
-            bad(kl[ops[0]], f"`{ops[0]}` must be a number, got {amount!r}", "write a number")
+        if not isinstance(amount, int | float) or isinstance(amount, bool) or not math.isfinite(amount):
+            bad(kl[ops[0]], f"`{ops[0]}` must be a finite number, got {amount!r}", "write a number")
             continue
         if ops[0] == "set" and not 0 <= amount <= 1:
             bad(kl["set"], f"`set` must be within 0-1 (drivers are on a 0-1 scale), got {amount}", "use a value from 0 to 1")
@@ -163,11 +197,20 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
                 bad(ln, f"distribution {dist} for `{name}` needs exactly {', '.join(sorted(need))}",
                     f"write e.g. {{dist: {dist}, " + ", ".join(f"{k}: 1.0" for k in sorted(need)) + "}")
                 continue
-            if any(not isinstance(spec[k], int | float) for k in need):
-                bad(ln, f"distribution values of `{name}` must be numbers", "write numbers")
+            if any(not isinstance(spec[k], int | float) or isinstance(spec[k], bool) or not math.isfinite(spec[k])
+                   for k in need):
+                bad(ln, f"distribution values of `{name}` must be finite numbers, got "
+                        + ", ".join(f"{k}: {spec[k]!r}" for k in sorted(need)), "write numbers such as 1.0")
+                continue
+            problem = distribution_problem(name, spec)
+            if problem:
+                bad(ln, *problem)
                 continue
         elif not isinstance(spec, int | float) or isinstance(spec, bool):
             bad(ln, f"`{name}` must be a number or a distribution, got {spec!r}", "write e.g. 1.0 or {dist: normal, mean: 1.0, sd: 0.2}")
+            continue
+        elif Parameters.value_problem(name, spec):
+            bad(ln, *Parameters.value_problem(name, spec))
             continue
         sc.parameters[name] = spec
     if problems:
@@ -176,10 +219,14 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
 
 
 def load_scenario(path: str | Path, states: list[str] | None = None, orgs: set[str] | None = None) -> Scenario:
+    from ..textfiles import TextFileError, read_text
+
     path = Path(path)
-    if not path.exists():
-        raise CaseError([Problem(str(path), 1, "scenario file not found", "give the path of a .yaml scenario")])
-    return parse_scenario(path.read_text(encoding="utf-8"), str(path), states, orgs)
+    try:
+        text = read_text(path, "scenario file", max_bytes=2**20)
+    except TextFileError as exc:
+        raise CaseError([Problem(exc.file, exc.line, exc.what, exc.fix)]) from None
+    return parse_scenario(text, str(path), states, orgs)
 
 
 def apply_changes(inp: ModelInputs, changes: list[DriverChange], clipped: list[str] | None = None) -> ModelInputs:

@@ -104,10 +104,20 @@ def _read_text(path: str | Path) -> str:
         raise NegotiationFileError(
             path, None, "is a directory", "give a .csv or .tsv file"
         ) from None
+    except OSError as exc:
+        raise NegotiationFileError(path, None, f"cannot be read: {exc.strerror or exc}", "check the path and permissions") from None
+    if b"\0" in raw:   # no text file holds a NUL byte: this is a binary file (a spreadsheet, an archive)
+        line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
+        raise NegotiationFileError(path, line, "NUL byte: this is a binary file, not CSV text",
+                                   "export the table as CSV (UTF-8) and give that file")
+    if len(raw) > 64 * 2**20:
+        raise NegotiationFileError(path, None, f"{len(raw) / 2**20:,.0f} MB is far too large for a negotiation file",
+                                   "a negotiation file is a small table; check that this is the right file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+        text = raw.decode("latin-1")   # DEU and KTAB exports from old tools are often Latin-1
+    text = text.replace("\r\n", "\n").replace("\r", "\n")   # CR-only line ends (old Mac exports)
     if not text.strip():
         raise NegotiationFileError(path, 1, "the file is empty", "export the data again")
     return text
