@@ -31,6 +31,20 @@ def _no_flag_type() -> None:
 
 _no_flag_type()
 
+
+def _one_line_warnings() -> None:
+    """Warnings from the library (a damaged cache, say) as one `warning: ...` line, not Python's two."""
+    import sys
+    import warnings
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        (file or sys.stderr).write(f"warning: {message}\n")
+
+    warnings.showwarning = show
+
+
+_one_line_warnings()
+
 app = typer.Typer(help="multivector: how weaker states balance great powers through regional organizations.",
                   no_args_is_help=False, invoke_without_command=True, pretty_exceptions_show_locals=False)
 

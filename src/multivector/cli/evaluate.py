@@ -13,6 +13,7 @@ from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .. import __version__
 from ..io_utils import write_atomic, write_table_atomic
 from ..kb import CaseError
 from .kb import CaseOpt, open_case
@@ -30,19 +31,6 @@ def _ints(text: str, what: str) -> list[int]:
     except ValueError:
         fail(f"--{what} {text!r}: give years separated by commas, e.g. --{what} 2000,2008")
     raise AssertionError
-
-
-def _check_out(out: Path) -> None:
-    """Fail before the work if the results cannot be written."""
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out} is a file; give a folder (it is created if missing)")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".multivector-write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        fail(f"cannot write to --out {out}: {exc.strerror or exc}; choose a writable folder")
 
 
 def score_table(scores: pd.DataFrame, origin: int) -> Table:
@@ -94,8 +82,9 @@ def evaluate(
     years = _ints(origins, "origins")
     if not years:
         fail("--origins: give at least one year, e.g. --origins 2008")
-    if out is not None:
-        _check_out(out)
+    from .model import _output_set
+
+    outset = _output_set(out)   # checked before the work: a bad --out fails now
     kb = open_case(case)
     from ..model.inputs import load_inputs
 
@@ -115,17 +104,23 @@ def evaluate(
 
         try:
             ev = run_evaluate(kb, names, origins=years, runs=runs, seed=seed, inputs=inp, progress=step)
-        except ValueError as exc:
-            fail(str(exc))
+        except BaseException as exc:
+            if outset is not None:
+                outset.discard()
+            if isinstance(exc, ValueError):
+                fail(str(exc))
+            raise
     save_latest(ev, inp)
     payload = ev.to_dict()
-    if out is not None:
-        write_table_atomic(ev.forecasts, out / "forecasts.parquet", "parquet")
-        write_table_atomic(ev.forecasts, out / "forecasts.csv", "csv")
-        write_table_atomic(ev.scores, out / "scores.csv", "csv")
-        write_table_atomic(ev.events, out / "events.csv", "csv")
-        write_table_atomic(ev.reliability, out / "reliability.csv", "csv")
-        write_atomic(out / "evaluation.json", json.dumps(payload, indent=2))
+    if outset is not None:   # swapped in whole: the old complete set or the new one
+        with outset:
+            d = outset.path
+            write_table_atomic(ev.forecasts, d / "forecasts.parquet", "parquet")
+            write_table_atomic(ev.forecasts, d / "forecasts.csv", "csv")
+            write_table_atomic(ev.scores, d / "scores.csv", "csv")
+            write_table_atomic(ev.events, d / "events.csv", "csv")
+            write_table_atomic(ev.reliability, d / "reliability.csv", "csv")
+            write_atomic(d / "evaluation.json", json.dumps({**payload, "version": __version__}, indent=2))
         err_console.print(f"wrote {out}/forecasts.parquet, forecasts.csv, scores.csv, events.csv, "
                           "reliability.csv, evaluation.json", highlight=False, soft_wrap=True)
     if fmt is Format.json:

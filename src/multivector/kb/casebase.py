@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import warnings
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from .loader import _hash_folder, default_case_path, load_case
-from .store import database_path, in_memory, write_database
+from .store import CacheWarning, database_path, in_memory, open_cached, write_database
 
 KINDS = ("actors", "organizations", "memberships", "events", "indicators", "claims", "sources")
 
@@ -62,19 +63,26 @@ class CaseBase:
         """
         folder = Path(path) if path else default_case_path()
         digest = _hash_folder(folder) if folder.is_dir() else ""
-        db = database_path(folder.name, digest) if digest else None
+        db = database_path(folder.name, digest, folder) if digest else None
         if cache and db is not None and db.exists():
-            return cls(duckdb.connect(str(db), read_only=True), folder, db)
+            con = open_cached(db, digest)
+            if con is not None:
+                return cls(con, folder, db)
+            warnings.warn(f"the cached database {db} is damaged or was replaced; rebuilding it from the case files",
+                          CacheWarning, stacklevel=2)
         case = load_case(folder)
         if cache and db is not None:
             try:
                 write_database(case, db)
-                for old in db.parent.glob(f"{folder.name}-*.duckdb"):
-                    if old != db:
+                for old in db.parent.glob(f"{db.name.rsplit('-', 1)[0]}-*.duckdb"):
+                    if old != db:   # an open reader keeps its file: unlinking does not disturb it
                         old.unlink(missing_ok=True)
-                return cls(duckdb.connect(str(db), read_only=True), folder, db)
-            except OSError:
-                pass  # read-only cache folder: fall back to memory
+                con = open_cached(db, digest)
+                if con is not None:
+                    return cls(con, folder, db)
+            except (OSError, duckdb.Error) as exc:   # read-only or full cache folder: work from memory
+                warnings.warn(f"cannot write the cache in {db.parent} ({exc}); reading the case from its files "
+                              "(set MULTIVECTOR_CACHE_DIR to a writable folder to cache it)", CacheWarning, stacklevel=2)
         return cls(in_memory(case), folder, None)
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ it into place: a reader never sees a half-written database.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -168,8 +169,41 @@ def write_database(case: Case, path: Path) -> Path:
     return path
 
 
-def database_path(name: str, content_hash: str) -> Path:
-    return cache_dir() / f"{name}-{content_hash[:16]}.duckdb"
+def database_path(name: str, content_hash: str, folder: Path | None = None) -> Path:
+    """The cache file of a case: its folder name, where the folder is, and what it holds.
+
+    Two folders with the same name (two copies of `central_asia`) get different
+    files, so rebuilding one never removes the other's while it is being read.
+    """
+    where = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:8] if folder is not None else "any"
+    return cache_dir() / f"{name}-{where}-{content_hash[:16]}.duckdb"
+
+
+class CacheWarning(UserWarning):
+    """The compiled cache could not be used; the case was read from its files instead."""
+
+
+def open_cached(db: Path, content_hash: str) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to a cache file that holds this content, or None if it is missing or damaged.
+
+    Damage (a truncated file, a corrupted block, a file another process just
+    replaced) shows as a DuckDB error on opening or on reading the tables; the
+    caller then rebuilds from the case files, which are always the real copy.
+    """
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except (duckdb.Error, OSError):
+        return None
+    try:
+        info = dict(con.execute("SELECT key, value FROM case_info").fetchall())
+        if info.get("content_hash") != content_hash:
+            raise duckdb.Error("content hash differs")
+        for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall():
+            con.execute(f'SELECT * FROM "{name}"').fetchall()   # reads every block: checksums are verified
+    except (duckdb.Error, OSError):
+        con.close()
+        return None
+    return con
 
 
 def in_memory(case: Case) -> duckdb.DuckDBPyConnection:
