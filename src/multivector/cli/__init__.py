@@ -8,6 +8,7 @@ from ..negotiation.cli import register as register_negotiation
 from . import cow as cow_cli
 from . import evaluate as evaluate_cli
 from . import kb as kb_cli
+from . import library as library_cli
 from . import measures as measures_cli
 from . import model as model_cli
 from . import report as report_cli
@@ -60,7 +61,7 @@ def _root(ctx: typer.Context) -> None:
 app.add_typer(kb_cli.app, name="kb")
 app.command()(overview)
 model_cli.register(app)
-for _mod in (measures_cli, cow_cli, report_cli, evaluate_cli, series_cli):
+for _mod in (measures_cli, cow_cli, report_cli, evaluate_cli, series_cli, library_cli):
     _mod.register(app, kb_cli.app)
 register_negotiation(app)
 

@@ -8,16 +8,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from ..io_utils import records, write_atomic, write_table_atomic
 from ..kb import CaseBase, CaseError, UnknownIdError, check_case, default_case_path
-from .output import Format, console, emit, err_console, fail
+from .output import Format, _cell, console, emit, err_console, fail
 
 app = typer.Typer(help="Query and check the evidence base (case files).", no_args_is_help=True)
 
 CaseOpt = Annotated[Path | None, typer.Option("--case", help="Case folder (default: the embedded Central Asia case).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=0, help="Show at most this many rows.")]
 
 
 def open_case(case: Path | None) -> CaseBase:
@@ -58,7 +60,7 @@ def validate(path: Annotated[Path | None, typer.Argument(help="Case folder (defa
 
 
 @app.command()
-def members(org: str, year: Annotated[int, typer.Option("--year", "-y", help="Year.")],
+def members(org: Annotated[str, typer.Argument(help="Organization id, e.g. CSTO (see `kb orgs`).")], year: Annotated[int, typer.Option("--year", "-y", help="Year.")],
             fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Who was in ORG during a year, with which status."""
     kb = open_case(case)
@@ -77,7 +79,7 @@ def members(org: str, year: Annotated[int, typer.Option("--year", "-y", help="Ye
 
 
 @app.command()
-def timeline(actor: str, fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
+def timeline(actor: Annotated[str, typer.Argument(help="State id, e.g. UZB (see `kb actors`).")], fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Every membership spell and dated event of a state, in order."""
     kb = open_case(case)
     df = guarded(kb.timeline, actor)
@@ -85,21 +87,21 @@ def timeline(actor: str, fmt: FormatOpt = Format.table, case: CaseOpt = None) ->
 
 
 @app.command()
-def events(actor: Annotated[str | None, typer.Option("--actor")] = None,
-           org: Annotated[str | None, typer.Option("--org")] = None,
-           start: Annotated[int | None, typer.Option("--from")] = None,
-           end: Annotated[int | None, typer.Option("--to")] = None,
-           kind: Annotated[str | None, typer.Option("--kind")] = None,
-           fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
+def events(actor: Annotated[str | None, typer.Option("--actor", help="Only facts about this state or pole (ISO3 id, e.g. KGZ).")] = None,
+           org: Annotated[str | None, typer.Option("--org", help="Only facts about this organization (id, e.g. CSTO).")] = None,
+           start: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
+           end: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+           kind: Annotated[str | None, typer.Option("--kind", help="Only events of this kind (e.g. accession, withdrawal).")] = None,
+           limit: LimitOpt = None, fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Dated events, filtered by actor, organization, years and kind."""
     kb = open_case(case)
-    emit(guarded(kb.events, actor=actor, org=org, start=start, end=end, kind=kind), fmt, title="Events")
+    emit(guarded(kb.events, actor=actor, org=org, start=start, end=end, kind=kind), fmt, title="Events", limit=limit)
 
 
 @app.command()
-def indicators(actor: Annotated[str | None, typer.Option("--actor")] = None,
-               name: Annotated[str | None, typer.Option("--name")] = None,
-               partner: Annotated[str | None, typer.Option("--partner")] = None,
+def indicators(actor: Annotated[str | None, typer.Option("--actor", help="Only facts about this state or pole (ISO3 id, e.g. KGZ).")] = None,
+               name: Annotated[str | None, typer.Option("--name", help="Only this indicator (e.g. remittances_share_gdp).")] = None,
+               partner: Annotated[str | None, typer.Option("--partner", help="Only indicators about ties with this power (RUS, CHN, WEST).")] = None,
                fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Numbers (value, unit, period) with their sources."""
     kb = open_case(case)
@@ -107,22 +109,49 @@ def indicators(actor: Annotated[str | None, typer.Option("--actor")] = None,
 
 
 @app.command()
-def claims(mechanism: Annotated[str | None, typer.Option("--mechanism")] = None,
-           actor: Annotated[str | None, typer.Option("--actor")] = None,
-           org: Annotated[str | None, typer.Option("--org")] = None,
-           proposal: Annotated[str | None, typer.Option("--proposal")] = None,
-           fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
+def claims(mechanism: Annotated[str | None, typer.Option("--mechanism", help="Only claims about this mechanism (e.g. sovereignty_sensitivity).")] = None,
+           actor: Annotated[str | None, typer.Option("--actor", help="Only facts about this state or pole (ISO3 id, e.g. KGZ).")] = None,
+           org: Annotated[str | None, typer.Option("--org", help="Only facts about this organization (id, e.g. CSTO).")] = None,
+           proposal: Annotated[str | None, typer.Option("--proposal", help="Only claims about this proposal (see `multivector proposals`).")] = None,
+           limit: LimitOpt = None, fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Behavioural and causal claims, by mechanism, actor, organization or proposal."""
     kb = open_case(case)
-    emit(guarded(kb.claims, mechanism=mechanism, actor=actor, org=org, proposal=proposal), fmt, title="Claims")
+    emit(guarded(kb.claims, mechanism=mechanism, actor=actor, org=org, proposal=proposal), fmt, title="Claims",
+         limit=limit, caption="the full text and sources of one: multivector kb show ID")
 
 
 @app.command()
-def search(text: str, limit: Annotated[int, typer.Option("--limit")] = 50,
+def search(text: Annotated[str, typer.Argument(help="Words to look for in every fact.")], limit: Annotated[int, typer.Option("--limit", help="At most this many hits.")] = 50,
            fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Full-text search over every fact; each hit with its citation."""
     kb = open_case(case)
     emit(kb.search(text, limit=limit), fmt, title=f"Search: {text}")
+
+
+@app.command()
+def show(fact_id: Annotated[str, typer.Argument(help="The id of a fact, source, actor, organization or proposal.")],
+         fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
+    """One fact (event, claim, indicator), source, actor, organization or proposal in full, every field."""
+    kb = open_case(case)
+    found = kb.find(fact_id)
+    if found is None:
+        import difflib
+
+        near = difflib.get_close_matches(fact_id, kb.all_ids(), n=3, cutoff=0.6)
+        fail(f"no fact, source, actor, organization or proposal has the id '{fact_id}'"
+             + (f"; did you mean {', '.join(near)}?" if near else "; `kb search WORDS` finds ids"))
+    kind, row = found
+    if fmt is not Format.table:
+        emit(pd.DataFrame([row]), fmt)
+        return
+    from rich.table import Table
+
+    t = Table(title=f"{kind} {fact_id}", show_header=False, expand=False)
+    t.add_column("field", style="bold cyan", no_wrap=True)
+    t.add_column("value", overflow="fold")
+    for k, v in row.items():
+        t.add_row(str(k), _cell(v))
+    console.print(t)
 
 
 @app.command()

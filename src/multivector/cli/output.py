@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 
@@ -23,7 +24,12 @@ class Format(StrEnum):
     csv = "csv"
 
 
-MAX_WORD = 24   # longer words (long ids) may still fold rather than push the table off the screen
+#: Columns of running text: wrapped at spaces, as wide as the screen allows.
+TEXT_COLUMNS = {"summary", "statement", "text", "title", "note", "reason", "description", "justification",
+                "explanation", "formula"}
+#: Columns of references: one line, elided with … (the full list is in --format json|csv and `kb show ID`).
+ELIDED_COLUMNS = {"sources", "evidence", "source", "holders", "citation", "url"}
+MAX_TOKEN = 40   # a single token (an id, a path) longer than this is elided rather than pushing others off
 
 
 def _cell(value) -> str:
@@ -36,38 +42,91 @@ def _cell(value) -> str:
     return str(value)
 
 
+def plan_columns(cols: list[str], cells: list[list[str]], width: int) -> tuple[list[int], list[int], list[str]]:
+    """Which columns to show, how wide, and how: (indices shown, widths, kinds) for a screen `width` wide.
+
+    Kinds: `token` (ids, numbers, dates, names: one line, never broken; elided
+    with … beyond MAX_TOKEN), `text` (wrapped at spaces only) and `elided`
+    (reference lists, one line with …). When even the narrowest layout is wider
+    than the screen, columns are dropped from the right (the first is kept);
+    the caller says which. A pure function, so the layout is tested without a
+    terminal.
+    """
+    def kind(k: int) -> str:
+        if cols[k] in ELIDED_COLUMNS:
+            return "elided"
+        if cols[k] in TEXT_COLUMNS or any(" " in r[k] and len(r[k]) > 24 for r in cells):
+            return "text"
+        return "token"
+
+    kinds = [kind(k) for k in range(len(cols))]
+    natural = [max([len(cols[k]), *(len(r[k]) for r in cells)]) for k in range(len(cols))]
+
+    def least(k: int) -> int:
+        head = len(cols[k])
+        if kinds[k] == "token":
+            return min(max(natural[k], head), MAX_TOKEN)
+        longest_word = max((len(w) for r in cells for w in r[k].split()), default=0)
+        return min(natural[k], max(head, 12 if kinds[k] == "text" else 8, min(longest_word, 20)))
+
+    shown = list(range(len(cols)))
+    overhead = lambda n: 3 * n + 1  # noqa: E731  (borders and one space of padding each side)
+    while len(shown) > 1 and sum(least(k) for k in shown) + overhead(len(shown)) > width:
+        # reference lists go first (they are in `kb show ID`), then the rightmost column
+        refs = [k for k in shown[1:] if kinds[k] == "elided"]
+        shown.remove(refs[-1] if refs else shown[-1])
+    widths = [least(k) for k in shown]
+    spare = width - sum(widths) - overhead(len(shown))
+    # the spare width goes to text first, then to elided references, each up to its natural width
+    for want in ("text", "elided", "token"):
+        for i, k in enumerate(shown):
+            if spare <= 0:
+                break
+            if kinds[k] == want and natural[k] > widths[i]:
+                add = min(spare, natural[k] - widths[i])
+                widths[i] += add
+                spare -= add
+    return shown, widths, [kinds[k] for k in shown]
+
+
 def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = "",
-         no_wrap: tuple[str, ...] = ()) -> None:
+         no_wrap: tuple[str, ...] = (), limit: int | None = None) -> None:
+    """Print `df` as a table that fits the terminal, or as JSON or CSV (every column, every character).
+
+    limit: show at most this many rows (the table says how many there are);
+    a table longer than the screen goes through a pager when stdout is a terminal.
+    """
     fmt = Format(fmt)
+    total = len(df)
+    if limit is not None and limit >= 0:
+        df = df.head(limit)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(records(df), ensure_ascii=False, indent=2) + "\n")
         return
     if fmt is Format.csv:
         sys.stdout.write(flat(df).to_csv(index=False))
         return
-    table = Table(title=title or None, caption=caption or None, show_lines=False, header_style="bold cyan",
-                  expand=False)
     cells = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
     cols = list(map(str, df.columns))
-    wide = [c in ("summary", "statement", "text", "title", "note", "reason") for c in cols]
-    # Never break a word (an id, a date, a name) where the width allows: a column is at least its longest
-    # word; when those do not all fit, the widest give way first, so nothing is cut off the screen.
-    mins = []
-    for k, col in enumerate(cols):
-        word = max((len(w) for r in cells for w in r[k].split()), default=0)
-        cap = 8 if col == "sources" else MAX_WORD   # citation lists may fold inside an id; names and dates not
-        mins.append(max(len(col), min(word, cap), 12 if wide[k] else 0))
-    budget = console.width - (3 * len(cols) + 1)   # borders and padding
-    floor = [min(m, max(len(c), 4)) for m, c in zip(mins, cols, strict=True)]
-    while sum(mins) > budget and any(m > f for m, f in zip(mins, floor, strict=True)):
-        k = max((i for i in range(len(mins)) if mins[i] > floor[i]), key=lambda i: mins[i])
-        mins[k] -= 1
-    for k, col in enumerate(cols):
-        table.add_column(col, overflow="fold", ratio=3 if wide[k] else None, no_wrap=col in no_wrap,
-                         style="dim" if col == "sources" else None, min_width=mins[k])
+    shown, widths, kinds = plan_columns(cols, cells, console.width)
+    notes = [caption] if caption else []
+    if len(df) < total:
+        notes.append(f"first {len(df)} of {total} rows (--limit)")
+    hidden = [c for k, c in enumerate(cols) if k not in shown]
+    if hidden:
+        notes.append(f"not shown at this width: {', '.join(hidden)} (--format csv or json has every column)")
+    table = Table(title=title or None, caption="; ".join(notes) or None, show_lines=False, header_style="bold cyan",
+                  expand=False, caption_justify="left")
+    for k, w, kd in zip(shown, widths, kinds, strict=True):
+        table.add_column(cols[k], width=w, no_wrap=kd != "text", overflow="ellipsis",
+                         style="dim" if kd == "elided" else None)
     for row in cells:
-        table.add_row(*row)
-    console.print(table)
+        table.add_row(*(row[k] for k in shown))
+    if console.is_terminal and len(cells) + 6 > console.height and not os.environ.get("MULTIVECTOR_NO_PAGER"):
+        with console.pager(styles=True):
+            console.print(table)
+    else:
+        console.print(table)
     if df.empty:
         console.print("[yellow]no rows[/yellow]")
 

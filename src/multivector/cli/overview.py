@@ -57,17 +57,32 @@ def overview(case: Annotated[Path | None, typer.Option("--case", help="Case fold
     for row in hits.itertuples():
         console.print(f"  [dim]{row.kind} {row.id}[/dim] {row.text}  [dim]({', '.join(row.sources)})[/dim]")
 
-    console.print(Panel(
-        "multivector kb validate                      check every case file\n"
-        "multivector kb members CSTO --year 2010      who was in, with which status\n"
-        "multivector kb timeline UZB                  spells and events of a state\n"
-        "multivector kb claims --mechanism sovereignty_sensitivity\n"
-        "multivector kb search \"remittances\"          full-text search with citations\n"
-        "multivector kb export --format json          the whole base\n"
-        "multivector measures --state KAZ             balance index, ties by pole\n"
-        "multivector report --out report              the HTML report\n"
-        "multivector simulate scenarios/baseline.yaml  a scenario, with uncertainty\n"
-        "multivector evaluate                         model vs reference forecasts\n"
-        "multivector negotiate --case central_asia --all  proposals\n"
-        "Python: from multivector import CaseBase; kb = CaseBase.load(); kb.members('SCO', 2005)",
-        title="Next", border_style="green"))
+    mv = command_prefix()
+    lines = [("kb validate", "check every case file"), ("kb members CSTO --year 2010", "who was in, with which status"),
+             ("kb timeline UZB", "spells and events of a state"), ("kb search remittances", "search with citations"),
+             ("measures --state KAZ", "balance index, ties by pole"), ("scenarios", "the scenarios that ship"),
+             ("simulate scenarios/baseline.yaml", "a scenario, with uncertainty"),
+             ("evaluate", "model vs reference forecasts"), ("proposals", "the case's proposals"),
+             ("negotiate --case central_asia --all", "forecast them"), ("report --out report", "the HTML report")]
+    body = "\n".join(f"{mv} {cmd}" + (f"\n    [dim]{what}[/dim]") for cmd, what in lines)
+    hint = "" if mv == "multivector" else ("\n[dim]or first `source .venv/bin/activate`, then type `multivector ...`[/dim]")
+    console.print(Panel(body + hint + "\nPython: from multivector import CaseBase; kb = CaseBase.load()",
+                        title="Next (each runs as printed)", border_style="green"))
+
+
+def command_prefix() -> str:
+    """How to start this program from the current folder: `multivector` if it is on the PATH, else its path."""
+    import os
+    import shutil
+    import sys
+
+    exe = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
+    on_path = shutil.which("multivector")
+    if on_path and exe and Path(on_path).resolve() == exe:
+        return "multivector"
+    if exe and exe.name == "multivector":
+        try:
+            return os.path.relpath(exe)
+        except ValueError:
+            return str(exe)
+    return "multivector"

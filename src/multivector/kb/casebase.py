@@ -347,6 +347,22 @@ class CaseBase:
         names = KINDS + ("proposals", "cow_disagreements")
         return {k: self.con.execute(f'SELECT count(*) FROM "{k}"').fetchone()[0] for k in names}
 
+    def find(self, fact_id: str) -> tuple[str, dict] | None:
+        """(kind, every field) of the fact, source, actor, organization or proposal with this id, or None."""
+        for kind, df in (("event", self.events()), ("claim", self.claims()), ("indicator", self.indicators()),
+                         ("source", self.sources()), ("proposal", self.proposals()), ("actor", self.actors()),
+                         ("organization", self.organizations())):
+            hit = df[df["id"] == fact_id]
+            if not hit.empty:
+                return kind, hit.iloc[0].to_dict()
+        return None
+
+    def all_ids(self) -> list[str]:
+        """Every id `find` knows."""
+        q = " UNION ALL ".join(f'SELECT id FROM "{t}"' for t in ("events", "claims", "indicators", "sources",
+                                                                  "proposals", "actors", "organizations"))
+        return [r[0] for r in self.con.execute(q).fetchall()]
+
     def export(self) -> dict[str, pd.DataFrame]:
         """The whole base, one DataFrame per kind (the shape of `kb export`)."""
         return {
@@ -360,4 +376,5 @@ class CaseBase:
             "proposals": self.proposals(),
             "cow_disagreements": self.disagreements(),
             "series": self.series(),
+            "drivers": self.driver_segments(),
         }

@@ -1,0 +1,63 @@
+"""`multivector scenarios | proposals`: what ships with the tool, ready to run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from ..kb import CaseError
+from .kb import CaseOpt, FormatOpt, open_case
+from .output import Format, emit, fail
+
+
+def scenario_folder() -> Path:
+    """./scenarios when run from the project folder, else the library beside the installed package."""
+    here = Path("scenarios")
+    return here if here.is_dir() else Path(__file__).resolve().parents[3] / "scenarios"
+
+
+def scenarios(folder: Annotated[Path | None, typer.Option(
+                  "--dir", help="Folder of scenario files (default: ./scenarios, the library that ships).")] = None,
+              fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
+    """The scenario library: each file with its years, runs, seed, driver changes and what it asks."""
+    from ..model.inputs import load_inputs
+    from ..model.scenario import load_scenario
+
+    folder = folder or scenario_folder()
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not files:
+        fail(f"no scenario files (*.yaml) in {folder}; give the folder with --dir")
+    kb = open_case(case)
+    try:
+        inp = load_inputs(kb)
+    except CaseError as exc:
+        fail(str(exc))
+    orgs = {o for o in inp.era_org.ravel() if o}
+    rows = []
+    for f in files:
+        try:
+            sc = load_scenario(f, inp.states, orgs)
+        except CaseError as exc:   # a broken file is listed with its first problem, not skipped
+            rows.append({"file": str(f), "name": f.stem, "years": "", "runs": None, "seed": None, "changes": None,
+                         "description": f"does not load: {exc.problems[0]}"})
+            continue
+        rows.append({"file": str(f), "name": sc.name, "years": f"{sc.start}–{sc.end}", "runs": sc.runs,
+                     "seed": sc.seed, "changes": len(sc.changes), "description": sc.description})
+    emit(pd.DataFrame(rows), fmt, title=f"Scenarios in {folder}",
+         caption="run one: multivector simulate FILE" if fmt is Format.table else "")
+
+
+def proposals(fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
+    """The case's proposals negotiated inside organizations, with the outcome on record (0–100 scale)."""
+    df = open_case(case).proposals()[["id", "org", "year", "outcome", "outcome_position", "title", "sources"]]
+    emit(df.rename(columns={"outcome_position": "position"}), fmt, title="Proposals",
+         caption="forecast one: multivector negotiate --case central_asia --proposal ID" if fmt is Format.table else "")
+
+
+def register(app: typer.Typer, kb_app: typer.Typer | None = None) -> None:
+    """Mount `multivector scenarios` and `multivector proposals`."""
+    app.command("scenarios")(scenarios)
+    app.command("proposals")(proposals)

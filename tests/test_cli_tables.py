@@ -1,0 +1,66 @@
+"""Every listing fits an 80- and a 120-column terminal: no line beyond the width, no id broken.
+
+The layout itself (`cli.output.plan_columns`) is a pure function tested on its
+own; this renders the real commands on the embedded case.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from multivector.cli import app, output
+from multivector.cli.output import MAX_TOKEN, plan_columns
+
+COW = Path(__file__).resolve().parents[2] / "shared" / "data" / "cow_igo_v3_state_year_excerpt.csv"
+LISTINGS = [
+    ["kb", "members", "CSTO", "--year", "2010"], ["kb", "timeline", "UZB"], ["kb", "events", "--actor", "KGZ"],
+    ["kb", "claims", "--limit", "40"], ["kb", "indicators"], ["kb", "orgs"], ["kb", "actors"], ["kb", "sources"],
+    ["kb", "search", "remittances"], ["measures", "--state", "KAZ"], ["scenarios"], ["proposals"],
+    ["drivers", "--state", "KAZ"], ["kb", "series", "--name", "remittances_pct_gdp", "--actor", "KGZ"],
+    *([["kb", "compare-cow", str(COW)]] if COW.exists() else []),
+]
+ID_COLUMNS = ("id", "actor", "org", "state", "file")
+
+
+@pytest.fixture
+def width(request, monkeypatch):
+    monkeypatch.setattr(output.console, "width", request.param)
+    monkeypatch.setenv("MULTIVECTOR_NO_PAGER", "1")
+    return request.param
+
+
+@pytest.mark.parametrize("width", [80, 120], indirect=True)
+@pytest.mark.parametrize("args", LISTINGS, ids=lambda a: " ".join(a[:3]))
+def test_listing_fits(args, width):
+    runner = CliRunner()
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    lines = table.stdout.splitlines()
+    assert lines, "no output"
+    too_long = [ln for ln in lines if len(ln) > width]
+    assert not too_long, f"{len(too_long)} line(s) beyond {width} columns, e.g. {too_long[0]!r}"
+    as_json = runner.invoke(app, [*args, "--format", "json"])
+    if as_json.exit_code != 0 or not as_json.stdout.strip().startswith("["):
+        return
+    rows = json.loads(as_json.stdout)
+    header = lines[:6]
+    for col in ID_COLUMNS:
+        if not rows or col not in rows[0] or not any(f" {col} " in h for h in header):
+            continue
+        for r in rows[:40]:
+            value = str(r[col] or "")
+            if value and len(value) <= MAX_TOKEN:
+                assert value in table.stdout, f"{col} {value!r} is broken or missing at {width} columns"
+
+
+def test_plan_drops_references_first_and_never_narrows_a_token():
+    cols = ["id", "statement", "sources"]
+    cells = [["cl_a_rather_long_identifier_of_a_claim", "word " * 30, "article:CSTO:fn31, article:EAEU:fn40"]]
+    shown, widths, kinds = plan_columns(cols, cells, 60)
+    assert shown == [0, 1] and widths[0] == len(cells[0][0]) and kinds == ["token", "text"]
+    shown, widths, _ = plan_columns(cols, cells, 200)
+    assert shown == [0, 1, 2] and sum(widths) + 3 * 3 + 1 <= 200
