@@ -15,6 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def _private_cache(tmp_path_factory):
     # Compiled databases go to a test-only folder, never the user's cache.
     os.environ["MULTIVECTOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["MULTIVECTOR_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))   # calibrate's default --out
 
 
 @pytest.fixture

@@ -182,7 +182,7 @@ class ExportFormat(StrEnum):
 
 
 @app.command()
-def export(fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.json,
+def export(fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="json (one object on stdout) or csv/parquet files.")] = ExportFormat.json,
            out: Annotated[Path | None, typer.Option("--out", help="File (json) or folder (csv, parquet).")] = None,
            case: CaseOpt = None) -> None:
     """The whole base: JSON object on stdout, or files (one per kind) under --out."""

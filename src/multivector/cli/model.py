@@ -48,6 +48,29 @@ def _output_set(out: Path | None):
     raise AssertionError
 
 
+def default_weights_path(case_name: str, train_until: int) -> Path:
+    """Where `calibrate` writes without --out: the user data folder, never the current folder or the repository."""
+    import os
+
+    from platformdirs import user_data_dir
+
+    base = Path(os.environ.get("MULTIVECTOR_DATA_DIR") or user_data_dir("multivector"))
+    return base / "weights" / f"{case_name}-train{train_until}.json"
+
+
+def _check_file_target(path: Path) -> None:
+    """Fail now if `path` cannot take a file (a folder there, an unwritable place)."""
+    if path.is_dir():
+        fail(f"--out {path} is a folder; give a file name such as {path / 'weights.json'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe = path.parent / f".{path.name}.probe"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}; choose a writable place with --out")
+
+
 def _case_errors(exc: CaseError) -> None:
     for p in exc.problems:
         err_console.print(f"{exc.folder}/{p}" if exc.folder and not str(p).startswith(exc.folder) else str(p),
@@ -55,8 +78,8 @@ def _case_errors(exc: CaseError) -> None:
     fail(f"{len(exc.problems)} problem(s); fix them and run again")
 
 
-def drivers(state: Annotated[str | None, typer.Option("--state")] = None,
-            fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+def drivers(state: Annotated[str | None, typer.Option("--state", help="Only this state (ISO3 id, e.g. KAZ).")] = None,
+            fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
             case: CaseOpt = None) -> None:
     """The model's drivers by year, with the evidence behind each value."""
     kb = open_case(case)
@@ -109,7 +132,7 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
              runs: Annotated[int | None, typer.Option("--runs", help="Monte Carlo runs (overrides the file).")] = None,
              seed: Annotated[int | None, typer.Option("--seed", help="Seed (overrides the file).")] = None,
              out: Annotated[Path | None, typer.Option("--out", help="Folder for per-run Parquet and summaries.")] = None,
-             fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+             fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
              weights: WeightsOpt = None, case: CaseOpt = None,
              fixed_weights: Annotated[bool, typer.Option(
                  "--fixed-weights", help="Use the point weights in every run (default: draw each run's weights "
@@ -186,10 +209,10 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
          title="Balance index: mean [5th–95th percentile]")
 
 
-def backtest(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
-             runs: Annotated[int, typer.Option("--runs")] = 500,
-             seed: Annotated[int, typer.Option("--seed")] = 0,
-             fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+def backtest(train_until: Annotated[int, typer.Option("--train-until", help="Last year the weights were fitted on; later years are the test.")] = 2008,
+             runs: Annotated[int, typer.Option("--runs", min=1, max=100_000, help="Monte Carlo runs of the free run.")] = 500,
+             seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every random draw (stored with the result).")] = 0,
+             fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
              weights: WeightsOpt = None, case: CaseOpt = None) -> None:
     """Run the model free from 1991 and compare with the record, year by year (one split).
 
@@ -220,12 +243,14 @@ def backtest(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
     emit(res.turning_points, fmt, title="Turning points")
 
 
-def calibrate(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
-              out: Annotated[Path, typer.Option("--out", help="Where to write the fitted weights.")] = Path("multivector-weights.json"),
+def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fit on the record up to this year; later years are the test.")] = 2008,
+              out: Annotated[Path | None, typer.Option(
+                  "--out", help="Where to write the fitted weights (default: the user data folder; the path is "
+                                "printed).")] = None,
               runs: Annotated[int, typer.Option("--runs", help="Runs of the backtest that judges the fit.")] = 500,
-              seed: Annotated[int, typer.Option("--seed")] = 0,
+              seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every random draw (stored with the result).")] = 0,
               method: Annotated[str, typer.Option("--method", help="simulated (free-run likelihood) or conditional.")] = "simulated",
-              fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+              fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
               weights: Annotated[Path | None, typer.Option(
                   "--weights", help="Also start the fit from these weights (default: the weights in use).")] = None,
               case: CaseOpt = None,
@@ -239,11 +264,19 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
     from ..model.calibrate import calibrate as run_calibrate
 
     kb = open_case(case)
-    with console.status(f"fitting weights ({method} maximum likelihood)…"):
+    out = out or default_weights_path(kb.folder.name, train_until)
+    _check_file_target(out)   # before two minutes of fitting, not after
+    start = _params(weights)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} fits"),
+                  TimeRemainingColumn(), console=err_console, transient=True,
+                  disable=not err_console.is_terminal) as bar:
+        task = bar.add_task(f"fitting weights ({method} maximum likelihood)", total=None)
         try:
-            cal = run_calibrate(kb, train_until=train_until, method=method, warm_starts=[_params(weights)])
+            cal = run_calibrate(kb, train_until=train_until, method=method, warm_starts=[start],
+                                progress=lambda done, bound: bar.update(task, completed=done, total=bound))
         except CaseError as exc:
             _case_errors(exc)
+        bar.update(task, description="backtest of the fitted weights")
         res = run_backtest(kb, cal.parameters, train_until=train_until, runs=runs, seed=seed)
     post = None
     if uncertainty and method == "simulated":
@@ -272,8 +305,10 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until")] = 2008,
     console.print(f"wrote {out}; use it with --weights {out}")
 
 
-def explain(state: str, org: str, year: int,
-            fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+def explain(state: Annotated[str, typer.Argument(help="State id, e.g. KAZ.")],
+            org: Annotated[str, typer.Argument(help="Organization id, e.g. EAEU.")],
+            year: Annotated[int, typer.Argument(help="Year, e.g. 2015.")],
+            fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
             weights: WeightsOpt = None, case: CaseOpt = None) -> None:
     """The utility of each status split into its terms, with drivers and evidence."""
     from ..model.explain import explain as run_explain

@@ -54,12 +54,15 @@ class CalibrationResult:
 
 def calibrate(kb: CaseBase | None = None, train_until: int = 2008, start: Parameters | None = None,
               inputs: ModelInputs | None = None, method: str = "simulated", runs: int = 150, seed: int = 11,
-              max_evaluations: int = 600, warm_starts: list[Parameters] | None = None) -> CalibrationResult:
+              max_evaluations: int = 600, warm_starts: list[Parameters] | None = None,
+              progress=None) -> CalibrationResult:
     """Fit the free weights on the years up to `train_until`.
 
     The simulated step runs from the conditional fit and from each of
     `warm_starts` (e.g. the weights in use) and keeps the best: the simulated
     likelihood has local optima, and several starts find better ones.
+    progress(done, bound): called after every simulated-likelihood evaluation; the
+    bound is max_evaluations per start (Powell usually stops earlier).
     """
     inp = inputs if inputs is not None else load_inputs(kb or CaseBase.load())
     start = start or Parameters()
@@ -80,8 +83,19 @@ def calibrate(kb: CaseBase | None = None, train_until: int = 2008, start: Parame
         return result
     if method != "simulated":
         raise ValueError(f"unknown calibration method {method!r}: use simulated or conditional")
-    fits = [_simulated(inp, p, train_until, runs, seed, max_evaluations)
-            for p in [result.parameters, *(warm_starts or [])]]
+    starts = [result.parameters, *(warm_starts or [])]
+    count = {"done": 0, "bound": len(starts) * (max_evaluations + 2)}
+
+    def tick() -> None:
+        count["done"] += 1
+        if progress:
+            progress(count["done"], count["bound"])
+
+    fits = []
+    for k, p in enumerate(starts):
+        fits.append(_simulated(inp, p, train_until, runs, seed, max_evaluations, tick))
+        count["done"] = (k + 1) * (max_evaluations + 2)   # a start that stopped early frees its share of the bound
+        tick()
     best = max(fits, key=lambda r: r.log_likelihood)
     best.start_log_likelihood = fits[0].start_log_likelihood
     return best
@@ -105,10 +119,12 @@ def simulated_log_likelihood(inp: ModelInputs, params: Parameters, runs: int, se
 
 
 def _simulated(inp: ModelInputs, base: Parameters, train_until: int, runs: int, seed: int,
-               max_evaluations: int) -> CalibrationResult:
+               max_evaluations: int, tick=None) -> CalibrationResult:
     train = inp.restrict(int(inp.years[0]), min(train_until, inp.record_until))
 
     def nll(theta: np.ndarray) -> float:
+        if tick:
+            tick()
         return -simulated_log_likelihood(train, base.with_vector(np.exp(theta)), runs, seed)[0]
 
     theta0 = np.log(np.maximum(base.vector(), 0.05))
