@@ -308,6 +308,8 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fi
 def explain(state: Annotated[str, typer.Argument(help="State id, e.g. KAZ.")],
             org: Annotated[str, typer.Argument(help="Organization id, e.g. EAEU.")],
             year: Annotated[int, typer.Argument(help="Year, e.g. 2015.")],
+            detail: Annotated[bool, typer.Option("--detail", help="Show every driver's evidence ids and the "
+                                                                  "justification of its value.")] = False,
             fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
             weights: WeightsOpt = None, case: CaseOpt = None) -> None:
     """The utility of each status split into its terms, with drivers and evidence."""
@@ -337,7 +339,19 @@ def explain(state: Annotated[str, typer.Argument(help="State id, e.g. KAZ.")],
                   + ("; on record: " + "; ".join(f"{o['stance']} on {o['proposal']} ({o['claim']})"
                                                   for o in e.observed_stances) if e.observed_stances else ""))
     emit(e.stance.reset_index(names="term"), fmt, title="Utility of each stance, by term (weighted)")
-    emit(e.drivers, fmt, title="Drivers behind the terms, with evidence ids")
+    d = e.drivers
+    who = d["actor"].astype(str) + d["partner"].map(lambda p: f"→{p}" if isinstance(p, str) else "") \
+        + d["org"].map(lambda o: f" in {o}" if isinstance(o, str) else "")
+    compact = pd.DataFrame({"term": d["term"], "driver": d["driver"] + " " + who, "value": d["value"],
+                            "years": d["segment"], "evidence": d["evidence"]})
+    if not detail:
+        compact = compact.drop(columns="evidence").assign(
+            evidence=[len(v) if isinstance(v, list | tuple | np.ndarray) else 0 for v in d["evidence"]])
+        emit(compact, fmt, title="Drivers behind the terms (number of evidence ids)",
+             caption="the evidence ids and the coder's justification of each value: add --detail")
+    else:
+        emit(compact.assign(justification=d["justification"]), fmt,
+             title="Drivers behind the terms, with evidence ids and justification")
 
 
 def register(app: typer.Typer) -> None:
