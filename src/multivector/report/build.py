@@ -1,4 +1,4 @@
-"""`build_report`: one self-contained HTML file (Plotly's JavaScript inlined once, no CDN)."""
+"""`build_report`: OUT/index.html and the plotly.min.js it loads from the same folder (offline, no CDN)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import html
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..io_utils import write_atomic
@@ -34,14 +33,22 @@ def summary_sentences(m: pd.DataFrame, dep: pd.DataFrame, states: list[str], nam
     out = []
     y0, y1 = int(m["year"].min()), int(m["year"].max())
     last = m[m["year"] == y1].set_index("state")
-    first = m[m["year"] == y0].set_index("state")
     big = [p for p in ("RUS", "CHN", "WEST") if p in poles]
     ranked = last.loc[[s for s in states if s in last.index], "balance_index"].dropna().sort_values(ascending=False)
     if len(ranked):
-        top, bottom = ranked.index[0], ranked.index[-1]
-        out.append(f"In {y1} the most evenly balanced state is {names.get(top, top)} (balance index "
-                   f"{ranked.iloc[0]:.0f} of 100) and the least balanced is {names.get(bottom, bottom)} "
-                   f"({ranked.iloc[-1]:.0f}).")
+        shown = ranked.round(0)
+
+        def who(value: float, head: str) -> str:   # every state at that (rounded) value: a tie is named
+            tied = [names.get(s, s) for s in shown.index[shown == value]]
+            if len(tied) == 1:
+                return f"{head} is {tied[0]} ({value:.0f}"
+            return f"{head} are {', '.join(tied[:-1])} and {tied[-1]} (tied at {value:.0f}"
+
+        if shown.iloc[0] == shown.iloc[-1]:
+            out.append(f"In {y1} every state has the same balance index ({shown.iloc[0]:.0f} of 100).")
+        else:
+            out.append(f"In {y1} {who(shown.iloc[0], 'the most evenly balanced')} of 100) and "
+                       f"{who(shown.iloc[-1], 'the least balanced')}).")
     for s in states:
         if s not in last.index:
             continue
@@ -51,13 +58,17 @@ def summary_sentences(m: pd.DataFrame, dep: pd.DataFrame, states: list[str], nam
         total = sum(ties.values()) or 1.0
         d = m[m["state"] == s].dropna(subset=["balance_index"])
         lo_row = d.loc[d["balance_index"].idxmin()] if len(d) else None
-        start_bi = first.loc[s, "balance_index"] if s in first.index else np.nan
         trend = ""
-        if not np.isnan(start_bi):
+        if len(d):   # from the first year the index is defined (a state with no tie to a pole has none)
+            f0 = d.iloc[0]
+            y_start, start_bi = int(f0["year"]), float(f0["balance_index"])
             delta = r["balance_index"] - start_bi
-            trend = (f"{'up' if delta > 0 else 'down'} {abs(delta):.0f} points from {start_bi:.0f} in {y0}"
-                     if abs(delta) >= 1 else f"about the same as in {y0}")
-        sentence = (f"{names.get(s, s)}: balance {r['balance_index']:.0f} in {y1} ({trend}); "
+            poles0 = [p for p in big if float(f0.get(f"ties_{p}", 0) or 0) > 0]
+            since = (f"since {y_start}, when all its great-power ties were {poles0[0]}-led" if len(poles0) == 1
+                     else f"from {start_bi:.0f} in {y_start}")
+            trend = (f" ({'up' if delta > 0 else 'down'} {abs(delta):.0f} points {since})" if abs(delta) >= 1
+                     else (f" (about the same as in {y_start})" if y_start != y1 else ""))
+        sentence = (f"{names.get(s, s)}: balance {r['balance_index']:.0f} in {y1}{trend}; "
                     f"{100 * ties[lead_pole] / total:.0f}% of its great-power ties are {lead_pole}-led; "
                     f"it sits in {int(r['n_orgs'])} organizations with a sovereignty exposure of "
                     f"{r['sovereignty_exposure']:.2f}")
@@ -225,7 +236,7 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} — multivector report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>{CSS}</style>
-<script type="text/javascript">{_plotly_js()}</script>
+<script type="text/javascript" src="plotly.min.js"></script>
 </head><body>
 <header><h1>{html.escape(title)}</h1><p>multivector report · case <code>{html.escape(kb.name)}</code> ·
 content hash {html.escape(kb.content_hash[:12])} · {period[0]}–{period[1]} · {len(facts)} facts</p></header>
@@ -254,6 +265,10 @@ balance index.</p>{_div(ties, 'ties-chart')}</section>
 <script type="application/json" id="report-meta">{html.escape(json.dumps({"charts": list(CHART_IDS),
  "states": states, "years": list(period)}))}</script></footer>
 </body></html>"""
+        js = Path(out_dir) / "plotly.min.js"   # one copy per report folder, shared by its pages
+        bundle = _plotly_js()
+        if not js.exists() or js.stat().st_size != len(bundle.encode()):
+            write_atomic(js, bundle)
         path = write_atomic(Path(out_dir) / "index.html", body)
         done("done")
     return path

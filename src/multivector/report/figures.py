@@ -157,11 +157,15 @@ def network_slider(panel, years: list[int], states: list[str], org_lead: dict[st
 def balance_lines(m: pd.DataFrame, states: list[str], state_names: dict[str, str]) -> go.Figure:
     """Balance index (0 one pole … 100 even spread over RUS/CHN/WEST) over time, one line per state."""
     fig = go.Figure()
+    dashes = ("solid", "dash", "dot", "dashdot", "longdash")
+    symbols = ("circle", "square", "diamond", "triangle-up", "x")
     for k, s in enumerate(states):
         d = m[m["state"] == s]
+        # states with equal values share a line: a dash and a marker of their own keep each one visible
         fig.add_trace(go.Scatter(x=d["year"], y=d["balance_index"], mode="lines+markers", name=state_names.get(s, s),
-                                 line=dict(color=STATE_COLORS[k % len(STATE_COLORS)], width=2.5),
-                                 marker=dict(size=5)))
+                                 line=dict(color=STATE_COLORS[k % len(STATE_COLORS)], width=3.5 - 0.5 * k,
+                                           dash=dashes[k % len(dashes)]),
+                                 marker=dict(size=9 - k, symbol=symbols[k % len(symbols)])))
     yrs = m["year"]
     fig.update_layout(title=dict(text="Balance index (100 = ties spread evenly over Russia, China and the West)",
                                  x=0.01, font=dict(size=15)), height=420, font=FONT,
