@@ -37,3 +37,12 @@ def _edit(folder: Path, file: str, old: str, new: str) -> None:
 def edit():
     """edit(folder, file, old, new): replace text once in a case file."""
     return _edit
+
+
+# Hypothesis: a fixed, derandomized budget by default (CI gives the same examples every run);
+# HYPOTHESIS_PROFILE=long tries many more on demand.
+from hypothesis import settings as _hyp_settings  # noqa: E402
+
+_hyp_settings.register_profile("default", derandomize=True, print_blob=True)
+_hyp_settings.register_profile("long", max_examples=2000, derandomize=False, deadline=None)
+_hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

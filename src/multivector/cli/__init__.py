@@ -51,8 +51,13 @@ app = typer.Typer(help="multivector: how weaker states balance great powers thro
 
 
 @app.callback()
-def _root(ctx: typer.Context) -> None:
+def _root(ctx: typer.Context, debug: bool = typer.Option(
+        False, "--debug", help="On an unexpected error, show the Python traceback (for a bug report).")) -> None:
     """multivector: how weaker states balance great powers through regional organizations."""
+    if debug:
+        import os
+
+        os.environ["MULTIVECTOR_DEBUG"] = "1"
     if ctx.invoked_subcommand is None:   # `multivector` alone: the help, and success
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
@@ -82,13 +87,13 @@ def main() -> None:
         app()
     except (TextFileError, NegotiationFileError, SeriesFileError, DateFormatError, OutputFolderError) as exc:
         sys.stderr.write(f"error: {exc}\n")
-        sys.exit(2)
+        sys.exit(1)
     except CaseError as exc:
         sys.stderr.write(f"{exc}\n")
-        sys.exit(2)
+        sys.exit(1)
     except UnknownIdError as exc:
         sys.stderr.write(f"error: {exc.args[0] if exc.args else exc}\n")
-        sys.exit(2)
+        sys.exit(1)
     except MemoryError:
         sys.stderr.write("error: this asks for more memory than the machine has — use fewer runs, actors or years\n")
         sys.exit(1)
@@ -99,5 +104,5 @@ def main() -> None:
         if os.environ.get("MULTIVECTOR_DEBUG"):
             raise
         sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} — this is a bug in multivector, not in your "
-                         "input; run again with MULTIVECTOR_DEBUG=1 to see the traceback and report it\n")
+                         "input; run again with --debug (multivector --debug COMMAND ...) to see the traceback and report it\n")
         sys.exit(70)

@@ -48,15 +48,33 @@ def validate(path: Annotated[Path | None, typer.Argument(help="Case folder (defa
         case, problems = check_case(folder)
     except CaseError as exc:
         problems, case = exc.problems, None
-    for p in problems:
-        console.print(f"{folder}/{p}", highlight=False, soft_wrap=True, markup=False)
+    if not problems and (Path(folder) / "model.yaml").exists():
+        problems = model_problems(folder)   # what `simulate` and `drivers` read, checked the same way
+    for p in problems:   # problems on stderr, the verdict on stdout
+        err_console.print(f"{folder}/{p}", highlight=False, soft_wrap=True, markup=False)
     if problems:
-        err_console.print(f"[red]{len(problems)} problem(s)[/red] in {folder}")
+        console.print(f"[red]invalid[/red]: {len(problems)} problem(s) in {folder}", highlight=False)
         raise typer.Exit(1)
     counts = {k: len(getattr(case, k)) for k in ("sources", "actors", "organizations", "memberships", "events",
                                                    "indicators", "claims", "proposals", "disagreements", "drivers",
                                                    "series")}
     console.print(f"[green]ok[/green]: {folder} is valid — " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+def model_problems(folder: Path) -> list:
+    """Problems of model.yaml and of the drivers and entry rules it uses, as `simulate` would meet them."""
+    from ..model.inputs import load_inputs
+
+    try:
+        load_inputs(CaseBase.load(folder, cache=False))
+    except CaseError as exc:
+        return list(exc.problems)
+    except (ValueError, TypeError, KeyError) as exc:   # a value of the wrong kind deep in model.yaml
+        from ..kb.problems import Problem
+
+        return [Problem("model.yaml", 1, f"cannot be used: {type(exc).__name__}: {exc}",
+                        "check the keys and values against docs/model.md")]
+    return []
 
 
 @app.command()

@@ -182,7 +182,7 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
     if outset is not None:   # the whole set is swapped in at once: old set or new set, never a mix
         with outset:
             d = outset.path
-            write_table_atomic(run.per_run(), d / "runs.parquet", "parquet")
+            run.write_per_run(d / "runs.parquet")   # streamed in row groups: little memory beyond the run
             write_table_atomic(eng.assign(seed=sc.seed, scenario=sc.name), d / "engagement.csv", "csv")
             write_table_atomic(idx.assign(seed=sc.seed, scenario=sc.name), d / "indices.csv", "csv")
             write_table_atomic(stances.assign(seed=sc.seed, scenario=sc.name), d / "stances.csv", "csv")

@@ -31,6 +31,7 @@ from ..measures.panel import (
 from .codes import COW_HISTORICAL, org_segments, state_id
 
 ID_COLUMNS = ("ccode", "state", "year")
+YEARS = (1816, 2100)   # COW's state system starts in 1816; a later year is a typing error
 VALID = np.array([-9, -1, 0, 1, 2, 3], dtype=np.int8)
 COW_STATUS = {0: "none", 1: "member", 2: "associate", 3: "observer", -1: "not_existing", -9: "missing"}
 
@@ -66,9 +67,18 @@ class CowData:
 
 
 def _header(path: Path) -> list[str]:
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16))
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder — give the COW IGO state-year CSV file itself")
+    if not path.exists():
+        raise ValueError(f"{path}: no such file — check the path (the shared data live in ../shared/data/)")
+    try:
+        reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
+        raise ValueError(f"{path}: cannot be read as CSV ({str(exc).splitlines()[0]}) — give a COW IGO "
+                         "state-year CSV (plain or compressed)") from None
     return [c.strip() for c in reader.schema.names]
 
 
@@ -92,10 +102,27 @@ def read_cow(path: str | Path) -> CowData:
     types = {n: pa.int8() for n in org_cols}
     types.update({names[lower.index("ccode")]: pa.int32(), names[lower.index("year")]: pa.int32(),
                   names[lower.index("state")]: pa.string()})
-    table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True))
+    try:
+        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types,
+                                                                          strings_can_be_null=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:   # text in a number column, a broken row, a binary file
+        raise ValueError(f"{path}: not a COW IGO state-year table: {str(exc).splitlines()[0]} — "
+                         "each row is ccode, state, year, then one status code (-9, -1, 0, 1, 2, 3) per IGO") from None
     n = table.num_rows
+    if n == 0:
+        raise ValueError(f"{path}: the file has a header but no rows — give a COW IGO state-year file with data")
+    for col in ("ccode", "year"):
+        column = table.column(names[lower.index(col)])
+        if column.null_count:
+            first = int(np.nonzero(column.is_null().to_numpy(zero_copy_only=False))[0][0])
+            raise ValueError(f"{path}:{first + 2}: empty `{col}` — every row needs a COW state code and a year")
     ccode = table.column(names[lower.index("ccode")]).to_numpy()
     year = table.column(names[lower.index("year")]).to_numpy()
+    for values, col, lo, hi in ((year, "year", YEARS[0], YEARS[1]), (ccode, "ccode", 1, 999)):
+        out = np.nonzero((values < lo) | (values > hi))[0]
+        if len(out):
+            raise ValueError(f"{path}:{int(out[0]) + 2}: `{col}` {int(values[out[0]])} is outside {lo}–{hi} — "
+                             f"COW IGO data cover {YEARS[0]} onwards and state codes run from 1 to 999")
     state = np.array(table.column(names[lower.index("state")]).to_pylist(), dtype=object)
     mat = np.empty((n, len(org_cols)), dtype=np.int8)
     for j, c in enumerate(org_cols):

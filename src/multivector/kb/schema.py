@@ -52,7 +52,7 @@ CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 class Row(BaseModel):
     """Base of every row: unknown keys are errors (they are usually typos)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Source(Row):
@@ -210,7 +210,7 @@ class Indicator(Fact):
     name: str
     actor: str
     partner: OptionalText = None
-    value: float
+    value: float = Field(allow_inf_nan=False)
     unit: Unit
     period: PeriodStr
 
@@ -274,7 +274,7 @@ class CowDisagreement(Row):
     reason: str
     sources: Citations
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False, populate_by_name=True)
 
     @model_validator(mode="after")
     def _order(self) -> CowDisagreement:
@@ -300,7 +300,7 @@ class DriverSegment(Row):
     evidence: Ids = Field(min_length=1)
     justification: str
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False, populate_by_name=True)
 
     @model_validator(mode="after")
     def _shape(self) -> DriverSegment:

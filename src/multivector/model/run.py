@@ -33,6 +33,10 @@ class ScenarioRun:
     def per_run(self) -> pd.DataFrame:
         return per_run_table(self.result, self.scenario.name)
 
+    def write_per_run(self, path, progress=None) -> None:
+        """Stream the per-run table to Parquet, a row group per block of runs (see `write_per_run_parquet`)."""
+        write_per_run_parquet(self.result, self.scenario.name, path, progress=progress)
+
     def stances(self) -> pd.DataFrame:
         return stances_table(self.result)
 
@@ -164,3 +168,50 @@ def per_run_table(res: SimulationResult, scenario: str) -> pd.DataFrame:
         "org": pd.Categorical(np.tile(inp.era_org[t, l_].astype(str), R)),
         "level": pd.Categorical.from_codes(lv.ravel().astype(np.int8), list(LEVELS)),
     })
+
+
+def write_per_run_parquet(res: SimulationResult, scenario: str, path, runs_per_group: int = 500,
+                          progress=None) -> None:
+    """Write `per_run_table` to Parquet block by block, so the whole table is never held in memory.
+
+    Each block of runs becomes one row group with the same columns and the
+    same category dictionaries as `per_run_table`, so reading the file back
+    gives the same table. progress(done_runs, runs) after each block.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if res.levels is None:
+        raise ValueError("the simulation did not keep per-run levels (keep_levels=False)")
+    inp = res.inputs
+    t, s, l_ = np.nonzero(inp.max_level >= 1)
+    n = len(t)
+    orgs = inp.era_org[t, l_].astype(str)
+    org_dict, org_codes = np.unique(orgs, return_inverse=True)
+
+    def dictionary(codes, values, index=pa.int16()):
+        return pa.DictionaryArray.from_arrays(pa.array(codes, type=index), pa.array(list(values), type=pa.string()))
+
+    schema = None
+    with pq.ParquetWriter(str(path), schema=pa.schema([
+            ("scenario", pa.dictionary(pa.int8(), pa.string())), ("seed", pa.int64()), ("run", pa.int32()),
+            ("year", pa.int16()), ("state", pa.dictionary(pa.int8(), pa.string())),
+            ("org", pa.dictionary(pa.int16(), pa.string())), ("level", pa.dictionary(pa.int8(), pa.string()))]),
+            compression="zstd") as writer:
+        schema = writer.schema
+        for lo in range(0, res.runs, runs_per_group):
+            hi = min(lo + runs_per_group, res.runs)
+            k = hi - lo
+            lv = res.levels[lo:hi][:, t, s, l_].ravel().astype(np.int8)
+            table = pa.Table.from_arrays([
+                dictionary(np.zeros(k * n, np.int8), [scenario], pa.int8()),
+                pa.array(np.full(k * n, res.seed, np.int64)),
+                pa.array(np.repeat(np.arange(lo, hi, dtype=np.int32), n)),
+                pa.array(np.tile(inp.years[t].astype(np.int16), k)),
+                dictionary(np.tile(s, k).astype(np.int8), inp.states, pa.int8()),
+                dictionary(np.tile(org_codes, k).astype(np.int16), org_dict, pa.int16()),
+                dictionary(lv, list(LEVELS), pa.int8()),
+            ], schema=schema)
+            writer.write_table(table)
+            if progress:
+                progress(hi, res.runs)

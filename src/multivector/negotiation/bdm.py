@@ -71,7 +71,7 @@ import numpy as np
 
 from .compromise import weighted_mean
 from .median import weighted_median
-from .problem import NegotiationProblem, Prediction
+from .problem import NegotiationProblem, Prediction, check_size
 
 NAME = "bdm"
 
@@ -142,21 +142,25 @@ def win_probability(
     x: np.ndarray, w: np.ndarray, width: float, method: str = "pairwise"
 ) -> np.ndarray:
     """P[i, j]: probability that i's position beats j's, from weighted votes ``w = c·s``."""
-    dist = np.abs(x[:, None] - x[None, :]) / width  # dist[k, j] = d_kj
-    # votes[k, i, j] = w_k (d_kj - d_ki)
-    votes = w[:, None, None] * (dist[:, None, :] - dist[:, :, None])
-    absum = np.abs(votes).sum(axis=0)
-    if method == "pairwise":
-        num = np.clip(votes, 0.0, None).sum(axis=0)
-        den = absum
-    elif method == "net":
-        num = np.clip(votes.sum(axis=0), 0.0, None)
-        den = absum
-    elif method == "global":
-        num = np.clip(votes, 0.0, None).sum(axis=0)
-        den = np.full_like(absum, absum.sum())
-    else:
+    if method not in ("pairwise", "net", "global"):
         raise ValueError(f"unknown probability method {method!r}")
+    dist = np.abs(x[:, None] - x[None, :]) / width  # dist[k, j] = d_kj
+    n = x.size
+    absum, pos, net = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
+    # votes[k, i, j] = w_k (d_kj - d_ki), summed over voters k in blocks: memory O(block × n²), not O(n³)
+    block = max(1, 2**22 // max(n * n, 1))   # about 32 MiB a block array
+    for lo in range(0, n, block):
+        d = dist[lo:lo + block]
+        votes = w[lo:lo + block, None, None] * (d[:, None, :] - d[:, :, None])
+        absum += np.abs(votes).sum(axis=0)
+        pos += np.clip(votes, 0.0, None).sum(axis=0)
+        net += votes.sum(axis=0)
+    if method == "pairwise":
+        num, den = pos, absum
+    elif method == "net":
+        num, den = np.clip(net, 0.0, None), absum
+    else:
+        num, den = pos, np.full_like(absum, absum.sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
     return p
@@ -336,6 +340,7 @@ def run_bdm(
 def predict(problem: NegotiationProblem, options: BDMOptions | None = None) -> Prediction:
     """Run the expected-utility model on every dimension and forecast the final median/mean."""
     options = options or BDMOptions()
+    check_size(len(problem.actors), "bdm")
     lo, hi = problem.position_range()
     runs = []
     for d in range(problem.n_dims):

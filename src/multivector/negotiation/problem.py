@@ -29,6 +29,23 @@ def _as_2d(values: Any, n: int, what: str) -> np.ndarray:
     return arr
 
 
+#: Most actors the pairwise models take: their work grows with actors³ a round (1,000 actors: about 100 s
+#: for BDM and 190 s for SMP on one core, benchmarks/bench_memory.py), so 10,000 would take about a day.
+MAX_ACTORS = 2_000
+
+
+def check_size(n: int, model: str) -> None:
+    """Refuse, before any work, a problem too large for a pairwise model, saying what to do instead."""
+    if n > MAX_ACTORS:
+        raise ValueError(f"{model} on {n:,} actors is beyond its limit of {MAX_ACTORS:,}: its work grows with "
+                         f"actors³ (1,000 actors take minutes, {n:,} about {(n / 1000) ** 3 * 2:,.0f} minutes); "
+                         "group the actors into blocs, or use compromise or median, which grow linearly")
+
+
+#: Largest |value| a position, capability or salience may have: squares of larger ones overflow.
+MAX_MAGNITUDE = 1e12
+
+
 @dataclass(frozen=True, eq=False)
 class NegotiationProblem:
     """One proposal negotiated by ``n`` actors over ``m`` dimensions.
@@ -81,6 +98,9 @@ class NegotiationProblem:
         for arr, what in ((cap, "capability"), (pos, "position"), (sal, "salience")):
             if not np.all(np.isfinite(arr)):
                 raise ValueError(f"{what} must be finite numbers")
+            if np.any(np.abs(arr) > MAX_MAGNITUDE):   # squared distances would overflow to inf
+                raise ValueError(f"{what} values up to {np.abs(arr).max():.3g} are beyond ±{MAX_MAGNITUDE:.0e}; "
+                                 "rescale the positions (e.g. to 0–100)")
         if np.any(cap < 0):
             raise ValueError("capability must be non-negative")
         if np.any(sal < 0) or np.any(sal > 100):
@@ -95,6 +115,8 @@ class NegotiationProblem:
             sq = np.asarray(self.status_quo, dtype=float).reshape(-1)
             if sq.shape != (m,):
                 raise ValueError(f"status_quo must have {m} values, got {sq.shape}")
+            if not np.all(np.isfinite(sq)) or np.any(np.abs(sq) > MAX_MAGNITUDE):
+                raise ValueError("status_quo must be finite numbers on the positions' scale")
         out = None
         if self.outcome is not None:
             out = np.asarray(self.outcome, dtype=float).reshape(-1)

@@ -44,7 +44,7 @@ from typing import Literal
 
 import numpy as np
 
-from .problem import NegotiationProblem, Prediction
+from .problem import NegotiationProblem, Prediction, check_size
 
 NAME = "smp"
 
@@ -133,11 +133,20 @@ def victory_probability(model: str, c: np.ndarray) -> np.ndarray:
 
 def coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     """C[i, j] = 1e-8 + Σ_k max(v_k(i:j), 0); ``u`` is (actors, options)."""
-    du = u[:, :, None] - u[:, None, :]  # du[k, i, j] = u_ki - u_kj
-    v = vote(rule, w[:, None, None], du)
-    c = 1e-8 + np.clip(v, 0.0, None).sum(axis=0)
+    # summed over voters k in blocks, so memory is O(block × options²), not O(actors × options²)
+    n = u.shape[1]
+    c = np.full((n, n), 1e-8)
+    for lo in range(0, u.shape[0], _block(n)):
+        uk = u[lo:lo + _block(n)]
+        du = uk[:, :, None] - uk[:, None, :]  # du[k, i, j] = u_ki - u_kj
+        c += np.clip(vote(rule, w[lo:lo + _block(n), None, None], du), 0.0, None).sum(axis=0)
     np.fill_diagonal(c, 1e-8)
     return c
+
+
+def _block(n: int, budget: int = 2**22) -> int:
+    """Voters per block: about `budget` numbers (32 MiB) per (block, n, n) array."""
+    return max(1, budget // max(n * n, 1))
 
 
 def pce(model: str, p: np.ndarray, c: np.ndarray | None = None, tol: float = 1e-10) -> np.ndarray:
@@ -274,6 +283,7 @@ def run_smp(
 def predict(problem: NegotiationProblem, options: SMPOptions | None = None) -> Prediction:
     """Run the SMP on the problem (all dimensions at once) and forecast the final expected outcome."""
     options = options or SMPOptions()
+    check_size(len(problem.actors), "smp")
     lo, hi = problem.position_range()
     width = hi - lo
     x = (problem.position - lo) / width
