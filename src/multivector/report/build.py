@@ -99,11 +99,25 @@ def evidence_rows(kb) -> pd.DataFrame:
         UNION ALL SELECT 'indicator', id, period, name || ' ' || actor || coalesce(' / ' || partner, '') || ': '
                  || CAST(value AS VARCHAR) || ' ' || unit || coalesce(' (' || note || ')', ''), sources FROM indicators
         UNION ALL SELECT 'claim', id, coalesce(period, ''), statement, sources FROM claims
-        UNION ALL SELECT 'organization', id, founded, name || ' — lead ' || lead || ', depth ' || CAST(depth AS VARCHAR),
-                 sources FROM organizations
         ORDER BY 1, 3, 2""")
+    orgs = kb.organizations()
+    poles = {"RUS": "Russia", "CHN": "China", "WEST": "the West", "REGIONAL": "the region's states",
+             "GLOBAL": "no single pole (a universal body)"}
+
+    def led(lead) -> str:   # {"RUS": 1.0} -> "led by Russia"; shared leads with their shares
+        lead = json.loads(lead) if isinstance(lead, str) else dict(lead or {})
+        parts = [f"{poles.get(p, p)}" + ("" if len(lead) == 1 else f" ({100 * w:.0f}%)")
+                 for p, w in sorted(lead.items(), key=lambda kv: -kv[1]) if w > 0]
+        return "led by " + " and ".join(parts) if parts else "no lead pole"
+
+    org_rows = pd.DataFrame({
+        "kind": "organization", "id": orgs["id"], "date": orgs["founded"],
+        "text": [f"{r.name} — {led(r.lead)}; depth {r.depth:.2f} (0 a forum … 1 supranational); decides by "
+                 f"{str(r.decision_rule).replace('_', ' ')}" for r in orgs.itertuples()],
+        "sources": orgs["sources"]})
+    facts = pd.concat([facts, org_rows], ignore_index=True).sort_values(["kind", "date", "id"], kind="stable")
     facts["sources"] = [list(s) for s in facts["sources"]]
-    return facts
+    return facts.reset_index(drop=True)
 
 
 def _evidence_html(facts: pd.DataFrame, titles: dict[str, str]) -> str:

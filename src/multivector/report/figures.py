@@ -192,8 +192,8 @@ def ties_areas(m: pd.DataFrame, states: list[str], poles: tuple[str, ...], state
                                      line=dict(width=0.5, color=POLE_COLORS.get(p, "#999")),
                                      fillcolor=POLE_COLORS.get(p, "#999"), legendgroup=p, showlegend=k == 0,
                                      hovertemplate=f"{s} %{{x}}: {p} %{{y:.2f}}<extra></extra>"), row=r, col=c)
-        fig.update_xaxes(dtick=4, tickformat="d", row=r, col=c, gridcolor="#e5e5e5")
-        fig.update_yaxes(range=[0, ymax * 1.05], row=r, col=c, gridcolor="#e5e5e5")
+        fig.update_xaxes(dtick=4, tickformat="d", row=r, col=c, gridcolor="#e5e5e5", title_text="year" if r == rows else None)
+        fig.update_yaxes(range=[0, ymax * 1.05], row=r, col=c, gridcolor="#e5e5e5", title_text="ties" if c == 1 else None)
     fig.update_layout(title=dict(text="Institutional ties by pole (status weight × depth × lead weight)", x=0.01,
                                  font=dict(size=15)), height=300 * rows + 80, font=FONT,
                       margin=dict(l=50, r=20, t=80, b=40), legend=dict(orientation="h", y=1.06, x=0.45),
@@ -206,6 +206,9 @@ def dependence_lines(dep: pd.DataFrame, state_names: dict[str, str], states: lis
     """Dependence indicators by partner over time: solid where observed or interpolated, dotted where carried."""
     dep = dep.copy()
     dep["unit_group"] = np.where(dep["unit"] == "percent", "percent", dep["unit"])
+    # a unit with fewer than two observed points would be a panel holding one dot: left out
+    observed = dep[dep["flag"] == "observed"].groupby("unit_group").size()
+    dep = dep[dep["unit_group"].isin(observed[observed >= 2].index)]
     units = sorted(dep["unit_group"].unique(), key=lambda u: (u != "percent", u))
     if not units:
         units = ["percent"]
@@ -250,9 +253,9 @@ def dependence_lines(dep: pd.DataFrame, state_names: dict[str, str], states: lis
                                          line=dict(color=col, width=1.2, dash="dot"),
                                          hovertemplate=label + " %{x}: %{y:g} CARRIED from the nearest period"
                                          "<extra></extra>", connectgaps=False), row=ui + 1, col=1)
-        fig.update_xaxes(dtick=2, tickformat="d", row=ui + 1, col=1, gridcolor="#e5e5e5",
+        fig.update_xaxes(dtick=2, tickformat="d", row=ui + 1, col=1, gridcolor="#e5e5e5", title_text="year",
                          range=[period[0] - 0.5, period[1] + 0.5] if period else None)
-        fig.update_yaxes(rangemode="tozero", row=ui + 1, col=1, gridcolor="#e5e5e5")
+        fig.update_yaxes(rangemode="tozero", row=ui + 1, col=1, gridcolor="#e5e5e5", title_text=unit)
     fig.update_layout(title=dict(text="Dependence by partner (dots: observed; solid lines: interpolated; faint dotted: "
                                       "carried outside the observed periods)", x=0.01, font=dict(size=15)),
                       height=(330 if len(units) == 1 else 270) * len(units) + 120, font=FONT, margin=dict(l=60, r=20, t=70, b=40),
