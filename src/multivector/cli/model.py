@@ -221,10 +221,16 @@ def backtest(train_until: Annotated[int, typer.Option("--train-until", help="Las
     from ..model.backtest import backtest as run_backtest
 
     kb = open_case(case)
-    try:
-        res = run_backtest(kb, _params(weights), train_until=train_until, runs=runs, seed=seed)
-    except CaseError as exc:
-        _case_errors(exc)
+    params = _params(weights)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} years"),
+                  TimeRemainingColumn(), console=err_console, transient=True,
+                  disable=not err_console.is_terminal) as bar:
+        task = bar.add_task(f"backtest ({runs} runs)", total=None)
+        try:
+            res = run_backtest(kb, params, train_until=train_until, runs=runs, seed=seed,
+                               progress=lambda t, total: bar.update(task, completed=t, total=total))
+        except CaseError as exc:
+            _case_errors(exc)
     if fmt is Format.json:
         payload = {**plain(res.summary), "per_state": records(res.per_state), "per_level": records(res.per_level),
                    "turning_points": records(res.turning_points), "rows": records(res.rows)}

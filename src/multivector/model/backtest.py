@@ -39,12 +39,14 @@ class BacktestResult:
 
 
 def backtest(kb: CaseBase | None = None, params: Parameters | None = None, train_until: int = 2008,
-             runs: int = 500, seed: int = 0, inputs: ModelInputs | None = None) -> BacktestResult:
+             runs: int = 500, seed: int = 0, inputs: ModelInputs | None = None, progress=None) -> BacktestResult:
+    """A free run from 1991 against the record. progress(t, T) after each simulated year."""
     kb = kb or CaseBase.load()
     params = params or default_parameters()
     inp = inputs or load_inputs(kb)
     inp = inp.restrict(int(inp.years[0]), inp.record_until)
-    res = simulate(inp, params, runs=runs, seed=seed)
+    res = simulate(inp, params, runs=runs, seed=seed,
+                   progress=(lambda t: progress(t + 1, inp.T)) if progress else None)
     pred = res.probs.argmax(-1)                                         # (T, S, L)
     t, s, l_ = np.nonzero((inp.max_level >= 1) & (inp.record >= 0))
     rows = pd.DataFrame({
