@@ -9,6 +9,7 @@ longer than a few seconds.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from multivector.kb import CaseError, check_case
@@ -174,11 +175,16 @@ def test_broken_model_yaml_is_a_case_error(model_case):
 
 
 # ------------------------------------------------------------------ fuzzing
-FUZZ = settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+#: examples per fuzz test: a fixed budget in CI; MULTIVECTOR_FUZZ_EXAMPLES=2000 for a longer run on demand
+EXAMPLES = int(os.environ.get("MULTIVECTOR_FUZZ_EXAMPLES", "60"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+BDM_TEXT = "actor,capability,position,salience\nA,1,0,50\nB,2,100,80\nC,1,40,20\n"
+KTAB_TEXT = ("Toy,Three actors,3,1,\nActor,Description,Power,Pstn1,Sal1,\nA,First,100,0,50,\nB,Second,50,100,50,\n"
+             "C,Third,50,50,100,\n")
 
 
-def _mutations():
-    valid = SCENARIO.encode()
+def _mutations(valid_text: str = SCENARIO):
+    valid = valid_text.encode()
     cut = st.integers(0, len(valid)).map(lambda i: valid[:i])                       # truncations
     flip = st.tuples(st.integers(0, len(valid) - 1), st.binary(min_size=1, max_size=4)).map(
         lambda t: valid[:t[0]] + t[1] + valid[t[0] + 1:])                           # byte replacements
@@ -194,8 +200,10 @@ def test_fuzz_scenario_reader(tmp_path, data):
     t0 = time.perf_counter()
     try:
         load_scenario(path, STATES, ORGS)
+        event("valid")
     except CaseError as exc:
         _one_line(exc)
+        event("clean error")
     assert time.perf_counter() - t0 < 5
 
 
@@ -213,22 +221,27 @@ def test_fuzz_scenario_structure(doc):
 
     try:
         parse_scenario(yaml.safe_dump(doc), "fuzz.yaml", STATES, ORGS)
+        event("valid")
     except CaseError as exc:
         _one_line(exc)
+        event("clean error")
 
 
 @FUZZ
 @given(data=st.one_of(st.binary(max_size=300),
                       st.text(alphabet=st.sampled_from(list("actor,capbilitysne0123456789.-\n\r\t\"")),
-                              max_size=300).map(str.encode)))
+                              max_size=300).map(str.encode),
+                      _mutations(BDM_TEXT), _mutations(KTAB_TEXT)))
 def test_fuzz_negotiation_readers(tmp_path, data):
     path = tmp_path / "fuzz.csv"
     path.write_bytes(data)
     for reader in (read_bdm_csv, read_ktab_csv, read_deu_tsv):
         try:
             reader(path)
+            event(f"{reader.__name__}: valid")
         except NegotiationFileError as exc:
             _one_line(exc)
+            event(f"{reader.__name__}: clean error")
 
 
 @settings(max_examples=25, deadline=10000, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -239,6 +252,7 @@ def test_fuzz_case_file(tmp_path_factory, data):
     (folder / "actors.yaml").write_bytes(data)
     _, problems = check_case(folder)   # problems are listed; nothing is raised
     assert all(p.file for p in problems)
+    event("clean error" if problems else "valid")
 
 
 # ------------------------------------------------------------------ the command line

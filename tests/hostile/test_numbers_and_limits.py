@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -90,7 +91,7 @@ def test_cow_folder_and_binary(tmp_path):
         read_cow(path)
 
 
-FUZZ = settings(max_examples=40, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=int(os.environ.get("MULTIVECTOR_FUZZ_EXAMPLES", "40")), deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @FUZZ
@@ -104,7 +105,9 @@ def test_fuzz_weights_reader(tmp_path, data):
     try:
         p = Parameters.from_json(path)
     except TextFileError:
+        event("clean error")
         return
+    event("valid")
     assert all(math.isfinite(v) and v >= 0 for v in p.as_dict().values())
 
 
@@ -117,5 +120,7 @@ def test_fuzz_cow_reader(tmp_path, data):
     path.write_bytes(data)
     try:
         read_cow(path)
+        event("valid")
     except ValueError as exc:
         assert "Traceback" not in str(exc)
+        event("clean error")
