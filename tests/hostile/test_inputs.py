@@ -280,3 +280,18 @@ def test_cli_binary_negotiation_file_is_one_line(tmp_path):
     r = _cli("negotiate", str(path))
     assert r.returncode != 0
     assert "Traceback" not in r.stderr and "binary file" in r.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["kb", "members"], "Missing argument"), (["simulate", "--bogus", "x"], "No such option"),
+    (["backtest", "--runs", "0"], "Invalid value for '--runs'"),
+])
+def test_cli_usage_errors_are_one_line_and_exit_1(args, message):
+    r = _cli(*args)
+    assert r.returncode == 1 and message in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_cli_group_alone_prints_its_help():
+    r = _cli("kb")
+    assert r.returncode == 0 and "validate" in r.stdout

@@ -71,6 +71,18 @@ for _mod in (measures_cli, cow_cli, report_cli, evaluate_cli, series_cli, librar
 register_negotiation(app)
 
 
+def _parser_errors() -> tuple[type[Exception], type[Exception], tuple]:
+    """(UsageError, NoArgsIsHelpError-or-None, Abort classes) of the parser Typer uses (it vendors Click lately)."""
+    try:
+        from typer._click import exceptions as ce
+    except ImportError:   # Typer on an installed Click
+        from click import exceptions as ce
+    import typer
+
+    aborts = tuple(c for c in (getattr(ce, "Abort", None), getattr(typer, "Abort", None)) if c is not None)
+    return ce.UsageError, getattr(ce, "NoArgsIsHelpError", None), aborts
+
+
 def main() -> None:
     """The console entry point: input errors as one line, never a traceback (MULTIVECTOR_DEBUG=1 shows it)."""
     import os
@@ -83,8 +95,18 @@ def main() -> None:
     from ..series.common import SeriesFileError
     from ..textfiles import TextFileError
 
+    usage_error, no_args, aborts = _parser_errors()
     try:
-        app()
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except usage_error as exc:   # a wrong option or a missing argument: one line, like every other error
+        if no_args is not None and isinstance(exc, no_args):   # `multivector kb` alone: its help, success
+            if exc.ctx is not None:
+                sys.stdout.write(exc.ctx.get_help() + "\n")
+            sys.exit(0)
+        cmd = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "multivector"
+        sys.stderr.write(f"{cmd}: {exc.format_message()} — see `{cmd} --help`\n")
+        sys.exit(1)
     except (TextFileError, NegotiationFileError, SeriesFileError, DateFormatError, OutputFolderError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(1)
@@ -97,7 +119,7 @@ def main() -> None:
     except MemoryError:
         sys.stderr.write("error: this asks for more memory than the machine has — use fewer runs, actors or years\n")
         sys.exit(1)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, *aborts):
         sys.stderr.write("interrupted\n")
         sys.exit(130)
     except Exception as exc:   # a bug, not the user's input: say so in one line
