@@ -295,3 +295,8 @@ def test_cli_usage_errors_are_one_line_and_exit_1(args, message):
 def test_cli_group_alone_prints_its_help():
     r = _cli("kb")
     assert r.returncode == 0 and "validate" in r.stdout
+
+
+def test_cli_runs_beyond_the_limit_are_refused_before_any_work():
+    r = _cli("simulate", "scenarios/baseline.yaml", "--runs", "1000000000", cwd=Path(__file__).parents[2])
+    assert r.returncode == 1 and "give 1 to 100,000" in r.stderr

@@ -151,8 +151,11 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
     except CaseError as exc:
         _case_errors(exc)
     if runs is not None:
-        if runs < 1:
-            fail("--runs must be at least 1")
+        from ..model.scenario import MAX_RUNS
+
+        if not 1 <= runs <= MAX_RUNS:
+            fail(f"--runs {runs:,}: give 1 to {MAX_RUNS:,} (about {runs * 0.3 / 1024:,.0f} MB of per-run table "
+                 "asked); for more, run several seeds or a sweep")
         sc.runs = runs
     if seed is not None:
         sc.seed = seed
