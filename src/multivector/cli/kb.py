@@ -216,8 +216,13 @@ def export(fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jso
         return
     if out is None:
         fail(f"--format {fmt.value} writes one file per kind: give a folder with --out DIR")
-    if out.exists() and not out.is_dir():
-        fail(f"{out} is a file; --format {fmt.value} needs a folder for --out")
-    for name, df in tables.items():
-        write_table_atomic(df, out / f"{name}.{fmt.value}", fmt.value)
+    from ..io_utils import OutputFolderError, OutputSet
+
+    try:
+        outset = OutputSet(out)   # the folder holds the old complete export or the new one, never a mix
+    except OutputFolderError as exc:
+        fail(str(exc))
+    with outset:
+        for name, df in tables.items():
+            write_table_atomic(df, outset.path / f"{name}.{fmt.value}", fmt.value)
     err_console.print(f"wrote {len(tables)} files to {out}/")

@@ -64,6 +64,8 @@ def measures(
                                              "with interpolation flags) instead.")] = False,
     network: Annotated[bool, typer.Option("--network/--no-network", help="Network measures (degree, "
                                           "betweenness, shared forums).")] = True,
+    detail: Annotated[bool, typer.Option("--detail", help="With --explain: the terms of every state-year, "
+                                                          "not only the years whose ties changed.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Print each formula and the evidence ids used "
                                           "per number.")] = False,
 ) -> None:
@@ -148,15 +150,25 @@ def measures(
     if explain:
         import pandas as pd
 
+        shown, prev = 0, {}
         for e in expl:
+            ties = {(t["org"], t["status"]) for t in e["terms"]}
+            changed = ties != prev.get(e["state"])
+            prev[e["state"]] = ties
+            if not (detail or changed):   # the summary: only the years in which a state's ties changed
+                continue
+            shown += 1
             terms = pd.DataFrame([{"org": t["org"], "status": t["status"], "weight": t["weight"], "depth": t["depth"],
                                    "lead": ", ".join(f"{k} {v:g}" for k, v in t["lead"].items()),
                                    "contribution": ", ".join(f"{k} {v:g}" for k, v in t["contribution"].items()),
                                    "evidence": "; ".join(f["fact"] for f in t["evidence"]) or "—",
                                    "sources": sorted({c for f in t["evidence"] for c in f["sources"]})}
                                   for t in e["terms"]])
-            emit(terms, fmt, title=f"{e['state']} {e['year']}: terms",
+            emit(terms, fmt, title=f"{e['state']} {e['year']}: terms" + ("" if detail else " (ties changed)"),
                  caption=f"missing (-9): {', '.join(e['missing_orgs'])}" if e["missing_orgs"] else "")
+        if not detail and shown < len(expl):
+            console.print(f"[dim]terms shown for the {shown} state-years whose ties changed, of {len(expl)}; "
+                          "every year: add --detail[/dim]")
 
 
 def register(app: typer.Typer, kb_app: typer.Typer | None = None) -> None:
