@@ -82,7 +82,7 @@ def evaluate(
     years = _ints(origins, "origins")
     if not years:
         fail("--origins: give at least one year, e.g. --origins 2008")
-    from .model import _output_set
+    from .model import _output_set, discard_on_failure
 
     outset = _output_set(out)   # checked before the work: a bad --out fails now
     kb = open_case(case)
@@ -102,14 +102,8 @@ def evaluate(
         def step(name: str, origin: int) -> None:
             bar.update(task, advance=1, description=f"{name} at {origin} done")
 
-        try:
+        with discard_on_failure(outset):
             ev = run_evaluate(kb, names, origins=years, runs=runs, seed=seed, inputs=inp, progress=step)
-        except BaseException as exc:
-            if outset is not None:
-                outset.discard()
-            if isinstance(exc, ValueError):
-                fail(str(exc))
-            raise
     save_latest(ev, inp)
     payload = ev.to_dict()
     if outset is not None:   # swapped in whole: the old complete set or the new one

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -69,6 +70,20 @@ def _check_file_target(path: Path) -> None:
         probe.unlink()
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}; choose a writable place with --out")
+
+
+@contextmanager
+def discard_on_failure(outset):
+    """Around the work of a command with --out: on any failure drop the staged output set; a ValueError is
+    the input's fault and becomes the one-line error."""
+    try:
+        yield
+    except BaseException as exc:
+        if outset is not None:
+            outset.discard()
+        if isinstance(exc, ValueError):
+            fail(str(exc))
+        raise
 
 
 def _case_errors(exc: CaseError) -> None:
@@ -165,15 +180,9 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
                   TimeRemainingColumn(), console=err_console, transient=True,
                   disable=sc.runs * n_years < 20_000) as bar:
         task = bar.add_task(f"simulating {sc.name} ({sc.runs} runs)", total=n_years)
-        try:
+        with discard_on_failure(outset):
             run = run_scenario(kb, sc, params, keep_levels=out is not None, posterior=posterior,
                                progress=lambda t: bar.update(task, completed=t + 1))
-        except BaseException as exc:
-            if outset is not None:
-                outset.discard()
-            if isinstance(exc, ValueError):
-                fail(str(exc))
-            raise
     eng, idx, stances, depth = run.engagement(), run.indices(), run.stances(), run.depth()
     summary = {"scenario": sc.name, "description": sc.description, "seed": sc.seed, "runs": sc.runs,
                "version": __version__, "case": kb.folder.name,
