@@ -104,18 +104,21 @@ def network_slider(panel, years: list[int], states: list[str], org_lead: dict[st
             ang = sector[pole_of[s]]
             fixed[s] = (0.68 * math.cos(ang), 0.68 * math.sin(ang))
     fig = go.Figure()
-    per_year = 3
+    edge_groups = groups   # one edge trace per lead pole, in its colour: the tangle reads as sectors
+    per_year = len(edge_groups) + 2
     for yi, year in enumerate(years):
         g = year_graph(panel, year)
         spos = {s: fixed[s] for s in states if s in g}
-        ex, ey = [], []
-        for s in spos:
-            for o in g[s]:
-                ex += [spos[s][0], pos[o][0], None]
-                ey += [spos[s][1], pos[o][1], None]
         visible = yi == len(years) - 1
-        fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="rgba(90,90,90,0.35)", width=1),
-                                 hoverinfo="skip", showlegend=False, visible=visible))
+        for grp in edge_groups:
+            ex, ey = [], []
+            for s in spos:
+                for o in g[s]:
+                    if pole_label(org_lead.get(o, {"UNCODED": 1})) == grp:
+                        ex += [spos[s][0], pos[o][0], None]
+                        ey += [spos[s][1], pos[o][1], None]
+            fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip", showlegend=False, visible=visible,
+                                     line=dict(color=POLE_COLORS.get(grp, "#999"), width=1.2), opacity=0.45))
         active = [o for o in orgs if o in g]
         members = {o: sorted(s for s in g[o] if g.nodes[s]["kind"] == "state") for o in active}
         fig.add_trace(go.Scatter(
