@@ -11,7 +11,6 @@ from typing import Annotated
 import numpy as np
 import pandas as pd
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .. import __version__
 from ..io_utils import plain, records, write_atomic, write_table_atomic
@@ -19,7 +18,7 @@ from ..kb import CaseError, UnknownIdError
 from ..model.inputs import POWERS, load_inputs
 from ..model.parameters import Parameters, default_parameters
 from .kb import CaseOpt, open_case
-from .output import Format, console, emit, err_console, fail
+from .output import Format, console, emit, err_console, fail, progress_bar
 
 WeightsOpt = Annotated[Path | None, typer.Option("--weights", help="Weights file written by `multivector calibrate`.")]
 
@@ -176,9 +175,7 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
         sc.seed = seed
     n_years = sc.end - sc.start + 1
     outset = _output_set(out)   # checked before the work: a bad --out fails now, not after it
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} years"),
-                  TimeRemainingColumn(), console=err_console, transient=True,
-                  disable=sc.runs * n_years < 20_000) as bar:
+    with progress_bar("years", disable=sc.runs * n_years < 20_000 or not err_console.is_terminal) as bar:
         task = bar.add_task(f"simulating {sc.name} ({sc.runs} runs)", total=n_years)
         with discard_on_failure(outset):
             run = run_scenario(kb, sc, params, keep_levels=out is not None, posterior=posterior,
@@ -234,9 +231,7 @@ def backtest(train_until: Annotated[int, typer.Option("--train-until", help="Las
 
     kb = open_case(case)
     params = _params(weights)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} years"),
-                  TimeRemainingColumn(), console=err_console, transient=True,
-                  disable=not err_console.is_terminal) as bar:
+    with progress_bar("years") as bar:
         task = bar.add_task(f"backtest ({runs} runs)", total=None)
         try:
             res = run_backtest(kb, params, train_until=train_until, runs=runs, seed=seed,
@@ -285,9 +280,7 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fi
     out = out or default_weights_path(kb.folder.name, train_until)
     _check_file_target(out)   # before two minutes of fitting, not after
     start = _params(weights)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} fits"),
-                  TimeRemainingColumn(), console=err_console, transient=True,
-                  disable=not err_console.is_terminal) as bar:
+    with progress_bar("fits") as bar:
         task = bar.add_task(f"fitting weights ({method} maximum likelihood)", total=None)
         try:
             cal = run_calibrate(kb, train_until=train_until, method=method, warm_starts=[start],

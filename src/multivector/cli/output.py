@@ -131,6 +131,15 @@ def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = ""
         console.print("[yellow]no rows[/yellow]")
 
 
+def progress_bar(unit: str, disable: bool | None = None):
+    """The bar of long commands: description, bar, `done/total UNIT`, time left; on stderr, off when not a terminal."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} " + unit),
+                    TimeRemainingColumn(), console=err_console, transient=True,
+                    disable=(not err_console.is_terminal) if disable is None else disable)
+
+
 def fail(message: str, code: int = 1) -> None:
     import typer
 
