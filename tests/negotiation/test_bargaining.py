@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from multivector.negotiation import NegotiationProblem, get_model
 from multivector.negotiation.nash import nash_bargaining
@@ -111,3 +113,17 @@ def test_veto_term_under_consensus():
     assert get_model("compromise", rule_terms=True).predict(qmv).value == pytest.approx(free)
     assert "no single member can block" in rule_applies(qmv)
     assert "no status quo" in rule_applies(problem([1, 2], rule="consensus"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 100), st.floats(0.0, 5.0)), min_size=1, max_size=8),
+       st.integers(0, 100))
+def test_nash_is_individually_rational(actors, q):
+    """Whatever the inputs, no bargaining actor loses against the status quo, and the point stays in range."""
+    x = np.array([a for a, _ in actors], float)
+    w = np.array([b for _, b in actors], float)
+    got = nash_bargaining(x[None, :], w[None, :], np.array([float(q)]))[0]
+    assert min(x.min(), q) - 1e-9 <= got <= max(x.max(), q) + 1e-9
+    bargaining = (w > 0) & (x != q)
+    gains = (q - x) ** 2 - (got - x) ** 2
+    assert np.all(gains[bargaining] >= -1e-6)
