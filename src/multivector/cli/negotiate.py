@@ -26,8 +26,7 @@ ModelName = StrEnum("ModelName", {n: n for n in (*MODEL_NAMES, *ALIASES)})
 RuleName = StrEnum("RuleName", {n: n for n in ("unanimity", "qmv", "majority", "consensus")})
 RuleTerms = StrEnum("RuleTerms", {n: n for n in RULE_TERMS})
 
-MODEL_HELP = (f"Model to run: {', '.join(MODEL_NAMES)}; 'recommended' is {RECOMMENDED} "
-              "(docs/negotiation.md says why).")
+MODEL_HELP = f"Model to run; 'recommended' is {RECOMMENDED} (docs/negotiation.md says why)."
 
 
 def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
@@ -179,10 +178,9 @@ def negotiate(
 ) -> None:
     """Forecast the outcome of the proposal(s) in FILE, or of the case's proposals.
 
-    A DEU file is scored against its recorded outcomes beside the baselines (status quo, agenda
-    setter, compromise); a KTAB or BDM file gets the forecast per dimension with an interval from
-    perturbing its inputs, and the rounds of bdm/smp. With --case and --proposal ID or --all, the
-    problems come from the case's evidence base. --recommend runs the nested cross-validation.
+    A DEU file is scored against its recorded outcomes beside the baselines (status quo, agenda setter, compromise); a KTAB or BDM file gets the forecast per dimension with an interval from perturbing its inputs, and the rounds of bdm/smp.
+
+    With --case and --proposal ID or --all, the problems come from the case's evidence base. --recommend judges every model out of sample (nested cross-validation) and names the one to use.
     """
     rule_name = rule.value if rule is not None else None
     if recommend:
