@@ -1,0 +1,105 @@
+"""`create_app`: the FastAPI application of `multivector serve` (API, pages, static files, worker pool)."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+
+STATIC = Path(__file__).parent / "static"
+#: Upload limit of the negotiation endpoint.
+MAX_UPLOAD = 2**20
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+       "frame-ancestors 'none'")
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> bytes:
+    """Plotly's bundle from the installed `plotly` package, its one CDN URL (geo maps, unused) made relative."""
+    from ..report.build import _plotly_js
+
+    return _plotly_js().encode()
+
+
+def _warm_tables(app: FastAPI) -> None:
+    """Compute the tables the pages share (panel, measures, proposals' forecasts) before the first visitor."""
+    ctx = app.state.ctx
+    _ = ctx.measures, ctx.dependence, ctx.spells, ctx.org_lead, ctx.citation_titles
+    app.state.proposals.table()
+
+
+def create_app(case_path: str | Path | None = None, *, token: str | None = None, cache_dir: str | Path | None = None,
+               workers: int = 2, max_queue: int = 64, idle_timeout: float = 30.0, max_upload: int = MAX_UPLOAD,
+               warm: bool = True) -> FastAPI:
+    """The app over one case (default: the embedded one).
+
+    token: required on every request when given (`multivector serve` gives one on a non-loopback host).
+    cache_dir: where finished results are kept (default: the project's cache folder, see kb.store.cache_dir).
+    workers, max_queue: the worker pool's size and how many jobs may wait.
+    idle_timeout: seconds without a status poll after which a job is cancelled as abandoned.
+    warm: start the workers and load the case in them at start-up.
+    """
+    from . import api, errors, pages
+    from .context import WebContext
+    from .jobs import JobManager, results_root
+    from .negotiation import CaseProposals
+    from .results import ResultStore
+    from .scenarios import Library, library_folder
+
+    ctx = WebContext(case_path)
+    store = ResultStore(results_root(Path(cache_dir) if cache_dir else None))
+    jobs = JobManager(str(case_path) if case_path else None, store, workers=workers, max_queue=max_queue,
+                      idle_timeout=idle_timeout)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if warm:
+            jobs.warm()
+            import threading
+
+            threading.Thread(target=_warm_tables, args=(app,), daemon=True).start()
+        try:
+            yield
+        finally:
+            jobs.shutdown()
+
+    app = FastAPI(title="multivector", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="The evidence base, measures, scenarios, evaluation and negotiation models of "
+                              "multivector. Errors are 422 with `detail`: `what — how to fix it`.")
+    app.state.ctx, app.state.store, app.state.jobs = ctx, store, jobs
+    app.state.library = Library(library_folder(), ctx.inputs.states, ctx.model_orgs)
+    app.state.proposals = CaseProposals(ctx)
+    app.state.settings = {"max_upload": int(max_upload), "token": token}
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly() -> Response:
+        return Response(plotly_js(), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+
+    @app.get("/api/v1/health", tags=["server"])
+    def health() -> dict:
+        return {"status": "ok", "version": __version__, "case": ctx.kb.name, "jobs": jobs.counts()}
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    if token:
+        from .security import TokenMiddleware
+
+        app.add_middleware(TokenMiddleware, token=token)
+    return app
