@@ -60,14 +60,17 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        import threading
+
+        warming = threading.Thread(target=_warm_tables, args=(app,), daemon=True, name="multivector-warm")
         if warm:
             jobs.warm()
-            import threading
-
-            threading.Thread(target=_warm_tables, args=(app,), daemon=True).start()
+            warming.start()
         try:
             yield
         finally:
+            if warming.is_alive():   # a thread killed inside DuckDB at exit aborts the process
+                warming.join(60)
             jobs.shutdown()
 
     app = FastAPI(title="multivector", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,

@@ -29,9 +29,13 @@ def _pydantic_line(err: dict) -> str:
         return f"`{field}` is missing — add it to the request"
     if kind in ("extra_forbidden",):
         return f"unknown field `{field}` — remove it (see /docs for the fields this endpoint takes)"
+    if kind == "string_pattern_mismatch":
+        return (f"`{field}` may hold only letters, digits, `_`, `.` and `-`, starting with a letter or digit, "
+                f"got {str(err.get('input'))[:40]!r} — write e.g. my-scenario")
+    msg = msg[:1].lower() + msg[1:]
     got = err.get("input")
     shown = repr(got)[:60] if got is not None and not isinstance(got, dict | list) else "this value"
-    return f"`{field}`: {msg.lower()}, got {shown} — see /docs for what this field takes"
+    return f"`{field}`: {msg}, got {shown} — see /docs for what this field takes"
 
 
 def install(app: FastAPI) -> None:
