@@ -16,8 +16,11 @@ LEVEL_NAMES = {"p_member": "member", "p_partner": "partner or observer", "p_none
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, y_range=None, height: int = 380) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0.01, font=dict(size=15)), height=height, font=FONT,
-                      margin=dict(l=60, r=20, t=60, b=50), legend=dict(orientation="h", y=-0.22),
+    import textwrap
+
+    lines = textwrap.wrap(title, 80)   # whole at 800 px
+    fig.update_layout(title=dict(text="<br>".join(lines), x=0.01, font=dict(size=15)), height=height, font=FONT,
+                      margin=dict(l=60, r=20, t=40 + 20 * len(lines), b=50), legend=dict(orientation="h", y=-0.22),
                       plot_bgcolor="#fafafa")
     fig.update_xaxes(title_text="year", tickformat="d", gridcolor="#e5e5e5")
     fig.update_yaxes(title_text=y_title, range=y_range, gridcolor="#e5e5e5")

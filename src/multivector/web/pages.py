@@ -28,7 +28,14 @@ Opt = Annotated[str | None, Query(max_length=200)]
 
 
 def _fig(fig) -> str:
-    """A figure as JSON for a <script type="application/json"> tag (the page's script draws it)."""
+    """A figure as JSON for a <script type="application/json"> tag (the page's script draws it); a long title
+    is broken into lines so it stays whole at 800 px."""
+    title = fig.layout.title.text or ""
+    if len(title) > 80 and "<br>" not in title:
+        import textwrap
+
+        fig.update_layout(title_text="<br>".join(textwrap.wrap(title, 80)))
+        fig.update_layout(margin=dict(t=(fig.layout.margin.t or 50) + 20))
     return fig.to_json().replace("</", "<\\/")
 
 
@@ -111,8 +118,10 @@ def measures(request: Request, state: Opt = None):
         return _error_page(request, WebInputError(f"{state!r} is not a regional state of the case",
                                                   f"use one of {', '.join(ctx.states)}"), "Measures")
     m = ctx.measures[ctx.measures.state.isin(chosen)]
-    figs = {"balance": F.balance_lines(m, chosen, ctx.state_names),
-            "ties": F.ties_areas(m, chosen, tuple(ctx.panel.poles), ctx.state_names),
+    ties = F.ties_areas(m, chosen, tuple(ctx.panel.poles), ctx.state_names)
+    if len(chosen) == 1:   # one panel: the legend below it, not over its title
+        ties.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
+    figs = {"balance": F.balance_lines(m, chosen, ctx.state_names), "ties": ties,
             "dependence": F.dependence_lines(ctx.dependence[ctx.dependence.state.isin(chosen)], ctx.state_names,
                                              chosen, ctx.period)}
     from .evidence import series_figures

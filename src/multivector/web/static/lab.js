@@ -3,7 +3,7 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   const vocab = JSON.parse($("lab-vocab").textContent);
-  const rows = document.querySelector("#changes tbody");
+  const rows = $("changes");
   const tpl = $("change-row");
   const POWER = new Set([...vocab.power_drivers, ...vocab.org_drivers]);
   const DEP = new Set(vocab.dependence), ORG = new Set(vocab.org_drivers);
@@ -165,6 +165,10 @@
   }
 
   $("add-change").addEventListener("click", () => addRow().querySelector(".c-actor").focus());
+  $("library").addEventListener("change", async () => {
+    try { $("library-note").textContent = (await MV.json("/api/v1/scenarios/" + encodeURIComponent($("library").value))).description; }
+    catch (e) { $("library-note").textContent = ""; }
+  });
   $("load-library").addEventListener("click", async () => {
     try { fill(await MV.json("/api/v1/scenarios/" + encodeURIComponent($("library").value))); status("Loaded " + $("library").value + "."); }
     catch (e) { MV.showProblems($("problems"), e.problems); }

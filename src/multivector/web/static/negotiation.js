@@ -8,16 +8,17 @@
   function chart(one, forecasts) {
     const models = Object.keys(forecasts), values = models.map((m) => forecasts[m][0] ?? forecasts[m]);
     const data = [{ type: "bar", x: models, y: values, marker: { color: models.map((_, i) => COLORS[i % COLORS.length]) },
-      text: values.map((v) => v.toFixed(1)), textposition: "outside", name: "forecast",
+      text: values.map((v) => v.toFixed(1)), textposition: "outside", name: "forecast by model",
       hovertemplate: "%{x}: %{y:.1f}<extra></extra>" }];
-    const shapes = [], annotations = [];
     if (one.recorded_position !== null) {
-      shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, y0: one.recorded_position, y1: one.recorded_position, line: { color: "#1d2630", dash: "dash", width: 2 } });
-      annotations.push({ xref: "paper", x: 1, y: one.recorded_position, xanchor: "right", yanchor: "bottom", text: "recorded: " + one.recorded_outcome.replace("_", " ") + " (" + one.recorded_position + ")", showarrow: false });
+      data.push({ type: "scatter", mode: "lines", x: models, y: models.map(() => one.recorded_position),
+        line: { color: "#1d2630", dash: "dash", width: 2 }, hoverinfo: "skip",
+        name: "recorded: " + one.recorded_outcome.replace("_", " ") + " (" + one.recorded_position + ")" });
     }
     MV.draw($("chart-forecasts"), { data, layout: {
       title: { text: one.id + ": forecast by model (0 status quo … 100 adopted in full)", x: 0.01, font: { size: 15 } },
-      height: 380, margin: { l: 60, r: 20, t: 50, b: 50 }, plot_bgcolor: "#fafafa", shapes, annotations, showlegend: false,
+      height: 400, margin: { l: 60, r: 20, t: 50, b: 50 }, plot_bgcolor: "#fafafa", showlegend: true,
+      legend: { orientation: "h", y: -0.25 },
       xaxis: { title: { text: "model" } }, yaxis: { title: { text: "forecast position (0–100)" }, range: [0, 110] } } });
   }
 
