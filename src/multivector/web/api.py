@@ -43,147 +43,201 @@ def _ctx(request: Request):
     return request.app.state.ctx
 
 
+def _json(request: Request, compute) -> Response:
+    """The answer of a read that depends only on the case, computed once per distinct request (memo.py)."""
+    from .memo import request_key
+
+    body = request.app.state.memo.get(("api",) + request_key(request),
+                                      lambda: json.dumps(compute(), ensure_ascii=False).encode())
+    return Response(body, media_type="application/json")
+
+
 def _rows(df) -> list[dict]:
     return records(df)
 
 
 # ------------------------------------------------------------------ the evidence base
 @router.get("/case", tags=["evidence"])
-def case(request: Request) -> dict:
+def case(request: Request) -> Response:
     """The case: title, regional states, years, how many facts of each kind."""
-    ctx = _ctx(request)
-    with ctx.lock:
-        counts = ctx.kb.counts()
-    return {"name": ctx.kb.name, "title": ctx.kb.meta.get("title", ctx.kb.name), "content_hash": ctx.kb.content_hash,
-            "regional_states": ctx.states, "period": list(ctx.period), "counts": counts}
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            counts = ctx.kb.counts()
+        return {"name": ctx.kb.name, "title": ctx.kb.meta.get("title", ctx.kb.name), "content_hash": ctx.kb.content_hash,
+                "regional_states": ctx.states, "period": list(ctx.period), "counts": counts}
+
+    return _json(request, compute)
 
 
 @router.get("/actors", tags=["evidence"])
-def actors(request: Request, kind: Id = None) -> list[dict]:
-    ctx = _ctx(request)
-    with ctx.lock:
-        return _rows(ctx.kb.actors(kind))
+def actors(request: Request, kind: Id = None) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.actors(kind))
+
+    return _json(request, compute)
 
 
 @router.get("/organizations", tags=["evidence"])
-def organizations(request: Request) -> list[dict]:
-    ctx = _ctx(request)
-    with ctx.lock:
-        return _rows(ctx.kb.organizations())
+def organizations(request: Request) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.organizations())
+
+    return _json(request, compute)
 
 
 @router.get("/organizations/{org}", tags=["evidence"])
-def organization(request: Request, org: str) -> dict:
-    ctx = _ctx(request)
-    with ctx.lock:
-        return plain(ctx.kb.organization(org))
+def organization(request: Request, org: str) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return plain(ctx.kb.organization(org))
+
+    return _json(request, compute)
 
 
 @router.get("/organizations/{org}/members", tags=["evidence"])
-def members(request: Request, org: str, year: Year = None) -> list[dict]:
+def members(request: Request, org: str, year: Year = None) -> Response:
     """Who was in the organization in `year`, with the status held last that year."""
-    ctx = _ctx(request)
-    y = ctx.year(year)
-    with ctx.lock:
-        return _rows(ctx.kb.members(org, y))
+    def compute():
+        ctx = _ctx(request)
+        y = ctx.year(year)
+        with ctx.lock:
+            return _rows(ctx.kb.members(org, y))
+
+    return _json(request, compute)
 
 
 @router.get("/memberships", tags=["evidence"])
-def memberships(request: Request, actor: Id = None, org: Id = None, status: Id = None) -> list[dict]:
+def memberships(request: Request, actor: Id = None, org: Id = None, status: Id = None) -> Response:
     """Membership spells (start, end, status, sources)."""
-    ctx = _ctx(request)
-    from ..kb.vocab import STATUSES
+    def compute():
+        ctx = _ctx(request)
+        from ..kb.vocab import STATUSES
 
-    if status and status not in STATUSES:
-        raise WebInputError(f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
-    with ctx.lock:
-        return _rows(ctx.kb.memberships(actor, org, status))
+        if status and status not in STATUSES:
+            raise WebInputError(f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
+        with ctx.lock:
+            return _rows(ctx.kb.memberships(actor, org, status))
+
+    return _json(request, compute)
 
 
 @router.get("/status", tags=["evidence"])
-def status_grid(request: Request, year: Year = None) -> dict:
+def status_grid(request: Request, year: Year = None) -> Response:
     """Status of each regional state in each organization that existed in `year`."""
-    ctx = _ctx(request)
-    y = ctx.year(year)
-    return {"year": y, "states": ctx.states, "organizations": _rows(ctx.status_grid(y))}
+    def compute():
+        ctx = _ctx(request)
+        y = ctx.year(year)
+        return {"year": y, "states": ctx.states, "organizations": _rows(ctx.status_grid(y))}
+
+    return _json(request, compute)
 
 
 @router.get("/timeline/{actor}", tags=["evidence"])
-def timeline(request: Request, actor: str) -> list[dict]:
-    ctx = _ctx(request)
-    with ctx.lock:
-        return _rows(ctx.kb.timeline(actor))
+def timeline(request: Request, actor: str) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.timeline(actor))
+
+    return _json(request, compute)
 
 
 @router.get("/events", tags=["evidence"])
 def events(request: Request, actor: Id = None, org: Id = None, from_: Annotated[Year, Query(alias="from")] = None,
-           to: Year = None, kind: Id = None) -> list[dict]:
-    ctx = _ctx(request)
-    _order(from_, to)
-    with ctx.lock:
-        return _rows(ctx.kb.events(actor, org, from_, to, kind))
+           to: Year = None, kind: Id = None) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        _order(from_, to)
+        with ctx.lock:
+            return _rows(ctx.kb.events(actor, org, from_, to, kind))
+
+    return _json(request, compute)
 
 
 @router.get("/indicators", tags=["evidence"])
-def indicators(request: Request, actor: Id = None, name: Id = None, partner: Id = None) -> list[dict]:
-    ctx = _ctx(request)
-    with ctx.lock:
-        return _rows(ctx.kb.indicators(actor, name, partner))
+def indicators(request: Request, actor: Id = None, name: Id = None, partner: Id = None) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.indicators(actor, name, partner))
+
+    return _json(request, compute)
 
 
 @router.get("/claims", tags=["evidence"])
 def claims(request: Request, mechanism: Id = None, actor: Id = None, org: Id = None,
-           proposal: Id = None) -> list[dict]:
-    ctx = _ctx(request)
-    with ctx.lock:
-        return _rows(ctx.kb.claims(mechanism, actor, org, proposal))
+           proposal: Id = None) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.claims(mechanism, actor, org, proposal))
+
+    return _json(request, compute)
 
 
 @router.get("/sources", tags=["evidence"])
-def sources(request: Request, kind: Id = None) -> list[dict]:
-    ctx = _ctx(request)
-    with ctx.lock:
-        return _rows(ctx.kb.sources(kind))
+def sources(request: Request, kind: Id = None) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.sources(kind))
+
+    return _json(request, compute)
 
 
 @router.get("/search", tags=["evidence"])
 def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=200)],
-           limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict]:
+           limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
     """Full-text search over every fact; each hit with its sources and their readable form."""
-    ctx = _ctx(request)
-    with ctx.lock:
-        hits = ctx.kb.search(q, limit=limit)
-    rows = _rows(hits)
-    for r in rows:
-        r["citations"] = [{"id": c, "text": ctx.citation_text(c)} for c in r.get("sources") or []]
-    return rows
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            hits = ctx.kb.search(q, limit=limit)
+        rows = _rows(hits)
+        for r in rows:
+            r["citations"] = [{"id": c, "text": ctx.citation_text(c)} for c in r.get("sources") or []]
+        return rows
+
+    return _json(request, compute)
 
 
 @router.get("/facts/{fact_id}", tags=["evidence"])
-def fact(request: Request, fact_id: str) -> dict:
+def fact(request: Request, fact_id: str) -> Response:
     """Any fact, source, actor, organization or proposal by its id, every field."""
-    ctx = _ctx(request)
-    if len(fact_id) > 200:
-        raise WebInputError("the id is longer than any id of the case", "give an id such as cl_bal_aware_of_org_limits")
-    with ctx.lock:
-        hit = ctx.kb.find(fact_id)
-    if hit is None:
-        raise WebInputError(f"no fact, source, actor or organization with id {fact_id!r}",
-                            "search for it with /api/v1/search?q=…", status=404)
-    kind, row = hit
-    row = plain(row)
-    return {"kind": kind, "fact": row,
-            "citations": [{"id": c, "text": ctx.citation_text(c)} for c in (row.get("sources") or [])]}
+    def compute():
+        ctx = _ctx(request)
+        if len(fact_id) > 200:
+            raise WebInputError("the id is longer than any id of the case", "give an id such as cl_bal_aware_of_org_limits")
+        with ctx.lock:
+            hit = ctx.kb.find(fact_id)
+        if hit is None:
+            raise WebInputError(f"no fact, source, actor or organization with id {fact_id!r}",
+                                "search for it with /api/v1/search?q=…", status=404)
+        kind, row = hit
+        row = plain(row)
+        return {"kind": kind, "fact": row,
+                "citations": [{"id": c, "text": ctx.citation_text(c)} for c in (row.get("sources") or [])]}
+
+    return _json(request, compute)
 
 
 @router.get("/series", tags=["evidence"])
 def series(request: Request, name: Id = None, actor: Id = None, partner: Id = None,
-           from_: Annotated[Year, Query(alias="from")] = None, to: Year = None) -> list[dict]:
+           from_: Annotated[Year, Query(alias="from")] = None, to: Year = None) -> Response:
     """Published yearly series (WDI, AidData, UN voting agreement) brought into the case."""
-    ctx = _ctx(request)
-    _order(from_, to)
-    with ctx.lock:
-        return _rows(ctx.kb.series(name, actor, partner, from_, to))
+    def compute():
+        ctx = _ctx(request)
+        _order(from_, to)
+        with ctx.lock:
+            return _rows(ctx.kb.series(name, actor, partner, from_, to))
+
+    return _json(request, compute)
 
 
 def _order(lo: int | None, hi: int | None) -> None:
@@ -194,39 +248,48 @@ def _order(lo: int | None, hi: int | None) -> None:
 # ------------------------------------------------------------------ measures
 @router.get("/measures", tags=["measures"])
 def measures(request: Request, state: Id = None, from_: Annotated[Year, Query(alias="from")] = None,
-             to: Year = None) -> list[dict]:
+             to: Year = None) -> Response:
     """Balance index, ties by pole, concentration, network measures per regional state and year."""
-    ctx = _ctx(request)
-    _order(from_, to)
-    m = ctx.measures
-    if state:
-        s = ctx.state(state)
-        if s not in ctx.states:
-            raise WebInputError(f"{s} is not a regional state of the case", f"use one of {', '.join(ctx.states)}")
-        m = m[m.state == s]
-    if from_ is not None:
-        m = m[m.year >= from_]
-    if to is not None:
-        m = m[m.year <= to]
-    return _rows(m)
+    def compute():
+        ctx = _ctx(request)
+        _order(from_, to)
+        m = ctx.measures
+        if state:
+            s = ctx.state(state)
+            if s not in ctx.states:
+                raise WebInputError(f"{s} is not a regional state of the case", f"use one of {', '.join(ctx.states)}")
+            m = m[m.state == s]
+        if from_ is not None:
+            m = m[m.year >= from_]
+        if to is not None:
+            m = m[m.year <= to]
+        return _rows(m)
+
+    return _json(request, compute)
 
 
 # ------------------------------------------------------------------ scenarios and jobs
 @router.get("/scenarios", tags=["scenarios"])
-def scenarios(request: Request) -> list[dict]:
+def scenarios(request: Request) -> Response:
     """The scenario library: name, years, runs, seed, changes, what it asks."""
-    lib = request.app.state.library
-    return [{"name": n, "description": sc.description, "rationale": lib.rationales.get(n, ""), "start": sc.start,
-             "end": sc.end, "runs": sc.runs, "seed": sc.seed, "changes": len(sc.changes)}
-            for n, sc in lib.scenarios.items()]
+    def compute():
+        lib = request.app.state.library
+        return [{"name": n, "description": sc.description, "rationale": lib.rationales.get(n, ""), "start": sc.start,
+                 "end": sc.end, "runs": sc.runs, "seed": sc.seed, "changes": len(sc.changes)}
+                for n, sc in lib.scenarios.items()]
+
+    return _json(request, compute)
 
 
 @router.get("/scenarios/{name}", tags=["scenarios"])
-def scenario(request: Request, name: str) -> dict:
+def scenario(request: Request, name: str) -> Response:
     """One library scenario in the JSON form POST /scenarios/validate and /jobs take, with its share link."""
-    lib = request.app.state.library
-    body = from_scenario(lib.get(name))
-    return {**body, "rationale": lib.rationales.get(name, ""), "link": "/lab?s=" + encode_link(body)}
+    def compute():
+        lib = request.app.state.library
+        body = from_scenario(lib.get(name))
+        return {**body, "rationale": lib.rationales.get(name, ""), "link": "/lab?s=" + encode_link(body)}
+
+    return _json(request, compute)
 
 
 @router.post("/scenarios/validate", tags=["scenarios"])
@@ -316,45 +379,53 @@ def download(request: Request, key: str, table: str, fmt: str) -> Response:
 
 
 @router.get("/results/{key}/compare/{baseline}", tags=["scenarios"])
-def compare(request: Request, key: str, baseline: str, top: Annotated[int, Query(ge=1, le=200)] = 15) -> dict:
+def compare(request: Request, key: str, baseline: str, top: Annotated[int, Query(ge=1, le=200)] = 15) -> Response:
     """Where the scenario differs most from the baseline (same seed and runs: common random numbers)."""
-    from ..model.compare import balance_differences, engagement_differences
+    def compute():
+        from ..model.compare import balance_differences, engagement_differences
 
-    store = request.app.state.store
-    a, b = store.summary(key), store.summary(baseline)
-    same = a["seed"] == b["seed"] and a["runs"] == b["runs"]
-    diff = engagement_differences(store.table(key, "engagement"), store.table(baseline, "engagement"), top)
-    bal = balance_differences(store.table(key, "indices"), store.table(baseline, "indices"))
-    return {"scenario": a["scenario"], "baseline": b["scenario"], "same_draws": same,
-            "largest_differences": records(diff),
-            "balance": records(bal[bal.year.isin(sorted({a["start"], min(2025, a["end"]), a["end"]}))])}
+        store = request.app.state.store
+        a, b = store.summary(key), store.summary(baseline)
+        same = a["seed"] == b["seed"] and a["runs"] == b["runs"]
+        diff = engagement_differences(store.table(key, "engagement"), store.table(baseline, "engagement"), top)
+        bal = balance_differences(store.table(key, "indices"), store.table(baseline, "indices"))
+        return {"scenario": a["scenario"], "baseline": b["scenario"], "same_draws": same,
+                "largest_differences": records(diff),
+                "balance": records(bal[bal.year.isin(sorted({a["start"], min(2025, a["end"]), a["end"]}))])}
+
+    return _json(request, compute)
 
 
 @router.get("/results/{key}/figures", tags=["scenarios"])
 def figures(request: Request, key: str, state: Annotated[str, Query(max_length=10)],
             line: Annotated[str | None, Query(max_length=40)] = None,
-            baseline: Annotated[str | None, Query(max_length=40)] = None) -> dict:
+            baseline: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     """Plotly figures (JSON) of one state: P(member) by organization, the status fan of one line, the
     balance index band; the baseline drawn beside them when given."""
-    from ..report import scenario_figures as SF
+    def compute():
+        from ..report import scenario_figures as SF
 
-    ctx, store = _ctx(request), request.app.state.store
-    eng, idx = store.table(key, "engagement"), store.table(key, "indices")
-    s = ctx.state(state)
-    if s not in set(eng.state):
-        raise WebInputError(f"{s} is not a state of this run", f"use one of {', '.join(sorted(set(eng.state)))}")
-    b_eng = b_idx = None
-    if baseline:
-        b_eng, b_idx = store.table(baseline, "engagement"), store.table(baseline, "indices")
-    lines = sorted(set(eng[eng.state == s].line))
-    if line is None:
-        line = max(lines, key=lambda ln: eng[(eng.state == s) & (eng.line == ln)].p_member.var())
-    elif line not in lines:
-        raise WebInputError(f"{line!r} is not an organization line open to {s}", f"use one of {', '.join(lines)}")
-    name = ctx.state_names.get(s, s)
-    figs = {"members": SF.member_lines(eng, s, name, b_eng), "fan": SF.membership_fan(eng, s, line, name, b_eng),
-            "balance": SF.balance_band(idx, s, name, b_idx)}
-    return {"state": s, "line": line, "lines": lines, "figures": {k: json.loads(f.to_json()) for k, f in figs.items()}}
+        ctx, store = _ctx(request), request.app.state.store
+        eng, idx = store.table(key, "engagement"), store.table(key, "indices")
+        s = ctx.state(state)
+        if s not in set(eng.state):
+            raise WebInputError(f"{s} is not a state of this run", f"use one of {', '.join(sorted(set(eng.state)))}")
+        b_eng = b_idx = None
+        if baseline:
+            b_eng, b_idx = store.table(baseline, "engagement"), store.table(baseline, "indices")
+        lines = sorted(set(eng[eng.state == s].line))
+        chosen = line
+        if chosen is None:   # the line whose membership moves most over the years
+            chosen = max(lines, key=lambda ln: eng[(eng.state == s) & (eng.line == ln)].p_member.var())
+        elif chosen not in lines:
+            raise WebInputError(f"{chosen!r} is not an organization line open to {s}", f"use one of {', '.join(lines)}")
+        name = ctx.state_names.get(s, s)
+        figs = {"members": SF.member_lines(eng, s, name, b_eng), "fan": SF.membership_fan(eng, s, chosen, name, b_eng),
+                "balance": SF.balance_band(idx, s, name, b_idx)}
+        return {"state": s, "line": chosen, "lines": lines,
+                "figures": {k: json.loads(f.to_json()) for k, f in figs.items()}}
+
+    return _json(request, compute)
 
 
 # ------------------------------------------------------------------ evaluation
@@ -394,15 +465,21 @@ def negotiation_models() -> dict:
 
 
 @router.get("/negotiation/proposals", tags=["negotiation"])
-def proposals(request: Request) -> list[dict]:
+def proposals(request: Request) -> Response:
     """The case's proposals with each model's forecast beside the recorded outcome (0–100)."""
-    return request.app.state.proposals.table()
+    def compute():
+        return request.app.state.proposals.table()
+
+    return _json(request, compute)
 
 
 @router.get("/negotiation/proposals/{proposal_id}", tags=["negotiation"])
-def proposal(request: Request, proposal_id: str, rule: Id = None) -> dict:
+def proposal(request: Request, proposal_id: str, rule: Id = None) -> Response:
     """One proposal's actors (with the evidence behind each number) and every model's forecast."""
-    return request.app.state.proposals.one(proposal_id, check_rule(rule))
+    def compute():
+        return request.app.state.proposals.one(proposal_id, check_rule(rule))
+
+    return _json(request, compute)
 
 
 @router.post("/negotiation/predict", tags=["negotiation"])

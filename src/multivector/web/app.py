@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
@@ -18,6 +18,31 @@ MAX_UPLOAD = 2**20
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
        "frame-ancestors 'none'")
+
+
+#: Pages that depend only on the case and their query: built once per distinct URL (memo.py).
+CACHED_PAGES = {"/", "/evidence", "/measures", "/lab", "/negotiation", "/docs"}
+
+
+class SecurityHeaders:
+    """ASGI middleware: the content security policy (everything from this app) and two plain headers."""
+
+    def __init__(self, app):
+        self.app = app
+        self.extra = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                      (b"referrer-policy", b"same-origin")]
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def add(message):
+            if message["type"] == "http.response.start":
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [h for h in self.extra if h[0] not in have]
+            await send(message)
+
+        await self.app(scope, receive, add)
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +105,9 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
     app.state.library = Library(library_folder(), ctx.inputs.states, ctx.model_orgs)
     app.state.proposals = CaseProposals(ctx)
     app.state.settings = {"max_upload": int(max_upload), "token": token}
+    from .memo import Memo, PageCache
+
+    app.state.memo = Memo(maxsize=1024)
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -93,14 +121,8 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
     def health() -> dict:
         return {"status": "ok", "version": __version__, "case": ctx.kb.name, "jobs": jobs.counts()}
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
-
+    app.add_middleware(PageCache, memo=app.state.memo, paths=CACHED_PAGES)
+    app.add_middleware(SecurityHeaders)
     if token:
         from .security import TokenMiddleware
 

@@ -184,7 +184,7 @@ def negotiation(request: Request, proposal: Opt = None):
 def check(request: Request):
     import pandas as pd
 
-    from ..evaluate.store import load_latest
+    from ..evaluate.store import _path, load_latest
     from ..report import figures as F
 
     ctx = request.app.state.ctx
@@ -192,9 +192,12 @@ def check(request: Request):
     figs, scores = {}, []
     if ev:
         sc = pd.DataFrame(ev["scores"])
-        figs = {"scores": _fig(F.scores_by_origin(sc)),
-                "reliability": _fig(F.reliability_diagram(pd.DataFrame(ev["reliability"]),
-                                                          pd.DataFrame(ev.get("corp", []))))}
+        path = _path(ctx.inputs)
+        stamp = path.stat().st_mtime_ns if path.exists() else 0
+        figs = request.app.state.memo.get(("check", str(path), stamp), lambda: {   # built once per stored evaluation
+            "scores": _fig(F.scores_by_origin(sc)),
+            "reliability": _fig(F.reliability_diagram(pd.DataFrame(ev["reliability"]),
+                                                      pd.DataFrame(ev.get("corp", []))))})
         cols = ["origin", "forecaster", "n", "log_score", "brier", "rps", "balanced_accuracy_2", "events_hit_1",
                 "events_total", "spurious_changes", "skill_log_vs_persistence"]
         scores = sc[[c for c in cols if c in sc.columns]].to_dict("records")
