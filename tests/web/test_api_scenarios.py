@@ -199,3 +199,29 @@ def test_an_abandoned_job_frees_its_worker(web_app):
         jobs.idle_timeout = old
     j = jobs.get(job.id, touch=False)
     assert j.status == "cancelled" and "abandoned" in j.error
+
+
+def test_twenty_clients_at_once_all_get_answers(client):
+    """Twenty clients each run their own scenario at the same time: every one is queued, run and answered."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(k: int) -> str:
+        job = client.post("/api/v1/jobs", json={"scenario": _with(runs=10, seed=1000 + k, name=f"client-{k}")})
+        assert job.status_code == 202, job.text
+        return wait(client, job.json()["id"], timeout=180)["status"]
+
+    with ThreadPoolExecutor(20) as pool:
+        assert list(pool.map(one, range(20))) == ["done"] * 20
+
+
+def test_a_restarted_server_keeps_finished_results(client, web_app, _private_cache):
+    from fastapi.testclient import TestClient
+
+    from multivector.web import create_app
+
+    key = wait(client, client.post("/api/v1/jobs", json={"scenario": _with(seed=31)}).json()["id"])["key"]
+    again = create_app(cache_dir=web_app.state.store.root.parent, workers=1, warm=False)
+    with TestClient(again) as c2:
+        job = c2.post("/api/v1/jobs", json={"scenario": _with(seed=31)}).json()
+        assert job["status"] == "done" and job["key"] == key
+        assert c2.get(f"/api/v1/results/{key}").json()["summary"]["seed"] == 31
