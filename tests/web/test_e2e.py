@@ -183,7 +183,8 @@ def test_lab_run_compare_and_share(app_page, chromium_browser, server):
     row.locator(".c-from").fill("2022")
     row.locator(".c-amount").fill("0.2")
     page.click("#run")
-    page.wait_for_selector("#results:not([hidden])", timeout=90_000)
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Done')",
+                           timeout=90_000)
     _charts(page, 3)
     assert page.evaluate("document.getElementById('progress').value") == 1
     assert "Done" in page.inner_text("#status")

@@ -109,9 +109,10 @@
       $("share").value = location.origin + checked.link;
       const finished = await poll(jobs);
       current = { key: finished[0].key, baseline: finished[1] ? finished[1].key : null };
-      status(`Done in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${sc.runs} runs, seed ${sc.seed}.`);
       $("progress").value = 1;
+      status("Drawing the charts…");
       await show();
+      status(`Done in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${sc.runs} runs, seed ${sc.seed}.`);
     } catch (e) {
       status("Not run.");
       MV.showProblems($("problems"), e.problems || [String(e.message || e)]);
