@@ -112,3 +112,21 @@ def test_bad_uploads(client, data, form, status, words):
 def test_upload_needs_a_file(client):
     r = client.post("/api/v1/negotiation/upload", data={"kind": "ktab"})
     assert r.status_code == 422 and "file" in problem_line(r)
+
+
+def test_a_model_that_refuses_leaves_the_others(client, monkeypatch):
+    """A model that cannot forecast a problem (say, one needing an agenda setter) gives None and its reason."""
+    import multivector.web.negotiation as wn
+
+    real = wn.get_model
+
+    class Refuses:
+        def predict(self, problem):
+            raise ValueError("needs an agenda setter")
+
+    monkeypatch.setattr(wn, "get_model", lambda m, *a, **k: Refuses() if m == "median" else real(m, *a, **k))
+    r = client.post("/api/v1/negotiation/predict", json=_problem(client))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["forecasts"]["median"] is None and body["unavailable"]["median"] == "needs an agenda setter"
+    assert body["forecasts"]["compromise"] is not None

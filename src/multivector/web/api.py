@@ -488,7 +488,8 @@ def predict(body: ProblemIn) -> dict:
     from .negotiation import to_problem
 
     problem = to_problem(body)
-    return {"problem": problem_dict(problem), "forecasts": forecasts(problem, check_models(body.models))}
+    values, notes = forecasts(problem, check_models(body.models))
+    return {"problem": problem_dict(problem), "forecasts": values, "unavailable": notes}
 
 
 @router.post("/negotiation/upload", tags=["negotiation"])
@@ -510,7 +511,8 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
         out = []
         for p in shown:
             p = p.with_rule(decision_rule)
-            out.append({**problem_dict(p), "forecasts": forecasts(p, check_models(None))})
+            values, notes = forecasts(p, check_models(None))
+            out.append({**problem_dict(p), "forecasts": values, "unavailable": notes})
         return out
 
     rows = await run_in_threadpool(run)

@@ -63,16 +63,22 @@ def to_problem(body: ProblemIn) -> NegotiationProblem:
             from None
 
 
-def forecasts(problem: NegotiationProblem, models: list[str]) -> dict[str, list[float]]:
-    """Each model's forecast position (one value per dimension)."""
-    out = {}
+def forecasts(problem: NegotiationProblem, models: list[str]) -> tuple[dict[str, list[float] | None], dict[str, str]]:
+    """(each model's forecast position, one value per dimension; why a model could not forecast this problem).
+
+    A model that refuses the problem (one that needs an agenda setter the problem lacks, say) gives None and
+    its reason, so one model never hides the others' forecasts.
+    """
+    out: dict[str, list[float] | None] = {}
+    notes: dict[str, str] = {}
     for m in models:
         try:
             pred = get_model(m).predict(problem)
         except ValueError as exc:
-            raise WebInputError(f"{m}: {exc}", "change the problem or choose another model") from None
+            out[m], notes[m] = None, str(exc)
+            continue
         out[m] = [round(float(v), 3) for v in np.asarray(pred.position).ravel()]
-    return out
+    return out, notes
 
 
 def problem_dict(problem: NegotiationProblem) -> dict:
@@ -128,12 +134,14 @@ class CaseProposals:
             rows = []
             for p in props.itertuples():
                 pr = self.problem(p.id)
-                fc = {m: v[0] for m, v in forecasts(pr, list(MODEL_NAMES)).items()}
+                values, notes = forecasts(pr, list(MODEL_NAMES))
+                fc = {m: v[0] if v else None for m, v in values.items()}
                 rows.append({"id": p.id, "org": p.org, "year": int(p.year), "title": p.title,
                              "decision_rule": pr.decision_rule, "actors": len(pr.actors),
                              "recorded_outcome": p.outcome,
                              "recorded_position": None if pr.outcome is None else float(pr.outcome[0]),
-                             "forecasts": fc, "forecast_outcomes": {m: outcome_class(v) for m, v in fc.items()},
+                             "forecasts": fc, "unavailable": notes,
+                             "forecast_outcomes": {m: outcome_class(v) for m, v in fc.items() if v is not None},
                              "sources": list(p.sources)})
             self._table = rows
         return self._table
@@ -143,6 +151,7 @@ class CaseProposals:
 
         pr = self.problem(proposal_id).with_rule(rule)
         actors = problem_table(pr)
+        values, notes = forecasts(pr, list(MODEL_NAMES))
         return {"id": proposal_id, "title": pr.description, "org": pr.meta["org"], "year": pr.meta["year"],
                 "decision_rule": pr.decision_rule, "status_quo": float(pr.status_quo[0]),
                 "agenda_setters": list(pr.agenda_setters), "recorded_outcome": pr.meta["recorded_outcome"],
@@ -150,4 +159,4 @@ class CaseProposals:
                 "actors": [{"id": r.actor, "capability": float(r.capability), "position": float(r.position),
                             "salience": float(r.salience), "basis": r.basis, "evidence": list(r.evidence)}
                            for r in actors.itertuples()],
-                "forecasts": {m: v[0] for m, v in forecasts(pr, list(MODEL_NAMES)).items()}}
+                "forecasts": {m: v[0] if v else None for m, v in values.items()}, "unavailable": notes}

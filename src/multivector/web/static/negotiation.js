@@ -6,7 +6,9 @@
   const COLORS = ["#2c6fbb", "#c0392b", "#27ae60", "#8e44ad", "#e0a100", "#17becf", "#8c564b", "#7f8c8d"];
 
   function chart(one, forecasts) {
-    const models = Object.keys(forecasts), values = models.map((m) => forecasts[m][0] ?? forecasts[m]);
+    const value = (f) => (f === null || f === undefined ? null : Array.isArray(f) ? f[0] : f);
+    const models = Object.keys(forecasts).filter((m) => value(forecasts[m]) !== null);   // models that could forecast it
+    const values = models.map((m) => value(forecasts[m]));
     const data = [{ type: "bar", x: models, y: values, marker: { color: models.map((_, i) => COLORS[i % COLORS.length]) },
       text: values.map((v) => v.toFixed(1)), textposition: "outside", name: "forecast by model",
       hovertemplate: "%{x}: %{y:.1f}<extra></extra>" }];
@@ -39,7 +41,8 @@
         MV.showProblems($("neg-problems"), []);
         for (const li of document.querySelectorAll("#forecast-list li")) {
           const v = res.forecasts[li.dataset.model];
-          if (v) li.querySelector(".v").textContent = v[0].toFixed(1);
+          li.querySelector(".v").textContent = v ? v[0].toFixed(1) : "—";
+          li.title = v ? "" : (res.unavailable[li.dataset.model] || "");
         }
         chart(one, res.forecasts);
       } catch (e) { if (ask === asked) MV.showProblems($("neg-problems"), e.problems); }
@@ -68,7 +71,7 @@
       body.replaceChildren();
       for (const p of res.problems) {
         const tr = document.createElement("tr");
-        const cells = [p.name, p.actors.length, p.decision_rule, p.outcome ? p.outcome[0] : "—", ...models.map((m) => p.forecasts[m][0].toFixed(1))];
+        const cells = [p.name, p.actors.length, p.decision_rule, p.outcome ? p.outcome[0] : "—", ...models.map((m) => (p.forecasts[m] ? p.forecasts[m][0].toFixed(1) : "—"))];
         for (const c of cells) { const td = document.createElement("td"); td.textContent = c; tr.appendChild(td); }
         body.appendChild(tr);
       }
