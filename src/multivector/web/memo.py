@@ -2,8 +2,8 @@
 
 The pages and API reads of one case never change while it is served, so each
 distinct request is computed once and answered from memory after that; the
-least recently used answers are dropped beyond `maxsize` (the pages are tens of
-kilobytes, so the default holds a few tens of megabytes at most).
+least recently used answers are dropped beyond `maxsize` entries or `maxbytes` of
+answer bodies (a page is up to ~150 KB; the default budget is 64 MB).
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from typing import Any
 
 
 class Memo:
-    def __init__(self, maxsize: int = 512):
-        self.maxsize = maxsize
+    def __init__(self, maxsize: int = 1024, maxbytes: int = 64 * 2**20):
+        self.maxsize, self.maxbytes = maxsize, maxbytes
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
+        self.bytes = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -30,27 +32,34 @@ class Memo:
         return None
 
     def put(self, key: Hashable, value: Any) -> None:
+        size = _size(value)
         with self._lock:
             self.misses += 1
-            self._data[key] = value
+            self.bytes += size - self._sizes.get(key, 0)
+            self._data[key], self._sizes[key] = value, size
             self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
+            while self._data and (len(self._data) > self.maxsize or self.bytes > self.maxbytes):
+                old, _ = self._data.popitem(last=False)
+                self.bytes -= self._sizes.pop(old)
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                self.hits += 1
-                return self._data[key]
+        hit = self.peek(key)
+        if hit is not None:
+            return hit
         value = compute()            # outside the lock: a slow answer does not hold up the others
-        with self._lock:
-            self.misses += 1
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
+        self.put(key, value)
         return value
+
+
+def _size(value: Any) -> int:
+    """Bytes an answer holds, roughly: its body (bytes or str), or the bodies inside a tuple or dict."""
+    if isinstance(value, bytes | str):
+        return len(value)
+    if isinstance(value, tuple | list):
+        return sum(_size(v) for v in value) + 64
+    if isinstance(value, dict):
+        return sum(_size(v) for v in value.values()) + 64
+    return 64
 
 
 def request_key(request) -> tuple:
