@@ -86,10 +86,12 @@ def test_upload_each_layout(client, name, kind):
     assert out["kind"] == kind and out["problems"] and out["problems"][0]["forecasts"]
 
 
-def test_upload_rule_override(client):
+def test_upload_rule_override_and_models(client):
     data = (EXAMPLES / "ktab_water_release.csv").read_bytes()
-    r = client.post("/api/v1/negotiation/upload", files={"file": ("w.csv", data)}, data={"decision_rule": "unanimity"})
+    r = client.post("/api/v1/negotiation/upload", files={"file": ("w.csv", data)},
+                    data={"decision_rule": "unanimity", "models": "compromise, median"})
     assert r.json()["problems"][0]["decision_rule"] == "unanimity"
+    assert list(r.json()["problems"][0]["forecasts"]) == ["compromise", "median"]
 
 
 @pytest.mark.parametrize("data, form, status, words", [
@@ -100,6 +102,7 @@ def test_upload_rule_override(client):
     (b"actor,capability,position,salience\nA,1,50,500\n", {}, 422, "salience"),
     (b"a,b\n1,2\n", {"kind": "excel"}, 422, "unknown file kind"),
     (b"a,b\n1,2\n", {"decision_rule": "coin"}, 422, "unknown decision rule"),
+    (b"a,b\n1,2\n", {"models": "median,oracle"}, 422, "unknown model"),
 ])
 def test_bad_uploads(client, data, form, status, words):
     r = client.post("/api/v1/negotiation/upload", files={"file": ("../../etc/passwd", data)}, data=form)

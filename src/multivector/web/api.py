@@ -36,7 +36,8 @@ from .scenarios import (
 router = APIRouter(prefix="/api/v1")
 
 Year = Annotated[int | None, Query(ge=1000, le=3000, description="A year of the case.")]
-Id = Annotated[str | None, Query(max_length=60)]
+Id = Annotated[str | None, Query(max_length=60, description="An id of the case (actor such as KGZ, organization "
+                                                             "such as CSTO, mechanism, kind); see /api/v1/actors.")]
 
 
 def _ctx(request: Request):
@@ -495,7 +496,10 @@ def predict(body: ProblemIn) -> dict:
 @router.post("/negotiation/upload", tags=["negotiation"])
 async def upload(request: Request, file: Annotated[UploadFile, File(description="A KTAB CSV, DEU TSV or BDM CSV.")],
                  kind: Annotated[str, Form(max_length=10)] = "auto",
-                 decision_rule: Annotated[str | None, Form(max_length=20)] = None) -> dict:
+                 decision_rule: Annotated[str | None, Form(max_length=20)] = None,
+                 models: Annotated[str | None, Form(max_length=300, description="Comma-separated models "
+                                                                                "(default: every model).")] = None
+                 ) -> dict:
     """Forecast every problem of an uploaded file (parsed in memory, at most the size limit)."""
     from starlette.concurrency import run_in_threadpool
 
@@ -504,6 +508,7 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
     limit = request.app.state.settings["max_upload"]
     data = await file.read(limit + 1)
     check_rule(decision_rule)
+    chosen = check_models([m.strip() for m in models.split(",") if m.strip()] if models else None)
     found, problems = await run_in_threadpool(read_upload, data, file.filename or "upload", kind, limit)
     shown = problems[:MAX_UPLOAD_PROBLEMS]
 
@@ -511,7 +516,7 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
         out = []
         for p in shown:
             p = p.with_rule(decision_rule)
-            values, notes = forecasts(p, check_models(None))
+            values, notes = forecasts(p, chosen)
             out.append({**problem_dict(p), "forecasts": values, "unavailable": notes})
         return out
 

@@ -119,6 +119,7 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
 
     @app.get("/api/v1/health", tags=["server"])
     def health() -> dict:
+        """The server is up: its version, the case it serves and how many jobs are in each state."""
         return {"status": "ok", "version": __version__, "case": ctx.kb.name, "jobs": jobs.counts()}
 
     app.add_middleware(PageCache, memo=app.state.memo, paths=CACHED_PAGES)
