@@ -103,7 +103,8 @@ def test_run_progress_result_and_cache(client, web_app):
     # the same numbers as the library's run with that seed (what `multivector simulate` runs)
     ctx = web_app.state.ctx
     sc = to_scenario(ScenarioIn.model_validate(body), ctx.inputs.states, ctx.model_orgs)
-    direct = run_scenario(ctx.kb, sc).engagement()
+    with ctx.lock:   # the app's DuckDB connection is shared with its threads
+        direct = run_scenario(ctx.kb, sc).engagement()
     got = pd.DataFrame(res["engagement"])[direct.columns]
     pd.testing.assert_frame_equal(got.reset_index(drop=True), direct.reset_index(drop=True), check_dtype=False)
 

@@ -15,7 +15,8 @@ def stored(web_app):
     ctx = web_app.state.ctx
     path = _path(ctx.inputs)
     had = path.read_bytes() if path.exists() else None
-    ev = evaluate(ctx.kb, ["persistence", "base_rate"], origins=[2008], runs=20, seed=0, inputs=ctx.inputs)
+    with ctx.lock:   # the app's DuckDB connection is shared with its threads
+        ev = evaluate(ctx.kb, ["persistence", "base_rate"], origins=[2008], runs=20, seed=0, inputs=ctx.inputs)
     save_latest(ev, ctx.inputs)
     yield ev
     if had is None:
