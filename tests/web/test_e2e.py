@@ -135,6 +135,12 @@ def test_skip_link_and_tab_order(app_page):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.tagName") == "A"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"   # focus visible
+    page.goto("/lab")
+    page.focus("#sc-runs")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "sc-seed"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
 
 
 def test_evidence_filter_and_timeline(app_page):
