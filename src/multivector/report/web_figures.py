@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .figures import FONT, STATE_COLORS, STATUS_PATTERN, _decimal_year
+from .figures import FONT, STATE_COLORS, STATUS_PATTERN, spell_extent
 
 STATUS_COLORS = {"member": "#2c6fbb", "associate": "#5d9bd5", "observer": "#e0a100", "partner": "#27ae60",
                  "candidate": "#8e44ad"}
@@ -18,12 +18,8 @@ STATUS_COLORS = {"member": "#2c6fbb", "associate": "#5d9bd5", "observer": "#e0a1
 def org_gantt(spells: pd.DataFrame, org: str, org_name: str, period: tuple[int, int], names: dict[str, str]
               ) -> go.Figure:
     """Membership timeline of one organization: a bar per spell of each actor, coloured by status."""
-    df = spells[spells["org"] == org].copy()
+    df = spell_extent(spells[spells["org"] == org], period)
     lo, hi = period
-    df["x0"] = [max(_decimal_year(d), lo) for d in df["start_date"]]
-    df["x1"] = [min(_decimal_year(e) + 1 / 365 if e is not None and not pd.isna(e) else hi + 1, hi + 1)
-                for e in df["end_date"]]
-    df = df[df["x1"] > df["x0"]]
     order = list(df.groupby("actor")["x0"].min().sort_values(ascending=False).index)
     fig = go.Figure()
     shown: set[str] = set()
