@@ -54,10 +54,15 @@ def plotly_js() -> bytes:
 
 
 def _warm_tables(app: FastAPI) -> None:
-    """Compute the tables the pages share (panel, measures, proposals' forecasts) before the first visitor."""
+    """Compute the tables the pages share (panel, measures, proposals' forecasts) and the measures charts
+    before the first visitor."""
+    from .pages import measures_figures
+
     ctx = app.state.ctx
     _ = ctx.measures, ctx.dependence, ctx.spells, ctx.org_lead, ctx.citation_titles
     app.state.proposals.table()
+    for chosen in [tuple(ctx.states)] + [(s,) for s in ctx.states]:
+        measures_figures(app, chosen)
 
 
 def create_app(case_path: str | Path | None = None, *, token: str | None = None, cache_dir: str | Path | None = None,

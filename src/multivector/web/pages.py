@@ -110,27 +110,37 @@ def evidence(request: Request, q: Opt = None, state: Opt = None, org: Opt = None
 # ------------------------------------------------------------------ measures
 @router.get("/measures", response_class=HTMLResponse)
 def measures(request: Request, state: Opt = None):
-    from ..report import figures as F
-
     ctx = request.app.state.ctx
     chosen = [s for s in ctx.states if not state or s == state.upper()]
     if not chosen:
         return _error_page(request, WebInputError(f"{state!r} is not a regional state of the case",
                                                   f"use one of {', '.join(ctx.states)}"), "Measures")
     m = ctx.measures[ctx.measures.state.isin(chosen)]
-    ties = F.ties_areas(m, chosen, tuple(ctx.panel.poles), ctx.state_names)
-    if len(chosen) == 1:   # one panel: the legend below it, not over its title
-        ties.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
-    figs = {"balance": F.balance_lines(m, chosen, ctx.state_names), "ties": ties,
-            "dependence": F.dependence_lines(ctx.dependence[ctx.dependence.state.isin(chosen)], ctx.state_names,
-                                             chosen, ctx.period)}
-    from .evidence import series_figures
-
-    figs.update(series_figures(ctx, chosen))
     return render(request, "measures.html", "Measures", states=ctx.states, names=ctx.state_names,
-                  state=state.upper() if state else "", figs={k: _fig(f) for k, f in figs.items()},
+                  state=state.upper() if state else "", figs=measures_figures(request.app, tuple(chosen)),
                   table=m[["state", "year", "balance_index", "effective_poles", "ties_RUS", "ties_CHN", "ties_WEST",
                            "n_orgs"]].round(2).to_dict("records"))
+
+
+def measures_figures(app, chosen: tuple[str, ...]) -> dict[str, str]:
+    """The measures page's charts of these states as JSON, built once (the start-up warms them)."""
+    def build() -> dict[str, str]:
+        from ..report import figures as F
+        from .evidence import series_figures
+
+        ctx = app.state.ctx
+        states = list(chosen)
+        m = ctx.measures[ctx.measures.state.isin(states)]
+        ties = F.ties_areas(m, states, tuple(ctx.panel.poles), ctx.state_names)
+        if len(states) == 1:   # one panel: the legend below it, not over its title
+            ties.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
+        figs = {"balance": F.balance_lines(m, states, ctx.state_names), "ties": ties,
+                "dependence": F.dependence_lines(ctx.dependence[ctx.dependence.state.isin(states)],
+                                                 ctx.state_names, states, ctx.period)}
+        figs.update(series_figures(ctx, states))
+        return {k: _fig(f) for k, f in figs.items()}
+
+    return app.state.memo.get(("measures-figures", chosen), build)
 
 
 # ------------------------------------------------------------------ scenario lab
