@@ -42,10 +42,12 @@ def start_server(port: int, cache: str) -> subprocess.Popen:
 
 
 def wait_ready(base: str, timeout: float = 180.0) -> None:
+    """Until the server answers and has computed the tables and charts it warms at start-up."""
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
         try:
-            if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
+            r = httpx.get(base + "/api/v1/health", timeout=2)
+            if r.status_code == 200 and r.json().get("warm"):
                 return
         except httpx.HTTPError:
             pass
@@ -121,7 +123,7 @@ def main() -> None:
         try:
             t0 = time.perf_counter()
             wait_ready(base)
-            print(f"server up in {time.perf_counter() - t0:.1f} s at {base} ({os.cpu_count()} cores)")
+            print(f"server up and warm in {time.perf_counter() - t0:.1f} s at {base} ({os.cpu_count()} cores)")
             cold = {}
             with httpx.Client(base_url=base, timeout=60) as c:   # the first visit of each URL computes its answer
                 for u in PAGES + READS:
@@ -142,7 +144,8 @@ def main() -> None:
             print(f"{a.clients} clients x {a.rounds} rounds: {n:,} requests in {wall:.1f} s "
                   f"({n / wall:,.0f} requests/s), a {a.runs:,}-run scenario running meanwhile: "
                   f"run -> chart data {result['t'][0]:.2f} s")
-            print("cold: the first request of each URL, alone (later ones are answered from memory)")
+            print("cold: the first request of each URL, alone, after the start-up warm-up (later requests are "
+                  "answered from memory)")
             print(f"{'endpoint':<48}{'cold ms':>8}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}")
             worst = 0.0
             for group, urls in (("pages", PAGES), ("API reads", READS)):

@@ -92,3 +92,9 @@ def test_unknown_pages_and_methods(client):
     assert client.get("/nowhere").status_code == 404
     r = client.put("/api/v1/case")
     assert r.status_code == 405 and " — " in r.json()["detail"]
+
+
+def test_health_says_when_warm(client, web_app):
+    assert web_app.state.warmed.wait(120)
+    h = client.get("/api/v1/health").json()
+    assert h["status"] == "ok" and h["warm"] is True and h["jobs"]["workers"] == 2

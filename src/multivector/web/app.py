@@ -63,6 +63,7 @@ def _warm_tables(app: FastAPI) -> None:
     app.state.proposals.table()
     for chosen in [tuple(ctx.states)] + [(s,) for s in ctx.states]:
         measures_figures(app, chosen)
+    app.state.warmed.set()
 
 
 def create_app(case_path: str | Path | None = None, *, token: str | None = None, cache_dir: str | Path | None = None,
@@ -113,6 +114,9 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
     from .memo import Memo, PageCache
 
     app.state.memo = Memo(maxsize=1024)
+    import threading
+
+    app.state.warmed = threading.Event()   # set once the shared tables and charts are computed
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -125,7 +129,8 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
     @app.get("/api/v1/health", tags=["server"])
     def health() -> dict:
         """The server is up: its version, the case it serves and how many jobs are in each state."""
-        return {"status": "ok", "version": __version__, "case": ctx.kb.name, "jobs": jobs.counts()}
+        return {"status": "ok", "version": __version__, "case": ctx.kb.name, "warm": app.state.warmed.is_set(),
+                "jobs": jobs.counts()}
 
     app.add_middleware(PageCache, memo=app.state.memo, paths=CACHED_PAGES)
     app.add_middleware(SecurityHeaders)
