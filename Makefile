@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean install
+.PHONY: run test lint bench clean install serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/multivector overview
 	$(BIN)/multivector report --out report
+
+serve: $(STAMP)
+	$(BIN)/multivector serve
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2 src tests

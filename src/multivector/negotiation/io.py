@@ -62,6 +62,22 @@ class NegotiationFileError(ValueError):
         super().__init__(text)
 
 
+class InMemoryFile:
+    """An uploaded file read from memory, never from disk: `name` labels messages, `data` holds the bytes.
+
+    Every reader accepts one where it takes a path (the web app parses uploads this way).
+    """
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self.data = name, data
+
+    def __fspath__(self) -> str:   # only for Path(name).stem/.suffix in labels; _read_text never opens it
+        return self.name
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # ---------------------------------------------------------------- helpers
 def _number(
     path: str | Path,
@@ -95,7 +111,7 @@ def _number(
 def _read_text(path: str | Path) -> str:
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        raw = path.data if isinstance(path, InMemoryFile) else p.read_bytes()
     except FileNotFoundError:
         raise NegotiationFileError(
             path, None, "file not found", "check the path and spell the file name"

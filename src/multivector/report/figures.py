@@ -30,16 +30,23 @@ def _decimal_year(d) -> float:
     return ts.year + (ts.day_of_year - 1) / (366 if ts.is_leap_year else 365)
 
 
+def spell_extent(df: pd.DataFrame, period: tuple[int, int]) -> pd.DataFrame:
+    """Spells with `x0`/`x1`, their start and end as decimal years clipped to the period (open spells run
+    to its end); spells wholly outside it dropped."""
+    lo, hi = period
+    df = df.copy()
+    df["x0"] = [max(_decimal_year(d), lo) for d in df["start_date"]]
+    df["x1"] = [min(_decimal_year(e) + 1 / 365 if e is not None and not pd.isna(e) else hi + 1, hi + 1)
+                for e in df["end_date"]]
+    return df[df["x1"] > df["x0"]]
+
+
 def gantt(spells: pd.DataFrame, org_lead: dict[str, dict], state: str, state_name: str, period: tuple[int, int]
           ) -> go.Figure:
     """Membership timeline of one state: a bar per spell, by organization, coloured by lead pole,
     patterned by status (member solid, associate /, observer ·, partner ×, candidate −)."""
-    df = spells[spells["actor"] == state].copy()
+    df = spell_extent(spells[spells["actor"] == state], period)
     lo, hi = period
-    df["x0"] = [max(_decimal_year(d), lo) for d in df["start_date"]]
-    df["x1"] = [min(_decimal_year(e) + 1 / 365 if e is not None and not pd.isna(e) else hi + 1, hi + 1)
-                for e in df["end_date"]]
-    df = df[df["x1"] > df["x0"]]
     first = df.groupby("org")["x0"].min().sort_values(ascending=False)
     order = list(first.index)
     fig = go.Figure()

@@ -1,0 +1,524 @@
+"""The JSON API at /api/v1: the evidence base, measures, scenarios and their jobs, evaluation, negotiation.
+
+Every handler is a thin call into the library; the request's values are checked
+here (years within the case, ids the case declares, names from fixed lists)
+and a bad one is a 422 `what — how to fix it` (errors.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..io_utils import plain, records
+from .errors import WebInputError
+from .negotiation import (
+    MAX_UPLOAD_PROBLEMS,
+    ProblemIn,
+    check_models,
+    check_rule,
+    forecasts,
+    problem_dict,
+)
+from .scenarios import (
+    MAX_WEB_RUNS,
+    ScenarioIn,
+    encode_link,
+    from_scenario,
+    scenario_digest_fields,
+    to_scenario,
+)
+
+router = APIRouter(prefix="/api/v1")
+
+Year = Annotated[int | None, Query(ge=1000, le=3000, description="A year of the case.")]
+Id = Annotated[str | None, Query(max_length=60, description="An id of the case (actor such as KGZ, organization "
+                                                             "such as CSTO, mechanism, kind); see /api/v1/actors.")]
+
+
+def _ctx(request: Request):
+    return request.app.state.ctx
+
+
+def _json(request: Request, compute) -> Response:
+    """The answer of a read that depends only on the case, computed once per distinct request (memo.py)."""
+    from .memo import request_key
+
+    body = request.app.state.memo.get(("api",) + request_key(request),
+                                      lambda: json.dumps(compute(), ensure_ascii=False).encode())
+    return Response(body, media_type="application/json")
+
+
+def _rows(df) -> list[dict]:
+    return records(df)
+
+
+# ------------------------------------------------------------------ the evidence base
+@router.get("/case", tags=["evidence"])
+def case(request: Request) -> Response:
+    """The case: title, regional states, years, how many facts of each kind."""
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            counts = ctx.kb.counts()
+        return {"name": ctx.kb.name, "title": ctx.kb.meta.get("title", ctx.kb.name), "content_hash": ctx.kb.content_hash,
+                "regional_states": ctx.states, "period": list(ctx.period), "counts": counts}
+
+    return _json(request, compute)
+
+
+@router.get("/actors", tags=["evidence"])
+def actors(request: Request, kind: Id = None) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.actors(kind))
+
+    return _json(request, compute)
+
+
+@router.get("/organizations", tags=["evidence"])
+def organizations(request: Request) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.organizations())
+
+    return _json(request, compute)
+
+
+@router.get("/organizations/{org}", tags=["evidence"])
+def organization(request: Request, org: str) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return plain(ctx.kb.organization(org))
+
+    return _json(request, compute)
+
+
+@router.get("/organizations/{org}/members", tags=["evidence"])
+def members(request: Request, org: str, year: Year = None) -> Response:
+    """Who was in the organization in `year`, with the status held last that year."""
+    def compute():
+        ctx = _ctx(request)
+        y = ctx.year(year)
+        with ctx.lock:
+            return _rows(ctx.kb.members(org, y))
+
+    return _json(request, compute)
+
+
+@router.get("/memberships", tags=["evidence"])
+def memberships(request: Request, actor: Id = None, org: Id = None, status: Id = None) -> Response:
+    """Membership spells (start, end, status, sources)."""
+    def compute():
+        ctx = _ctx(request)
+        from ..kb.vocab import STATUSES
+
+        if status and status not in STATUSES:
+            raise WebInputError(f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
+        with ctx.lock:
+            return _rows(ctx.kb.memberships(actor, org, status))
+
+    return _json(request, compute)
+
+
+@router.get("/status", tags=["evidence"])
+def status_grid(request: Request, year: Year = None) -> Response:
+    """Status of each regional state in each organization that existed in `year`."""
+    def compute():
+        ctx = _ctx(request)
+        y = ctx.year(year)
+        return {"year": y, "states": ctx.states, "organizations": _rows(ctx.status_grid(y))}
+
+    return _json(request, compute)
+
+
+@router.get("/timeline/{actor}", tags=["evidence"])
+def timeline(request: Request, actor: str) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.timeline(actor))
+
+    return _json(request, compute)
+
+
+@router.get("/events", tags=["evidence"])
+def events(request: Request, actor: Id = None, org: Id = None, from_: Annotated[Year, Query(alias="from")] = None,
+           to: Year = None, kind: Id = None) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        _order(from_, to)
+        with ctx.lock:
+            return _rows(ctx.kb.events(actor, org, from_, to, kind))
+
+    return _json(request, compute)
+
+
+@router.get("/indicators", tags=["evidence"])
+def indicators(request: Request, actor: Id = None, name: Id = None, partner: Id = None) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.indicators(actor, name, partner))
+
+    return _json(request, compute)
+
+
+@router.get("/claims", tags=["evidence"])
+def claims(request: Request, mechanism: Id = None, actor: Id = None, org: Id = None,
+           proposal: Id = None) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.claims(mechanism, actor, org, proposal))
+
+    return _json(request, compute)
+
+
+@router.get("/sources", tags=["evidence"])
+def sources(request: Request, kind: Id = None) -> Response:
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            return _rows(ctx.kb.sources(kind))
+
+    return _json(request, compute)
+
+
+@router.get("/search", tags=["evidence"])
+def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=200)],
+           limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
+    """Full-text search over every fact; each hit with its sources and their readable form."""
+    def compute():
+        ctx = _ctx(request)
+        with ctx.lock:
+            hits = ctx.kb.search(q, limit=limit)
+        rows = _rows(hits)
+        for r in rows:
+            r["citations"] = [{"id": c, "text": ctx.citation_text(c)} for c in r.get("sources") or []]
+        return rows
+
+    return _json(request, compute)
+
+
+@router.get("/facts/{fact_id}", tags=["evidence"])
+def fact(request: Request, fact_id: str) -> Response:
+    """Any fact, source, actor, organization or proposal by its id, every field."""
+    def compute():
+        ctx = _ctx(request)
+        if len(fact_id) > 200:
+            raise WebInputError("the id is longer than any id of the case", "give an id such as cl_bal_aware_of_org_limits")
+        with ctx.lock:
+            hit = ctx.kb.find(fact_id)
+        if hit is None:
+            raise WebInputError(f"no fact, source, actor or organization with id {fact_id!r}",
+                                "search for it with /api/v1/search?q=…", status=404)
+        kind, row = hit
+        row = plain(row)
+        return {"kind": kind, "fact": row,
+                "citations": [{"id": c, "text": ctx.citation_text(c)} for c in (row.get("sources") or [])]}
+
+    return _json(request, compute)
+
+
+@router.get("/series", tags=["evidence"])
+def series(request: Request, name: Id = None, actor: Id = None, partner: Id = None,
+           from_: Annotated[Year, Query(alias="from")] = None, to: Year = None) -> Response:
+    """Published yearly series (WDI, AidData, UN voting agreement) brought into the case."""
+    def compute():
+        ctx = _ctx(request)
+        _order(from_, to)
+        with ctx.lock:
+            return _rows(ctx.kb.series(name, actor, partner, from_, to))
+
+    return _json(request, compute)
+
+
+def _order(lo: int | None, hi: int | None) -> None:
+    if lo is not None and hi is not None and hi < lo:
+        raise WebInputError(f"`to` ({hi}) is before `from` ({lo})", "swap them")
+
+
+# ------------------------------------------------------------------ measures
+@router.get("/measures", tags=["measures"])
+def measures(request: Request, state: Id = None, from_: Annotated[Year, Query(alias="from")] = None,
+             to: Year = None) -> Response:
+    """Balance index, ties by pole, concentration, network measures per regional state and year."""
+    def compute():
+        ctx = _ctx(request)
+        _order(from_, to)
+        m = ctx.measures
+        if state:
+            s = ctx.state(state)
+            if s not in ctx.states:
+                raise WebInputError(f"{s} is not a regional state of the case", f"use one of {', '.join(ctx.states)}")
+            m = m[m.state == s]
+        if from_ is not None:
+            m = m[m.year >= from_]
+        if to is not None:
+            m = m[m.year <= to]
+        return _rows(m)
+
+    return _json(request, compute)
+
+
+# ------------------------------------------------------------------ scenarios and jobs
+@router.get("/scenarios", tags=["scenarios"])
+def scenarios(request: Request) -> Response:
+    """The scenario library: name, years, runs, seed, changes, what it asks."""
+    def compute():
+        lib = request.app.state.library
+        return [{"name": n, "description": sc.description, "rationale": lib.rationales.get(n, ""), "start": sc.start,
+                 "end": sc.end, "runs": sc.runs, "seed": sc.seed, "changes": len(sc.changes)}
+                for n, sc in lib.scenarios.items()]
+
+    return _json(request, compute)
+
+
+@router.get("/scenarios/{name}", tags=["scenarios"])
+def scenario(request: Request, name: str) -> Response:
+    """One library scenario in the JSON form POST /scenarios/validate and /jobs take, with its share link."""
+    def compute():
+        lib = request.app.state.library
+        body = from_scenario(lib.get(name))
+        return {**body, "rationale": lib.rationales.get(name, ""), "link": "/lab?s=" + encode_link(body)}
+
+    return _json(request, compute)
+
+
+@router.post("/scenarios/validate", tags=["scenarios"])
+def validate(request: Request, body: ScenarioIn) -> dict:
+    """Check a scenario as `multivector simulate` would; 422 lists every problem by field."""
+    ctx = _ctx(request)
+    sc = to_scenario(body, ctx.inputs.states, ctx.model_orgs)
+    norm = from_scenario(sc)
+    return {"valid": True, "scenario": norm, "link": "/lab?s=" + encode_link(norm)}
+
+
+class JobIn(BaseModel):
+    """What to run: a scenario (JSON form) or a library scenario by name, optionally with other runs/seed."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: ScenarioIn | None = None
+    library: str | None = Field(None, max_length=80)
+    runs: int | None = Field(None, ge=1, le=MAX_WEB_RUNS, description=f"1 to {MAX_WEB_RUNS:,}.")
+    seed: int | None = Field(None, ge=0, le=2**63 - 1)
+
+
+def scenario_of(request: Request, body: JobIn):
+    ctx = _ctx(request)
+    if (body.scenario is None) == (body.library is None):
+        raise WebInputError("give exactly one of `scenario` and `library`",
+                            'post {"library": "baseline"} or {"scenario": {...}}')
+    if body.library is not None:
+        sc = request.app.state.library.get(body.library)
+        if body.runs is None and sc.runs > MAX_WEB_RUNS:
+            sc.runs = MAX_WEB_RUNS
+    else:
+        sc = to_scenario(body.scenario, ctx.inputs.states, ctx.model_orgs)
+    if body.runs is not None:
+        sc.runs = body.runs
+    if body.seed is not None:
+        sc.seed = body.seed
+    return sc
+
+
+@router.post("/jobs", tags=["scenarios"], status_code=202)
+def submit(request: Request, body: JobIn) -> dict:
+    """Run a scenario in the worker pool; returns the job (done at once when the result is cached)."""
+    from .results import result_key
+
+    ctx = _ctx(request)
+    sc = scenario_of(request, body)
+    key = result_key(scenario_digest_fields(sc), ctx.kb.content_hash)
+    job = request.app.state.jobs.submit_scenario(sc, key)
+    return request.app.state.jobs.status(job.id) | {"link": "/lab?s=" + encode_link(from_scenario(sc))}
+
+
+@router.get("/jobs/{job_id}", tags=["scenarios"])
+def job_status(request: Request, job_id: str) -> dict:
+    """Status and progress (years done of the total); polling keeps the job alive."""
+    return request.app.state.jobs.status(job_id)
+
+
+@router.delete("/jobs/{job_id}", tags=["scenarios"])
+def job_cancel(request: Request, job_id: str) -> dict:
+    """Cancel a queued or running job (a running one stops at its next year)."""
+    jobs = request.app.state.jobs
+    jobs.cancel(job_id)
+    return jobs.status(job_id)
+
+
+@router.get("/results/{key}", tags=["scenarios"])
+def result(request: Request, key: str, tables: Annotated[str, Query(max_length=100)] = "engagement,indices"
+           ) -> dict:
+    """A finished run: its summary (seed, runs, version) and the tables asked for (engagement, indices, ...)."""
+    from .results import TABLES
+
+    store = request.app.state.store
+    out = {"summary": store.summary(key)}
+    for name in [t for t in tables.split(",") if t]:
+        if name not in TABLES:
+            raise WebInputError(f"unknown result table {name!r}", f"use some of {', '.join(TABLES)}")
+        out[name] = records(store.table(key, name))
+    return out
+
+
+@router.get("/results/{key}/{table}.{fmt}", tags=["scenarios"])
+def download(request: Request, key: str, table: str, fmt: str) -> Response:
+    """One table of a result as CSV, JSON or Parquet (seed and scenario in every row)."""
+    data, media = request.app.state.store.download(key, table, fmt)
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{key[:12]}-{table}.{fmt}"'})
+
+
+@router.get("/results/{key}/compare/{baseline}", tags=["scenarios"])
+def compare(request: Request, key: str, baseline: str, top: Annotated[int, Query(ge=1, le=200)] = 15) -> Response:
+    """Where the scenario differs most from the baseline (same seed and runs: common random numbers)."""
+    def compute():
+        from ..model.compare import balance_differences, engagement_differences
+
+        store = request.app.state.store
+        a, b = store.summary(key), store.summary(baseline)
+        same = a["seed"] == b["seed"] and a["runs"] == b["runs"]
+        diff = engagement_differences(store.table(key, "engagement"), store.table(baseline, "engagement"), top)
+        bal = balance_differences(store.table(key, "indices"), store.table(baseline, "indices"))
+        return {"scenario": a["scenario"], "baseline": b["scenario"], "same_draws": same,
+                "largest_differences": records(diff),
+                "balance": records(bal[bal.year.isin(sorted({a["start"], min(2025, a["end"]), a["end"]}))])}
+
+    return _json(request, compute)
+
+
+@router.get("/results/{key}/figures", tags=["scenarios"])
+def figures(request: Request, key: str, state: Annotated[str, Query(max_length=10)],
+            line: Annotated[str | None, Query(max_length=40)] = None,
+            baseline: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    """Plotly figures (JSON) of one state: P(member) by organization, the status fan of one line, the
+    balance index band; the baseline drawn beside them when given."""
+    def compute():
+        from ..report import scenario_figures as SF
+
+        ctx, store = _ctx(request), request.app.state.store
+        eng, idx = store.table(key, "engagement"), store.table(key, "indices")
+        s = ctx.state(state)
+        if s not in set(eng.state):
+            raise WebInputError(f"{s} is not a state of this run", f"use one of {', '.join(sorted(set(eng.state)))}")
+        b_eng = b_idx = None
+        if baseline:
+            b_eng, b_idx = store.table(baseline, "engagement"), store.table(baseline, "indices")
+        lines = sorted(set(eng[eng.state == s].line))
+        chosen = line
+        if chosen is None:   # the line whose membership moves most over the years
+            chosen = max(lines, key=lambda ln: eng[(eng.state == s) & (eng.line == ln)].p_member.var())
+        elif chosen not in lines:
+            raise WebInputError(f"{chosen!r} is not an organization line open to {s}", f"use one of {', '.join(lines)}")
+        name = ctx.state_names.get(s, s)
+        figs = {"members": SF.member_lines(eng, s, name, b_eng), "fan": SF.membership_fan(eng, s, chosen, name, b_eng),
+                "balance": SF.balance_band(idx, s, name, b_idx)}
+        return {"state": s, "line": chosen, "lines": lines,
+                "figures": {k: json.loads(f.to_json()) for k, f in figs.items()}}
+
+    return _json(request, compute)
+
+
+# ------------------------------------------------------------------ evaluation
+@router.get("/evaluation", tags=["evaluation"])
+def evaluation(request: Request) -> dict:
+    """The stored rolling-origin evaluation of this case (what `multivector evaluate` last wrote), if any."""
+    from ..evaluate.store import load_latest
+
+    ev = load_latest(_ctx(request).inputs)
+    if ev is None:
+        raise WebInputError("no evaluation is stored for this case yet",
+                            "run `multivector evaluate`, or POST /api/v1/evaluation/jobs (about 8 minutes)",
+                            status=404)
+    return ev
+
+
+@router.post("/evaluation/jobs", tags=["evaluation"], status_code=202)
+def evaluation_job(request: Request) -> dict:
+    """Run `multivector evaluate` (its defaults: 500 runs, seed 0) in the pool; slow the first time."""
+    from ..evaluate import FORECASTERS, ORIGINS
+    from .results import result_key
+
+    ctx = _ctx(request)
+    runs, seed = 500, 0
+    key = result_key({"runs": runs, "seed": seed}, ctx.kb.content_hash, kind="evaluation")
+    job = request.app.state.jobs.submit_evaluation(key, runs, seed, len(ORIGINS) * len(FORECASTERS))
+    return request.app.state.jobs.status(job.id)
+
+
+# ------------------------------------------------------------------ negotiation
+@router.get("/negotiation/models", tags=["negotiation"])
+def negotiation_models() -> dict:
+    from ..negotiation import MODEL_NAMES
+    from ..negotiation.problem import DECISION_RULES
+
+    return {"models": list(MODEL_NAMES), "decision_rules": list(DECISION_RULES)}
+
+
+@router.get("/negotiation/proposals", tags=["negotiation"])
+def proposals(request: Request) -> Response:
+    """The case's proposals with each model's forecast beside the recorded outcome (0–100)."""
+    def compute():
+        return request.app.state.proposals.table()
+
+    return _json(request, compute)
+
+
+@router.get("/negotiation/proposals/{proposal_id}", tags=["negotiation"])
+def proposal(request: Request, proposal_id: str, rule: Id = None) -> Response:
+    """One proposal's actors (with the evidence behind each number) and every model's forecast."""
+    def compute():
+        return request.app.state.proposals.one(proposal_id, check_rule(rule))
+
+    return _json(request, compute)
+
+
+@router.post("/negotiation/predict", tags=["negotiation"])
+def predict(body: ProblemIn) -> dict:
+    """Every model's forecast on a posted problem (change a position, salience, capability or the rule)."""
+    from .negotiation import to_problem
+
+    problem = to_problem(body)
+    values, notes = forecasts(problem, check_models(body.models))
+    return {"problem": problem_dict(problem), "forecasts": values, "unavailable": notes}
+
+
+@router.post("/negotiation/upload", tags=["negotiation"])
+async def upload(request: Request, file: Annotated[UploadFile, File(description="A KTAB CSV, DEU TSV or BDM CSV.")],
+                 kind: Annotated[str, Form(max_length=10)] = "auto",
+                 decision_rule: Annotated[str | None, Form(max_length=20)] = None,
+                 models: Annotated[str | None, Form(max_length=300, description="Comma-separated models "
+                                                                                "(default: every model).")] = None
+                 ) -> dict:
+    """Forecast every problem of an uploaded file (parsed in memory, at most the size limit)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from .negotiation import read_upload
+
+    limit = request.app.state.settings["max_upload"]
+    data = await file.read(limit + 1)
+    check_rule(decision_rule)
+    chosen = check_models([m.strip() for m in models.split(",") if m.strip()] if models else None)
+    found, problems = await run_in_threadpool(read_upload, data, file.filename or "upload", kind, limit)
+    shown = problems[:MAX_UPLOAD_PROBLEMS]
+
+    def run() -> list[dict]:
+        out = []
+        for p in shown:
+            p = p.with_rule(decision_rule)
+            values, notes = forecasts(p, chosen)
+            out.append({**problem_dict(p), "forecasts": values, "unavailable": notes})
+        return out
+
+    rows = await run_in_threadpool(run)
+    return {"kind": found, "problems": rows, "count": len(problems), "shown": len(shown)}

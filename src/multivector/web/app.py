@@ -1,0 +1,141 @@
+"""`create_app`: the FastAPI application of `multivector serve` (API, pages, static files, worker pool)."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+
+STATIC = Path(__file__).parent / "static"
+#: Upload limit of the negotiation endpoint.
+MAX_UPLOAD = 2**20
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+       "frame-ancestors 'none'")
+
+
+#: Pages that depend only on the case and their query: built once per distinct URL (memo.py).
+CACHED_PAGES = {"/", "/evidence", "/measures", "/lab", "/negotiation", "/docs"}
+
+
+class SecurityHeaders:
+    """ASGI middleware: the content security policy (everything from this app) and two plain headers."""
+
+    def __init__(self, app):
+        self.app = app
+        self.extra = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                      (b"referrer-policy", b"same-origin")]
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def add(message):
+            if message["type"] == "http.response.start":
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [h for h in self.extra if h[0] not in have]
+            await send(message)
+
+        await self.app(scope, receive, add)
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> bytes:
+    """Plotly's bundle from the installed `plotly` package, its one CDN URL (geo maps, unused) made relative."""
+    from ..report.build import _plotly_js
+
+    return _plotly_js().encode()
+
+
+def _warm_tables(app: FastAPI) -> None:
+    """Compute the tables the pages share (panel, measures, proposals' forecasts) and the measures charts
+    before the first visitor."""
+    from .pages import measures_figures
+
+    ctx = app.state.ctx
+    _ = ctx.measures, ctx.dependence, ctx.spells, ctx.org_lead, ctx.citation_titles
+    app.state.proposals.table()
+    for chosen in [tuple(ctx.states)] + [(s,) for s in ctx.states]:
+        measures_figures(app, chosen)
+    app.state.warmed.set()
+
+
+def create_app(case_path: str | Path | None = None, *, token: str | None = None, cache_dir: str | Path | None = None,
+               workers: int = 2, max_queue: int = 64, idle_timeout: float = 30.0, max_upload: int = MAX_UPLOAD,
+               warm: bool = True) -> FastAPI:
+    """The app over one case (default: the embedded one).
+
+    token: required on every request when given (`multivector serve` gives one on a non-loopback host).
+    cache_dir: where finished results are kept (default: the project's cache folder, see kb.store.cache_dir).
+    workers, max_queue: the worker pool's size and how many jobs may wait.
+    idle_timeout: seconds without a status poll after which a job is cancelled as abandoned.
+    warm: start the workers and load the case in them at start-up.
+    """
+    from . import api, errors, pages
+    from .context import WebContext
+    from .jobs import JobManager, results_root
+    from .negotiation import CaseProposals
+    from .results import ResultStore
+    from .scenarios import Library, library_folder
+
+    ctx = WebContext(case_path)
+    store = ResultStore(results_root(Path(cache_dir) if cache_dir else None))
+    jobs = JobManager(str(case_path) if case_path else None, store, workers=workers, max_queue=max_queue,
+                      idle_timeout=idle_timeout)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        import threading
+
+        warming = threading.Thread(target=_warm_tables, args=(app,), daemon=True, name="multivector-warm")
+        if warm:
+            jobs.warm()
+            warming.start()
+        try:
+            yield
+        finally:
+            if warming.is_alive():   # a thread killed inside DuckDB at exit aborts the process
+                warming.join(60)
+            jobs.shutdown()
+
+    app = FastAPI(title="multivector", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="The evidence base, measures, scenarios, evaluation and negotiation models of "
+                              "multivector. Errors are 422 with `detail`: `what — how to fix it`.")
+    app.state.ctx, app.state.store, app.state.jobs = ctx, store, jobs
+    app.state.library = Library(library_folder(), ctx.inputs.states, ctx.model_orgs)
+    app.state.proposals = CaseProposals(ctx)
+    app.state.settings = {"max_upload": int(max_upload), "token": token}
+    from .memo import Memo, PageCache
+
+    app.state.memo = Memo(maxsize=1024)
+    import threading
+
+    app.state.warmed = threading.Event()   # set once the shared tables and charts are computed
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly() -> Response:
+        return Response(plotly_js(), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+
+    @app.get("/api/v1/health", tags=["server"])
+    def health() -> dict:
+        """The server is up: its version, the case it serves and how many jobs are in each state."""
+        return {"status": "ok", "version": __version__, "case": ctx.kb.name, "warm": app.state.warmed.is_set(),
+                "jobs": jobs.counts()}
+
+    app.add_middleware(PageCache, memo=app.state.memo, paths=CACHED_PAGES)
+    app.add_middleware(SecurityHeaders)
+    if token:
+        from .security import TokenMiddleware
+
+        app.add_middleware(TokenMiddleware, token=token)
+    return app

@@ -1,0 +1,236 @@
+"""A bounded pool of worker processes with a queue: submit, progress, cancel, and abandonment.
+
+- At most `workers` runs at once (processes, so a run never slows the pages'
+  thread); at most `max_queue` jobs waiting; beyond that a 503 asks to retry.
+- A job for a result already on disk is done at once; a job for a result being
+  computed returns the job computing it (one run per key).
+- Every status poll marks the job as watched. A queued or running job that no
+  client has asked about for `idle_timeout` seconds is cancelled, so a client
+  that disconnects mid-job frees its worker.
+- A worker process that dies takes the pool with it (`BrokenProcessPool`); the
+  pool is then rebuilt and the jobs it held are marked failed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import threading
+import time
+import uuid
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import worker
+from .errors import WebInputError
+from .results import ResultStore
+
+ACTIVE = ("queued", "running")
+
+
+@dataclass
+class Job:
+    id: str
+    key: str
+    kind: str                    # scenario | evaluation
+    label: str
+    total: int                   # steps of progress (years, or forecaster × origin)
+    runs: int
+    seed: int
+    status: str = "queued"       # queued | running | done | failed | cancelled
+    error: str | None = None
+    created: float = field(default_factory=time.time)
+    started: float | None = None
+    finished: float | None = None
+    last_seen: float = field(default_factory=time.monotonic)
+    future: Future | None = None
+
+    def as_dict(self, done: int = 0, position: int | None = None) -> dict:
+        done = self.total if self.status == "done" else min(done, self.total)
+        out = {"id": self.id, "key": self.key, "kind": self.kind, "label": self.label, "status": self.status,
+               "progress": {"done": done, "total": self.total,
+                            "fraction": round(done / self.total, 4) if self.total else 1.0},
+               "runs": self.runs, "seed": self.seed, "error": self.error,
+               "elapsed_s": round((self.finished or time.time()) - (self.started or self.created), 3)}
+        if position is not None:
+            out["queue_position"] = position
+        if self.status == "done" and self.kind == "scenario":
+            out["result"] = f"/api/v1/results/{self.key}"
+        return out
+
+
+class JobManager:
+    """The pool, the jobs it knows and the thread that cancels abandoned ones."""
+
+    def __init__(self, case_path: str | None, store: ResultStore, workers: int = 2, max_queue: int = 64,
+                 idle_timeout: float = 30.0, keep_finished: float = 3600.0):
+        self.case_path, self.store = case_path, store
+        self.workers, self.max_queue = max(1, int(workers)), int(max_queue)
+        self.idle_timeout, self.keep_finished = float(idle_timeout), float(keep_finished)
+        self._ctx = mp.get_context("spawn")   # no fork of a threaded server
+        self._manager = self._ctx.Manager()
+        self._progress = self._manager.dict()
+        self._cancelled = self._manager.dict()
+        self._lock = threading.RLock()
+        self.jobs: dict[str, Job] = {}
+        self._pool = self._new_pool()
+        self._stop = threading.Event()
+        self._reaper = threading.Thread(target=self._reap_loop, name="multivector-job-reaper", daemon=True)
+        self._reaper.start()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx, initializer=worker.init_worker,
+                                   initargs=(self.case_path, self._progress, self._cancelled))
+
+    def warm(self) -> None:
+        """Start every worker and load the case in it (in the background: the first job then starts at once)."""
+        for _ in range(self.workers):
+            self._pool.submit(worker.warm)
+
+    # ------------------------------------------------------------------ submit
+    def submit_scenario(self, scenario, key: str) -> Job:
+        n_years = scenario.end - scenario.start + 1
+        return self._submit(key, "scenario", scenario.name, n_years, scenario.runs, scenario.seed,
+                            lambda job: self._pool.submit(worker.run_scenario_job, job.id, scenario, key,
+                                                          str(self.store.root)),
+                            done_already=self.store.has(key))
+
+    def submit_evaluation(self, key: str, runs: int, seed: int, total: int) -> Job:
+        return self._submit(key, "evaluation", "rolling-origin evaluation", total, runs, seed,
+                            lambda job: self._pool.submit(worker.run_evaluation_job, job.id, runs, seed),
+                            done_already=False)
+
+    def _submit(self, key, kind, label, total, runs, seed, start, done_already: bool) -> Job:
+        with self._lock:
+            for job in self.jobs.values():   # one run per key
+                if job.key == key and job.status in ACTIVE:
+                    job.last_seen = time.monotonic()
+                    return job
+            job = Job(id=uuid.uuid4().hex[:16], key=key, kind=kind, label=label, total=total, runs=runs, seed=seed)
+            if done_already:
+                job.status, job.finished, job.started = "done", time.time(), time.time()
+                self.jobs[job.id] = job
+                return job
+            waiting = sum(j.status == "queued" for j in self.jobs.values())
+            if waiting >= self.max_queue:
+                raise WebInputError(f"{waiting} runs are already waiting", "try again in a minute", status=503)
+            try:
+                fut = start(job)
+            except (BrokenProcessPool, RuntimeError):
+                self._rebuild()
+                fut = start(job)
+            job.future = fut
+            self.jobs[job.id] = job
+            fut.add_done_callback(lambda f, j=job: self._finished(j, f))
+            return job
+
+    def _finished(self, job: Job, fut: Future) -> None:
+        with self._lock:
+            job.finished = job.finished or time.time()
+            self._progress.pop(job.id, None)
+            self._cancelled.pop(job.id, None)
+            if job.status == "cancelled":
+                return
+            job.finished = time.time()
+            try:
+                fut.result()
+                job.status = "done"
+            except (CancelledError, worker.JobCancelled):
+                job.status = "cancelled"
+                job.error = job.error or "cancelled"
+            except BrokenProcessPool:
+                job.status, job.error = "failed", "a worker process died; the pool was restarted — run it again"
+                threading.Thread(target=self._rebuild, daemon=True).start()
+            except ValueError as exc:    # the library's input errors (a start after the record, ...)
+                job.status, job.error = "failed", str(exc)
+            except Exception as exc:     # a bug: say so, keep serving
+                job.status, job.error = "failed", f"internal error: {type(exc).__name__}: {exc}"
+
+    def _rebuild(self) -> None:
+        with self._lock:
+            old = self._pool
+            self._pool = self._new_pool()
+        old.shutdown(wait=False, cancel_futures=True)
+
+    # ------------------------------------------------------------------ status, cancel
+    def get(self, job_id: str, touch: bool = True) -> Job:
+        with self._lock:
+            job = self.jobs.get(job_id) if isinstance(job_id, str) else None
+            if job is None:
+                raise WebInputError(f"no job {str(job_id)[:40]!r}",
+                                    "start one with POST /api/v1/jobs; finished jobs are forgotten after an hour, "
+                                    "their results stay under /api/v1/results/KEY", status=404)
+            if touch:
+                job.last_seen = time.monotonic()
+            if job.status == "queued" and self._progress.get(job.id) is not None:
+                job.status, job.started = "running", time.time()
+            return job
+
+    def status(self, job_id: str) -> dict:
+        job = self.get(job_id)
+        with self._lock:
+            position = None
+            if job.status == "queued":
+                queued = sorted((j for j in self.jobs.values() if j.status == "queued"), key=lambda j: j.created)
+                position = [j.id for j in queued].index(job.id) + 1
+            return job.as_dict(int(self._progress.get(job.id, 0) or 0), position)
+
+    def cancel(self, job_id: str, reason: str = "cancelled by the client") -> Job:
+        job = self.get(job_id, touch=False)
+        with self._lock:
+            if job.status in ACTIVE:
+                if job.future is not None and job.future.cancel():
+                    pass   # never started: the worker stays free
+                else:
+                    self._cancelled[job.id] = True   # running: stops at its next year step
+                job.status, job.error, job.finished = "cancelled", reason, time.time()
+            return job
+
+    def _reap_loop(self) -> None:
+        while not self._stop.wait(min(1.0, max(self.idle_timeout / 4, 0.05))):
+            self.reap()
+
+    def reap(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for job in list(self.jobs.values()):
+                if job.status in ACTIVE and now - job.last_seen > self.idle_timeout:
+                    self.cancel(job.id, f"no client asked about it for {self.idle_timeout:g} s (abandoned)")
+                elif job.status not in ACTIVE and job.finished and time.time() - job.finished > self.keep_finished:
+                    del self.jobs[job.id]
+
+    def counts(self) -> dict:
+        with self._lock:
+            out = {s: 0 for s in ("queued", "running", "done", "failed", "cancelled")}
+            for j in self.jobs.values():
+                out[j.status] += 1
+            return {**out, "workers": self.workers, "max_queue": self.max_queue}
+
+    def shutdown(self, grace: float = 5.0) -> None:
+        """Stop: cancel every job, give running ones `grace` seconds to stop at a year step, then end the
+        worker processes (an evaluation step can run for minutes; a server that stops must not wait for it)."""
+        self._stop.set()
+        with self._lock:
+            for job in self.jobs.values():
+                if job.status in ACTIVE:
+                    self.cancel(job.id, "the server stopped")
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + grace
+        for p in processes:
+            p.join(max(0.0, deadline - time.monotonic()))
+            if p.is_alive():
+                p.terminate()
+                p.join(2)
+        try:
+            self._manager.shutdown()
+        except Exception:   # already gone at interpreter exit
+            pass
+
+
+def results_root(cache: Path | None = None) -> Path:
+    """Where finished results live: `<cache>/web-results`, the cache folder the case database uses."""
+    from ..kb.store import cache_dir
+
+    return (cache or cache_dir()) / "web-results"

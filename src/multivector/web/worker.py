@@ -1,0 +1,100 @@
+"""What runs inside a worker process: a scenario (or the evaluation), reporting progress, stopping on cancel.
+
+Each worker loads the case once. Progress and cancel flags live in two shared
+dicts (a multiprocessing Manager) given at start: the engine's per-year
+progress callback writes how far it got and raises `JobCancelled` once the job
+is flagged, so a cancelled or abandoned job frees its worker within a year step.
+The run itself is `model.run.run_scenario` with the scenario's seed, exactly
+what `multivector simulate` runs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_CTX: dict = {}
+
+
+class JobCancelled(Exception):
+    """The job was cancelled (by a client, or because no client asked for it any more)."""
+
+
+def init_worker(case_path: str | None, progress, cancelled) -> None:
+    _CTX.update(case_path=case_path, progress=progress, cancelled=cancelled)
+
+
+def _kb():
+    if "kb" not in _CTX:
+        from ..kb import CaseBase
+
+        _CTX["kb"] = CaseBase.load(_CTX.get("case_path"))
+    return _CTX["kb"]
+
+
+def warm() -> int:
+    """Load the case and the model's inputs now, so the first real job does not pay for it."""
+    from ..model.inputs import load_inputs
+    from ..model.parameters import default_posterior
+
+    load_inputs(_kb())
+    default_posterior()
+    return os.getpid()
+
+
+def _reporter(job_id: str):
+    progress, cancelled = _CTX.get("progress"), _CTX.get("cancelled")
+
+    def report(done: int) -> None:
+        if progress is not None:
+            progress[job_id] = done
+        if cancelled is not None and cancelled.get(job_id):
+            raise JobCancelled(job_id)
+
+    report(0)
+    return report
+
+
+def run_scenario_job(job_id: str, scenario, key: str, root: str) -> str:
+    """Run one scenario and write its result set under `root/key`; return the key."""
+    from .. import __version__
+    from ..model.run import run_scenario
+    from .results import ResultStore
+
+    kb = _kb()
+    report = _reporter(job_id)
+    run = run_scenario(kb, scenario, None, progress=lambda t: report(t + 1))
+    sc = run.scenario
+    tables = {"engagement": run.engagement(), "indices": run.indices(), "stances": run.stances(),
+              "depth": run.depth()}
+    tables = {k: v.assign(seed=sc.seed, scenario=sc.name) for k, v in tables.items()}
+    summary = {"key": key, "scenario": sc.name, "description": sc.description, "seed": sc.seed, "runs": sc.runs,
+               "version": __version__, "case": kb.folder.name, "case_hash": kb.content_hash,
+               "start": sc.start, "end": sc.end, "parameters": run.parameters.as_dict(),
+               "parameter_distributions": sc.parameters, "clipped_changes": run.clipped,
+               "parameter_uncertainty": run.parameter_uncertainty}
+    from .scenarios import from_scenario
+
+    summary["request"] = from_scenario(sc)
+    ResultStore(Path(root)).write(key, tables, summary)
+    return key
+
+
+def run_evaluation_job(job_id: str, runs: int, seed: int) -> str:
+    """`multivector evaluate` with its defaults; the result is stored where the CLI and the report read it."""
+    from ..evaluate import FORECASTERS, ORIGINS
+    from ..evaluate import evaluate as run_evaluate
+    from ..evaluate.store import save_latest
+    from ..model.inputs import load_inputs
+
+    kb = _kb()
+    inp = load_inputs(kb)
+    report = _reporter(job_id)
+    done = [0]
+
+    def step(name: str, origin: int) -> None:
+        done[0] += 1
+        report(done[0])
+
+    ev = run_evaluate(kb, list(FORECASTERS), origins=list(ORIGINS), runs=runs, seed=seed, inputs=inp, progress=step)
+    return str(save_latest(ev, inp))

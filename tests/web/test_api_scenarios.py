@@ -1,0 +1,228 @@
+"""Scenarios through the API: the library, validation with the command line's words, jobs with progress and
+cancel, cached results (same seed, same numbers as `simulate`), downloads, comparison and charts."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pandas as pd
+import pytest
+
+from .conftest import SMALL, problem_line, wait
+
+
+def test_library(client):
+    names = {s["name"] for s in client.get("/api/v1/scenarios").json()}
+    assert {"baseline", "russia-distracted"} <= names
+    rd = client.get("/api/v1/scenarios/russia-distracted").json()
+    assert rd["drivers"] and rd["link"].startswith("/lab?s=")
+    assert client.get("/api/v1/scenarios/../../etc/passwd").status_code == 404
+    r = client.get("/api/v1/scenarios/no-such")
+    assert r.status_code == 404 and "unknown scenario" in problem_line(r)
+
+
+def test_validate_normalizes(client):
+    r = client.post("/api/v1/scenarios/validate", json=SMALL)
+    assert r.status_code == 200, r.text
+    assert r.json()["scenario"]["drivers"][0] == {"actor": "RUS", "driver": "attention", "from": 2022, "set": 0.3}
+
+
+def _with(**kw):
+    return {**SMALL, **kw}
+
+
+@pytest.mark.parametrize("body, words", [
+    (_with(runs=20_001), "above the web app's limit of 20,000"),
+    (_with(runs=0), "`runs` must be a whole number ≥ 1"),
+    (_with(end=2010), "`end` (2010) is before `start`"),
+    (_with(start=1900), "`start` must be a year"),
+    (_with(seed=-1), "`seed` must be a whole number ≥ 0"),
+    (_with(name="../etc"), "name` may hold only letters"),
+    (_with(colour="red"), "colour`"),
+    (_with(runs="many"), "runs`"),
+    (_with(drivers=[{"actor": "RUS", "driver": "charisma", "set": 0.5}]), "drivers[0]: unknown driver 'charisma'"),
+    (_with(drivers=[{"actor": "KAZ", "driver": "attention", "set": 0.5}]), "drivers[0]: unknown actor 'KAZ'"),
+    (_with(drivers=[{"actor": "RUS", "driver": "attention", "set": 1.5}]), "`set` must be within 0-1"),
+    (_with(drivers=[{"actor": "RUS", "driver": "attention"}]), "exactly one of `set`, `scale`, `add`"),
+    (_with(drivers=[{"actor": "RUS", "driver": "attention", "set": 0.5, "scale": 2}]), "exactly one of"),
+    (_with(drivers=[{"actor": "RUS", "driver": "attention", "from": 2040, "set": 0.5}]), "outside the scenario's years"),
+    (_with(drivers=[{"actor": "KGZ", "driver": "remittance_dependence", "set": 0.5}]), "needs `partner`"),
+    (_with(drivers=[{"actor": "RUS", "driver": "integration_pressure", "org": "NOPE", "add": 0.1}]), "needs a known `org`"),
+    (_with(drivers=[{"actor": "RUS", "driver": "attention", "set": 0.5, "wat": 1}]), "drivers.0.wat`"),
+    (_with(parameters={"magic_weight": 1.0}), "unknown parameter `magic_weight`"),
+    (_with(parameters={"balance_weight": {"dist": "normal", "mean": 1, "sd": -1}}), "cannot be negative"),
+])
+def test_validate_refuses_with_the_fix(client, body, words):
+    for url in ("/api/v1/scenarios/validate", "/api/v1/jobs"):
+        payload = body if url.endswith("validate") else {"scenario": body}
+        r = client.post(url, json=payload)
+        assert r.status_code == 422, r.text
+        assert words in problem_line(r), r.json()
+
+
+def test_every_problem_is_listed(client):
+    r = client.post("/api/v1/scenarios/validate", json=_with(end=1995, drivers=[
+        {"actor": "X", "driver": "attention", "set": 2}]))
+    assert r.status_code == 422 and len(r.json()["problems"]) >= 2
+
+
+@pytest.mark.parametrize("body, words", [
+    ({}, "exactly one of `scenario` and `library`"),
+    ({"library": "baseline", "scenario": SMALL}, "exactly one of"),
+    ({"library": "nope"}, "unknown scenario"),
+    ({"library": "baseline", "runs": 50_000}, "runs"),
+    ({"library": "baseline", "seed": -3}, "seed"),
+])
+def test_bad_jobs(client, body, words):
+    r = client.post("/api/v1/jobs", json=body)
+    assert r.status_code in (404, 422), r.text
+    assert words in problem_line(r)
+
+
+def test_not_json(client):
+    r = client.post("/api/v1/jobs", content=b"runs: 5", headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and problem_line(r)
+
+
+def test_run_progress_result_and_cache(client, web_app):
+    from multivector.model.run import run_scenario
+    from multivector.web.scenarios import ScenarioIn, to_scenario
+
+    body = _with(seed=5, name="cache-me")
+    r = client.post("/api/v1/jobs", json={"scenario": body})
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert job["progress"]["total"] == SMALL["end"] - SMALL["start"] + 1
+    done = wait(client, job["id"])
+    assert done["status"] == "done" and done["progress"]["done"] == done["progress"]["total"]
+    res = client.get(done["result"], params={"tables": "engagement,indices,stances,depth"}).json()
+    assert res["summary"]["seed"] == 5 and res["summary"]["runs"] == 40 and res["summary"]["version"]
+    assert all(row["seed"] == 5 for row in res["engagement"])
+
+    # the same numbers as the library's run with that seed (what `multivector simulate` runs)
+    ctx = web_app.state.ctx
+    sc = to_scenario(ScenarioIn.model_validate(body), ctx.inputs.states, ctx.model_orgs)
+    with ctx.lock:   # the app's DuckDB connection is shared with its threads
+        direct = run_scenario(ctx.kb, sc).engagement()
+    got = pd.DataFrame(res["engagement"])[direct.columns]
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), direct.reset_index(drop=True), check_dtype=False)
+
+    # asked again: done at once, from disk
+    t0 = time.monotonic()
+    again = client.post("/api/v1/jobs", json={"scenario": body}).json()
+    assert again["status"] == "done" and again["key"] == job["key"] and time.monotonic() - t0 < 1
+
+    # a restarted server (a new store on the same folder) finds it
+    from multivector.web.results import ResultStore
+
+    assert ResultStore(web_app.state.store.root).has(job["key"])
+
+
+def test_downloads_compare_and_figures(client):
+    a = wait(client, client.post("/api/v1/jobs", json={"scenario": _with(seed=8)}).json()["id"])
+    b = wait(client, client.post("/api/v1/jobs", json={"scenario": _with(seed=8, name="nochange",
+                                                                           drivers=[])}).json()["id"])
+    ka, kb = a["key"], b["key"]
+    for table in ("engagement", "indices", "stances", "depth"):
+        csv = client.get(f"/api/v1/results/{ka}/{table}.csv")
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+        pq = client.get(f"/api/v1/results/{ka}/{table}.parquet")
+        df = pd.read_parquet(io.BytesIO(pq.content))
+        assert (df.seed == 8).all()
+        assert client.get(f"/api/v1/results/{ka}/{table}.json").json()
+    cmp = client.get(f"/api/v1/results/{ka}/compare/{kb}").json()
+    assert cmp["same_draws"] and cmp["largest_differences"]
+    assert all(abs(d["difference"]) > 0 for d in cmp["largest_differences"])
+    figs = client.get(f"/api/v1/results/{ka}/figures", params={"state": "KAZ", "baseline": kb}).json()
+    for fig in figs["figures"].values():
+        layout = fig["layout"]
+        assert layout["title"]["text"] and layout["xaxis"]["title"]["text"] == "year"
+        assert layout["yaxis"]["title"]["text"]
+    assert figs["line"] in figs["lines"]
+    one = client.get(f"/api/v1/results/{ka}/figures", params={"state": "KAZ", "line": "SCO"}).json()
+    assert one["line"] == "SCO"
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/v1/results/0123", 422), ("/api/v1/results/" + "0" * 32, 404),
+    ("/api/v1/results/..%2F..%2Fsecret", 422),
+    ("/api/v1/results/" + "0" * 32 + "/engagement.csv", 404),
+])
+def test_bad_result_keys(client, path, status):
+    r = client.get(path)
+    assert r.status_code in (status, 404), r.text
+    assert problem_line(r)
+
+
+def test_bad_result_tables_and_formats(client):
+    key = wait(client, client.post("/api/v1/jobs", json={"scenario": SMALL}).json()["id"])["key"]
+    assert "unknown result table" in problem_line(client.get(f"/api/v1/results/{key}/runs.csv"))
+    assert "unknown format" in problem_line(client.get(f"/api/v1/results/{key}/engagement.xlsx"))
+    assert "unknown result table" in problem_line(client.get(f"/api/v1/results/{key}", params={"tables": "secrets"}))
+    r = client.get(f"/api/v1/results/{key}/figures", params={"state": "RUS"})
+    assert r.status_code == 422 and "not a state of this run" in problem_line(r)
+    r = client.get(f"/api/v1/results/{key}/figures", params={"state": "KAZ", "line": "NATO"})
+    assert r.status_code == 422 and "not an organization line" in problem_line(r)
+
+
+def test_cancel_a_running_job(client):
+    job = client.post("/api/v1/jobs", json={"scenario": _with(runs=20_000, seed=99, start=1991, end=2035,
+                                                               name="long")}).json()
+    t0 = time.monotonic()
+    while client.get(f"/api/v1/jobs/{job['id']}").json()["status"] == "queued" and time.monotonic() - t0 < 60:
+        time.sleep(0.05)
+    r = client.delete(f"/api/v1/jobs/{job['id']}")
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    assert not client.app.state.store.has(job["key"])
+    # the worker is free again: a small run finishes soon after
+    small = client.post("/api/v1/jobs", json={"scenario": _with(seed=123)}).json()
+    assert wait(client, small["id"], timeout=60)["status"] == "done"
+    assert client.get("/api/v1/jobs/nope").status_code == 404
+    assert client.delete("/api/v1/jobs/nope").status_code == 404
+
+
+def test_an_abandoned_job_frees_its_worker(web_app):
+    jobs = web_app.state.jobs
+    from multivector.web.scenarios import ScenarioIn, to_scenario
+
+    ctx = web_app.state.ctx
+    sc = to_scenario(ScenarioIn.model_validate(_with(runs=20_000, seed=77, start=1991, end=2035, name="lost")),
+                     ctx.inputs.states, ctx.model_orgs)
+    job = jobs.submit_scenario(sc, "ab" * 16)
+    old = jobs.idle_timeout
+    try:
+        jobs.idle_timeout = 0.5
+        t0 = time.monotonic()
+        while jobs.get(job.id, touch=False).status in ("queued", "running") and time.monotonic() - t0 < 30:
+            time.sleep(0.1)
+    finally:
+        jobs.idle_timeout = old
+    j = jobs.get(job.id, touch=False)
+    assert j.status == "cancelled" and "abandoned" in j.error
+
+
+def test_twenty_clients_at_once_all_get_answers(client):
+    """Twenty clients each run their own scenario at the same time: every one is queued, run and answered."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(k: int) -> str:
+        job = client.post("/api/v1/jobs", json={"scenario": _with(runs=10, seed=1000 + k, name=f"client-{k}")})
+        assert job.status_code == 202, job.text
+        return wait(client, job.json()["id"], timeout=180)["status"]
+
+    with ThreadPoolExecutor(20) as pool:
+        assert list(pool.map(one, range(20))) == ["done"] * 20
+
+
+def test_a_restarted_server_keeps_finished_results(client, web_app, _private_cache):
+    from fastapi.testclient import TestClient
+
+    from multivector.web import create_app
+
+    key = wait(client, client.post("/api/v1/jobs", json={"scenario": _with(seed=31)}).json()["id"])["key"]
+    again = create_app(cache_dir=web_app.state.store.root.parent, workers=1, warm=False)
+    with TestClient(again) as c2:
+        job = c2.post("/api/v1/jobs", json={"scenario": _with(seed=31)}).json()
+        assert job["status"] == "done" and job["key"] == key
+        assert c2.get(f"/api/v1/results/{key}").json()["summary"]["seed"] == 31
