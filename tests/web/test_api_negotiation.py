@@ -13,13 +13,21 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "negotiation"
 
 def test_models_and_proposals(client):
     from multivector.negotiation import MODEL_NAMES
+    from multivector.negotiation.models import RECOMMENDED
 
-    assert client.get("/api/v1/negotiation/models").json()["models"] == list(MODEL_NAMES)
+    about = client.get("/api/v1/negotiation/models").json()
+    assert about["models"] == list(MODEL_NAMES) and about["recommended"] == RECOMMENDED
+    assert "status_quo" in about["baselines"] and about["about"]["nash"]["reference"]
     props = client.get("/api/v1/negotiation/proposals").json()
     assert len(props) >= 10
     for p in props:
         assert set(p["forecasts"]) == set(MODEL_NAMES)
-        assert all(-1 <= v <= 101 for v in p["forecasts"].values())
+        assert all(-1 <= v <= 101 for v in p["forecasts"].values() if v is not None)
+        for m, v in p["forecasts"].items():   # a baseline the proposal does not define says why
+            assert v is not None or "no agenda setter" in p["unavailable"][m]
+    # consensus bodies: the rule terms are on, as on the command line (Kazakhstan blocks)
+    sup = {p["id"]: p for p in props}["eaeu_supranational"]
+    assert sup["forecasts"]["compromise"] == 0.0 and sup["forecasts"]["status_quo"] == 0.0
     one = client.get("/api/v1/negotiation/proposals/eaeu_supranational").json()
     assert one["recorded_outcome"] == "rejected" and one["actors"]
     assert any(a["evidence"] for a in one["actors"])
@@ -29,6 +37,18 @@ def test_rule_changes_the_forecast_input(client):
     a = client.get("/api/v1/negotiation/proposals/eaeu_supranational").json()
     b = client.get("/api/v1/negotiation/proposals/eaeu_supranational", params={"rule": "majority"}).json()
     assert a["decision_rule"] == "consensus" and b["decision_rule"] == "majority"
+    # under consensus the veto holds the forecast at the status quo; under majority nobody can block
+    assert a["rule_terms"] and a["forecasts"]["compromise"] == 0.0 and b["forecasts"]["compromise"] > 50
+    off = client.get("/api/v1/negotiation/proposals/eaeu_supranational", params={"rule_terms": "false"}).json()
+    assert off["forecasts"]["compromise"] == b["forecasts"]["compromise"]
+
+
+def test_posted_problem_honours_the_veto(client):
+    body = _problem(client, "eaeu_supranational")
+    on = client.post("/api/v1/negotiation/predict", json=body).json()
+    off = client.post("/api/v1/negotiation/predict", json={**body, "rule_terms": False}).json()
+    assert on["rule_terms"] and on["forecasts"]["stubborn"] == [0.0]
+    assert off["forecasts"]["stubborn"][0] > 75
 
 
 def _problem(client, pid="csto_intervention_kgz_2010"):
@@ -39,7 +59,7 @@ def _problem(client, pid="csto_intervention_kgz_2010"):
 
 
 def test_moving_a_position_moves_the_forecast(client):
-    body = _problem(client)
+    body = {**_problem(client), "rule_terms": False}   # with the veto on, every forecast here sits at 0
     base = client.post("/api/v1/negotiation/predict", json=body).json()["forecasts"]
     strongest = max(body["actors"], key=lambda a: a["capability"])
     strongest["position"] = 0.0 if strongest["position"] > 50 else 100.0

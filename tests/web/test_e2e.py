@@ -241,11 +241,14 @@ def test_negotiation_position_moves_forecast(app_page):
     page = app_page
     page.goto("/negotiation?proposal=csto_intervention_kgz_2010")
     _charts(page, 1)
+    shown = "() => document.querySelector(\"#forecast-list li[data-model='compromise'] .v\").textContent"
+    before = page.inner_text("#forecast-list li[data-model='compromise'] .v")
+    page.uncheck("#rule-terms")   # without every salient member's veto the compromise leaves the status quo
+    page.wait_for_function(f"{shown} !== '{before}'")
     before = page.inner_text("#forecast-list li[data-model='compromise'] .v")
     rus = page.locator("#actors tr[data-actor='RUS'] .a-position")
     rus.fill("0" if float(rus.input_value()) > 50 else "100")
-    page.wait_for_function(f"() => document.querySelector(\"#forecast-list li[data-model='compromise'] .v\").textContent"
-                           f" !== '{before}'")
+    page.wait_for_function(f"{shown} !== '{before}'")
     page.select_option("#rule", "majority")
     page.set_input_files("#upload-file", str(EXAMPLES / "ktab_water_release.csv"))
     page.click("#upload-form button[type=submit]")

@@ -460,9 +460,12 @@ def evaluation_job(request: Request) -> dict:
 @router.get("/negotiation/models", tags=["negotiation"])
 def negotiation_models() -> dict:
     from ..negotiation import MODEL_NAMES
+    from ..negotiation.models import BASELINES, MODELS, RECOMMENDED
     from ..negotiation.problem import DECISION_RULES
 
-    return {"models": list(MODEL_NAMES), "decision_rules": list(DECISION_RULES)}
+    return {"models": list(MODEL_NAMES), "decision_rules": list(DECISION_RULES), "recommended": RECOMMENDED,
+            "baselines": list(BASELINES),
+            "about": {n: {"kind": m.kind, "does": m.does, "reference": m.reference} for n, m in MODELS.items()}}
 
 
 @router.get("/negotiation/proposals", tags=["negotiation"])
@@ -475,10 +478,11 @@ def proposals(request: Request) -> Response:
 
 
 @router.get("/negotiation/proposals/{proposal_id}", tags=["negotiation"])
-def proposal(request: Request, proposal_id: str, rule: Id = None) -> Response:
-    """One proposal's actors (with the evidence behind each number) and every model's forecast."""
+def proposal(request: Request, proposal_id: str, rule: Id = None, rule_terms: bool = True) -> Response:
+    """One proposal's actors (with the evidence behind each number) and every model's forecast; rule_terms:
+    every salient member's veto under consensus (on by default, as on the command line)."""
     def compute():
-        return request.app.state.proposals.one(proposal_id, check_rule(rule))
+        return request.app.state.proposals.one(proposal_id, check_rule(rule), rule_terms)
 
     return _json(request, compute)
 
@@ -489,8 +493,9 @@ def predict(body: ProblemIn) -> dict:
     from .negotiation import to_problem
 
     problem = to_problem(body)
-    values, notes = forecasts(problem, check_models(body.models))
-    return {"problem": problem_dict(problem), "forecasts": values, "unavailable": notes}
+    values, notes = forecasts(problem, check_models(body.models), body.rule_terms)
+    return {"problem": problem_dict(problem), "forecasts": values, "unavailable": notes,
+            "rule_terms": body.rule_terms}
 
 
 @router.post("/negotiation/upload", tags=["negotiation"])
@@ -498,7 +503,9 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
                  kind: Annotated[str, Form(max_length=10)] = "auto",
                  decision_rule: Annotated[str | None, Form(max_length=20)] = None,
                  models: Annotated[str | None, Form(max_length=300, description="Comma-separated models "
-                                                                                "(default: every model).")] = None
+                                                                                "(default: every model).")] = None,
+                 rule_terms: Annotated[str, Form(max_length=5, description="auto (on when a decision rule is "
+                                                                           "given), on or off.")] = "auto"
                  ) -> dict:
     """Forecast every problem of an uploaded file (parsed in memory, at most the size limit)."""
     from starlette.concurrency import run_in_threadpool
@@ -509,6 +516,9 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
     data = await file.read(limit + 1)
     check_rule(decision_rule)
     chosen = check_models([m.strip() for m in models.split(",") if m.strip()] if models else None)
+    if rule_terms not in ("auto", "on", "off"):
+        raise WebInputError(f"unknown rule_terms {rule_terms!r}", "use auto, on or off")
+    veto = rule_terms == "on" or (rule_terms == "auto" and bool(decision_rule))
     found, problems = await run_in_threadpool(read_upload, data, file.filename or "upload", kind, limit)
     shown = problems[:MAX_UPLOAD_PROBLEMS]
 
@@ -516,7 +526,7 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
         out = []
         for p in shown:
             p = p.with_rule(decision_rule)
-            values, notes = forecasts(p, chosen)
+            values, notes = forecasts(p, chosen, veto)
             out.append({**problem_dict(p), "forecasts": values, "unavailable": notes})
         return out
 

@@ -8,6 +8,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..negotiation import MODEL_NAMES, NegotiationProblem, get_model
+from ..negotiation.models import ALIASES
 from ..negotiation.problem import DECISION_RULES, MAX_ACTORS
 from .errors import WebInputError
 
@@ -33,13 +34,15 @@ class ProblemIn(BaseModel):
     status_quo: float | None = Field(None, ge=-1e12, le=1e12)
     agenda_setters: list[str] = Field(default_factory=list, max_length=20)
     models: list[str] | None = Field(None, description="Models to run (default: every model).")
+    rule_terms: bool = Field(True, description="The veto of every salient member under unanimity or consensus "
+                                               "(the command line's --rule-terms; docs/negotiation.md).")
 
 
 def check_models(models: list[str] | None) -> list[str]:
     models = list(models) if models else list(MODEL_NAMES)
-    unknown = [m for m in models if m not in MODEL_NAMES]
+    unknown = [m for m in models if m not in (*MODEL_NAMES, *ALIASES)]
     if unknown:
-        raise WebInputError(f"unknown model {unknown[0]!r}", f"use some of {', '.join(MODEL_NAMES)}")
+        raise WebInputError(f"unknown model {unknown[0]!r}", f"use some of {', '.join((*MODEL_NAMES, *ALIASES))}")
     return models
 
 
@@ -63,21 +66,26 @@ def to_problem(body: ProblemIn) -> NegotiationProblem:
             from None
 
 
-def forecasts(problem: NegotiationProblem, models: list[str]) -> tuple[dict[str, list[float] | None], dict[str, str]]:
+def forecasts(problem: NegotiationProblem, models: list[str],
+              rule_terms: bool = False) -> tuple[dict[str, list[float] | None], dict[str, str]]:
     """(each model's forecast position, one value per dimension; why a model could not forecast this problem).
 
-    A model that refuses the problem (one that needs an agenda setter the problem lacks, say) gives None and
-    its reason, so one model never hides the others' forecasts.
+    A model that refuses the problem, or a baseline the problem does not define (no status quo, no agenda
+    setter), gives None and its reason, so one model never hides the others' forecasts.
     """
     out: dict[str, list[float] | None] = {}
     notes: dict[str, str] = {}
     for m in models:
         try:
-            pred = get_model(m).predict(problem)
+            pred = get_model(m, rule_terms=rule_terms).predict(problem)
         except ValueError as exc:
             out[m], notes[m] = None, str(exc)
             continue
-        out[m] = [round(float(v), 3) for v in np.asarray(pred.position).ravel()]
+        values = np.asarray(pred.position, float).ravel()
+        if not np.all(np.isfinite(values)):
+            out[m], notes[m] = None, f"this problem has no {pred.details.get('missing', 'defined forecast')}"
+            continue
+        out[m] = [round(float(v), 3) for v in values]
     return out, notes
 
 
@@ -109,7 +117,11 @@ def read_upload(data: bytes, filename: str, kind: str | None, max_bytes: int):
 
 
 class CaseProposals:
-    """The case's proposals (`case_proposals.derive_problem`) with every model's forecast, computed once."""
+    """The case's proposals (`case_proposals.derive_problem`) with every model's forecast, computed once.
+
+    The proposals are negotiated in consensus bodies, so the rule terms (every salient member's veto) are on,
+    as on the command line; `one(..., rule_terms=False)` shows the models as published.
+    """
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -134,7 +146,7 @@ class CaseProposals:
             rows = []
             for p in props.itertuples():
                 pr = self.problem(p.id)
-                values, notes = forecasts(pr, list(MODEL_NAMES))
+                values, notes = forecasts(pr, list(MODEL_NAMES), rule_terms=True)
                 fc = {m: v[0] if v else None for m, v in values.items()}
                 rows.append({"id": p.id, "org": p.org, "year": int(p.year), "title": p.title,
                              "decision_rule": pr.decision_rule, "actors": len(pr.actors),
@@ -146,12 +158,12 @@ class CaseProposals:
             self._table = rows
         return self._table
 
-    def one(self, proposal_id: str, rule: str | None = None) -> dict:
+    def one(self, proposal_id: str, rule: str | None = None, rule_terms: bool = True) -> dict:
         from ..negotiation.case_proposals import problem_table
 
         pr = self.problem(proposal_id).with_rule(rule)
         actors = problem_table(pr)
-        values, notes = forecasts(pr, list(MODEL_NAMES))
+        values, notes = forecasts(pr, list(MODEL_NAMES), rule_terms=rule_terms)
         return {"id": proposal_id, "title": pr.description, "org": pr.meta["org"], "year": pr.meta["year"],
                 "decision_rule": pr.decision_rule, "status_quo": float(pr.status_quo[0]),
                 "agenda_setters": list(pr.agenda_setters), "recorded_outcome": pr.meta["recorded_outcome"],
@@ -159,4 +171,5 @@ class CaseProposals:
                 "actors": [{"id": r.actor, "capability": float(r.capability), "position": float(r.position),
                             "salience": float(r.salience), "basis": r.basis, "evidence": list(r.evidence)}
                            for r in actors.itertuples()],
-                "forecasts": {m: v[0] if v else None for m, v in values.items()}, "unavailable": notes}
+                "forecasts": {m: v[0] if v else None for m, v in values.items()}, "unavailable": notes,
+                "rule_terms": rule_terms}

@@ -33,7 +33,7 @@
         id: tr.dataset.actor, position: Number(tr.querySelector(".a-position").value),
         salience: Number(tr.querySelector(".a-salience").value), capability: Number(tr.querySelector(".a-capability").value) }));
       const body = { name: one.id, actors, decision_rule: $("rule").value, status_quo: one.status_quo,
-        agenda_setters: one.agenda_setters };
+        agenda_setters: one.agenda_setters, rule_terms: $("rule-terms").checked };
       const ask = ++asked;
       try {
         const res = await MV.json("/api/v1/negotiation/predict", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
