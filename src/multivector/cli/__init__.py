@@ -13,6 +13,7 @@ from . import measures as measures_cli
 from . import model as model_cli
 from . import report as report_cli
 from . import series as series_cli
+from . import sweep as sweep_cli
 from .overview import overview
 
 
@@ -69,6 +70,7 @@ model_cli.register(app)
 for _mod in (measures_cli, cow_cli, report_cli, evaluate_cli, series_cli, library_cli):
     _mod.register(app, kb_cli.app)
 register_negotiation(app)
+sweep_cli.register(app)
 
 
 def _parser_errors() -> tuple[type[Exception], type[Exception], tuple]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import io
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -183,10 +184,22 @@ def prepare_folder(spec: SweepSpec, folder: Path, resume: bool) -> tuple[Manifes
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / "spec.yaml", spec.text)
     write_atomic(folder / "base.yaml", spec.base_text)
+    write_atomic(folder / "sweep.json", json.dumps(describe(spec), indent=1))
     write_table_atomic(design, folder / "design.parquet", "parquet")
     man = Manifest(folder, spec.digest(), spec.name, len(design), n_chunks, spec.chunk, spec.seed)
     man.save()
     return man, design
+
+
+def describe(spec: SweepSpec) -> dict:
+    """What the analysis needs to know of the spec (stored as sweep.json, read without the case)."""
+    from dataclasses import asdict
+
+    return {"name": spec.name, "description": spec.description, "runs": spec.runs, "seed": spec.seed,
+            "chunk": spec.chunk, "start": spec.start, "end": spec.end, "weights": spec.weights,
+            "design": asdict(spec.design), "outcomes": [o.label for o in spec.outcomes],
+            "factors": [{"name": f.name, "what": f.describe(), "low": f.low, "high": f.high, "dist": f.dist}
+                        for f in spec.factors], "spec_digest": spec.digest()}
 
 
 def run_sweep(spec: SweepSpec, folder: str | Path, executor: cf.Executor, resume: bool = False,
