@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from multivector.sweep.design import design_seed, design_table, n_points, salib_problem, to_values, unit_design
+from multivector.sweep.design import (
+    design_seed,
+    design_table,
+    n_points,
+    salib_problem,
+    to_values,
+    unit_design,
+)
 
 from .conftest import TINY
 

@@ -61,10 +61,10 @@ def context(spec: SweepSpec, case: str | None = None) -> SweepContext:
 
 def _load_context(spec: SweepSpec, case: str | None) -> SweepContext:
     from ..kb import CaseBase
+    from ..model.inputs import load_inputs
     from ..model.parameters import default_parameters, default_posterior
     from ..model.run import prepare_with_tenure
     from ..model.scenario import apply_changes
-    from ..model.inputs import load_inputs
 
     kb = CaseBase.load(case) if case else CaseBase.load()
     base = replace(spec.base, changes=[])
