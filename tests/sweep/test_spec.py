@@ -90,3 +90,16 @@ def test_base_scenario_errors_are_reported_in_its_file(tiny_spec_file, load, tmp
     with pytest.raises(CaseError) as info:
         load(tiny_spec_file(TINY.replace("base: {base}", f"base: {bad}")))
     assert any(str(p).startswith(f"{bad}:2: `runs`") for p in info.value.problems)
+
+
+def test_every_shipped_spec_parses(load):
+    from pathlib import Path
+
+    from multivector.sweep.design import n_points
+
+    specs = sorted((Path(__file__).parents[2] / "sweeps").glob("*.yaml"))
+    assert {p.stem for p in specs} >= {"smoke", "central-asia-2035"}
+    for p in specs:
+        spec = load(p)
+        assert n_points(spec) > 0 and spec.outcomes
+    assert n_points(load(specs[0].with_name("central-asia-2035.yaml"))) == 1024
