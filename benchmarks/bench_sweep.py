@@ -62,7 +62,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1000)
     args = ap.parse_args()
     spec = spec_for(args.points, args.runs, "bench")
-    warm = spec_for(4, 10, "warm")
+    warm = spec_for(16, 10, "warm")
+    warm.chunk = 1          # many small chunks, so that every worker loads the case before the timing
     print(f"sweep benchmark: {args.points} points x {args.runs} runs, 2026-2035, 6 factors, chunks of {spec.chunk} "
           f"points; the machine's 2 cores are shared, so figures are noisy")
     tmp = Path(tempfile.mkdtemp(prefix="bench-sweep-"))

@@ -63,7 +63,19 @@ def test_inline_run_writes_parts_manifest_and_results(reference, tiny):
     assert list(part.point) == [8, 9, 10, 11] and set(part.chunk) == {2}
     assert {"rus_revisionism", "uzb_remit", "balance_weight", "seed", "point_seed"} <= set(part.columns)
     m = json.loads((folder / "manifest.json").read_text())
-    assert m["spec_digest"] == tiny.digest() and len(m["chunks"]) == 5
+    assert m["spec_digest"] == tiny.digest() and m["chunks_done"] == 5 and m["complete"]
+    lines = (folder / "chunks.jsonl").read_text().splitlines()
+    assert sorted(json.loads(x)["chunk"] for x in lines) == list(range(5))
+
+
+def test_a_journal_line_cut_by_a_kill_is_ignored(reference, tmp_path):
+    import shutil
+
+    folder = tmp_path / "out"
+    shutil.copytree(reference.folder, folder)
+    with open(folder / "chunks.jsonl", "a") as fh:
+        fh.write('{"chunk": 7, "file": "parts/chunk-0000')
+    assert sorted(Manifest.load(folder).chunks) == list(range(5))
 
 
 def test_factors_move_the_outcomes(reference):
@@ -168,9 +180,9 @@ def _children(pid: int) -> list[int]:
 def _wait_for_chunks(folder: Path, proc, n: int = 1, timeout: float = 120) -> int:
     t0 = time.time()
     while time.time() - t0 < timeout:
-        m = folder / "manifest.json"
+        m = folder / "chunks.jsonl"
         if m.exists():
-            done = len(json.loads(m.read_text())["chunks"])
+            done = len(m.read_text().splitlines())
             if done >= n:
                 return done
         if proc.poll() is not None:

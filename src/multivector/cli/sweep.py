@@ -14,7 +14,6 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from ..io_utils import records
 from ..kb import CaseError
 from .kb import CaseOpt, open_case
 from .output import Format, console, emit, err_console, fail, progress_bar
@@ -131,6 +130,9 @@ def analyze(folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder o
         frames += [df.assign(outcome=o, index="morris") for o, df in a.morris.items()]
         sys.stdout.write(pd.concat(frames).to_csv(index=False) if frames else "")
         return
+    if a.direction is not None:
+        emit(a.direction.T.round(2).reset_index(names="outcome"), fmt,
+             title="Direction: Spearman's ρ of each outcome with each factor, over all points")
     for o, df in a.sobol.items():
         emit(df.round(3), fmt, title=f"Sobol' indices of {o} ({a.n_points} points × {a.runs} runs; ± 95% interval)")
     for o, df in a.morris.items():
@@ -146,7 +148,6 @@ def analyze(folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder o
     if not (a.sobol or a.morris or a.prim):
         console.print(f"design {a.method}: no sensitivity indices (those need sobol or morris); give --find for PRIM")
     err_console.print("wrote " + ", ".join(str(w) for w in written), highlight=False, soft_wrap=True)
-    _ = records
 
 
 def register(app_: typer.Typer) -> None:

@@ -40,12 +40,15 @@ class Analysis:
     sobol: dict[str, pd.DataFrame] = field(default_factory=dict)    # outcome -> factor, S1, S1_conf, ST, ST_conf
     morris: dict[str, pd.DataFrame] = field(default_factory=dict)   # outcome -> factor, mu_star, mu_star_conf, sigma
     prim: dict | None = None
+    direction: pd.DataFrame | None = None   # Spearman's ρ of each factor (rows) with each outcome (columns)
 
     def as_dict(self) -> dict:
         from ..io_utils import records
 
         out = {"name": self.name, "design": self.method, "factors": self.factors, "outcomes": self.outcomes,
                "n_points": self.n_points, "runs_per_point": self.runs, "seed": self.seed}
+        if self.direction is not None:
+            out["direction"] = {o: {f: float(v) for f, v in self.direction[o].items()} for o in self.direction}
         if self.sobol:
             out["sobol"] = {k: records(v) for k, v in self.sobol.items()}
         if self.morris:
@@ -117,6 +120,8 @@ def analyze(folder: str | Path, find: str | None = None, min_density: float = 0.
     a = Analysis(info["name"], method, names, outcomes, man.n_points, info["runs"], info["seed"])
     results = results.sort_values("point").reset_index(drop=True)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    # the indices say how much, not which way: the rank correlation over all points gives the sign
+    a.direction = results[names + outcomes].corr(method="spearman").loc[names, outcomes]
     for o in outcomes:
         y = results[o].to_numpy(float)
         if method == "sobol":

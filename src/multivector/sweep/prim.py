@@ -66,13 +66,16 @@ class PrimResult:
     chosen: int = field(default=-1)
 
     def box(self, i: int | None = None) -> pd.DataFrame:
-        """The factor ranges of box i (default the chosen one): restricted factors only."""
+        """The factor ranges of box i (default the chosen one): restricted factors only, with the share
+        of each factor's range the box keeps (a restriction that keeps 0.95 of it says little)."""
         i = self.chosen if i is None else i
         lim = self.limits[i]
+        full = self.init[1] - self.init[0]
         rows = [{"factor": n, "low": float(lim[0, k]), "high": float(lim[1, k]),
-                 "full_low": float(self.init[0, k]), "full_high": float(self.init[1, k])}
+                 "full_low": float(self.init[0, k]), "full_high": float(self.init[1, k]),
+                 "kept": float((lim[1, k] - lim[0, k]) / full[k]) if full[k] else 1.0}
                 for k, n in enumerate(self.names) if (lim[:, k] != self.init[:, k]).any()]
-        return pd.DataFrame(rows, columns=["factor", "low", "high", "full_low", "full_high"])
+        return pd.DataFrame(rows, columns=["factor", "low", "high", "full_low", "full_high", "kept"])
 
     def choose(self, min_density: float = 0.8) -> int:
         """The box with the largest coverage among those at least `min_density` dense (else the densest)."""
