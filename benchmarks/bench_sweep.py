@@ -17,6 +17,7 @@ The machine's 2 cores are shared: run it when nothing else runs, and read median
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -49,9 +50,11 @@ def measure(label: str, kw: dict, spec, warm, tmp: Path) -> dict:
         wall = time.perf_counter() - t1
     chunks = r.manifest.chunks.values()
     busy = sum(c["seconds"] for c in chunks)
+    cpu = sum(c["cpu_seconds"] for c in chunks)
     n = len(r.manifest.chunks)
     return {"label": label, "workers": info.workers, "points": r.manifest.n_points, "wall": wall,
-            "rate": r.manifest.n_points / wall, "cold": cold, "chunk_s": busy / n,
+            "rate": r.manifest.n_points / wall, "cold": cold, "chunk_s": busy / n, "chunk_cpu": cpu / n,
+            "load": os.getloadavg()[0],
             "overhead": (wall * info.workers - busy) / n, "peak": max(c["peak_rss_mb"] for c in chunks),
             "results": r.results}
 
@@ -75,8 +78,12 @@ def main() -> None:
             m = rows[-1]
             eff = m["rate"] / (m["workers"] * rows[0]["rate"])
             print(f"{label:31s} {m['rate']:6.2f} points/s  wall {m['wall']:6.1f} s  efficiency {eff:5.0%}  "
-                  f"chunk {m['chunk_s']:.2f} s  overhead/chunk {m['overhead'] * 1000:7.1f} ms  "
-                  f"start (pool + case loaded) {m['cold']:5.1f} s  peak worker RSS {m['peak']:6.0f} MiB")
+                  f"chunk {m['chunk_s']:.2f} s (CPU {m['chunk_cpu']:.2f} s)  overhead/chunk "
+                  f"{m['overhead'] * 1000:6.1f} ms  start {m['cold']:4.1f} s  peak worker RSS {m['peak']:4.0f} MiB  "
+                  f"load {m['load']:.1f}")
+        print("(efficiency: the rate over workers x the 1-worker rate; chunk: wall and CPU time inside a worker; "
+              "start: pool or cluster up and the case loaded in every worker; load: the machine's 1-min load "
+              "average after the run — above 2 the cores were shared)")
         same = all(r["results"].equals(rows[0]["results"]) for r in rows[1:])
         print(f"identical results across the three executors: {same}")
         driver = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

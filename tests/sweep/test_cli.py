@@ -32,6 +32,14 @@ def test_spec_first_form_runs_and_analyze_reads_it(tiny_spec_file, tmp_path):
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(s[0])
     assert a["prim"]["condition"] == "P_member(UZB, EAEU, 2028) > 0.3" and a["prim"]["trajectory"]
     assert (out / "analysis" / "analysis.json").exists() and (out / "analysis" / "analysis.html").exists()
+    # the report shows the stored analysis as a section (never re-running it)
+    r = run("report", "--out", str(tmp_path / "report"), "--sweep", str(out))
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "report" / "index.html").read_text()
+    assert '<section id="sweep"><h2>Sweep: tiny</h2>' in page and 'href="#sweep"' in page
+    assert "Scenario discovery (PRIM)" in page and "sweep-0" in page
+    r = run("report", "--out", str(tmp_path / "report2"), "--sweep", str(tmp_path))
+    assert r.exit_code == 1 and "sweep analyze" in r.output
     r = run("sweep", "analyze", str(out))
     assert r.exit_code == 0 and "Sobol' indices of" in r.output
     # the explicit form gives the same

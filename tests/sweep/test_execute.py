@@ -254,3 +254,19 @@ def _vocab():
 
     inp = load_inputs(CaseBase.load())
     return inp.states, {o for o in inp.era_org.ravel() if o}, inp.lines
+
+
+def test_ctrl_c_keeps_finished_chunks_and_resume_finishes(slow, tmp_path):
+    spec_path, ref = slow
+    out = tmp_path / "out"
+    proc = subprocess.Popen(_cli("sweep", str(spec_path), "--out", str(out), "--workers", "2"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _wait_for_chunks(out, proc, 1)
+    os.killpg(proc.pid, signal.SIGINT)           # Ctrl-C in a terminal reaches the whole group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted:" in err and "--resume" in err and "Traceback" not in err
+    done = subprocess.run(_cli("sweep", str(spec_path), "--out", str(out), "--resume"),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "results.parquet"), ref.results)

@@ -42,6 +42,22 @@ class Analysis:
     prim: dict | None = None
     direction: pd.DataFrame | None = None   # Spearman's ρ of each factor (rows) with each outcome (columns)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> Analysis:
+        """An analysis from its JSON (analysis.json), e.g. for a report that must not re-run it."""
+        a = cls(d["name"], d["design"], list(d["factors"]), list(d["outcomes"]), d["n_points"],
+                d["runs_per_point"], d["seed"])
+        a.sobol = {k: pd.DataFrame(v) for k, v in d.get("sobol", {}).items()}
+        a.morris = {k: pd.DataFrame(v) for k, v in d.get("morris", {}).items()}
+        if "direction" in d:
+            a.direction = pd.DataFrame(d["direction"])
+        if d.get("prim"):
+            p = dict(d["prim"])
+            p["trajectory"] = pd.DataFrame(p["trajectory"])
+            p["box"] = pd.DataFrame(p["box"])
+            a.prim = p
+        return a
+
     def as_dict(self) -> dict:
         from ..io_utils import records
 
