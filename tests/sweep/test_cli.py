@@ -73,3 +73,24 @@ def test_analyze_condition_errors(tiny_spec_file, tmp_path):
     assert r.exit_code == 1 and "no point meets" in r.output
     r = run("sweep", "analyze", str(out), "--find", "P_member(UZB, EAEU, 2028) ~ 1")
     assert r.exit_code == 1 and "cannot read condition" in r.output
+
+
+def test_morris_and_lhs_designs_through_analyze(tiny_spec_file, tmp_path):
+    spec = tiny_spec_file(TINY.replace("{{method: sobol, n: 4}}", "{{method: morris, trajectories: 3, levels: 4}}"))
+    out = tmp_path / "morris"
+    assert run("sweep", str(spec), "--out", str(out)).exit_code == 0
+    r = run("sweep", "analyze", str(out), "--format", "json")
+    assert r.exit_code == 0, r.output
+    a = json.loads(r.output.strip().splitlines()[-1])
+    m = a["morris"]["mean_balance(KAZ, 2026, 2028)"]
+    assert a["n_points"] == 12 and [x["factor"] for x in m] == ["rus_revisionism", "uzb_remit", "balance_weight"]
+    assert all(x["mu_star"] >= 0 and x["sigma"] >= 0 for x in m) and "sobol" not in a
+    assert set(a["direction"]) == set(a["outcomes"])
+    spec = tiny_spec_file(TINY.replace("{{method: sobol, n: 4}}", "{{method: lhs, n: 12}}"))
+    out = tmp_path / "lhs"
+    assert run("sweep", str(spec), "--out", str(out)).exit_code == 0
+    r = run("sweep", "analyze", str(out))
+    assert r.exit_code == 0 and "no sensitivity indices" in r.output
+    r = run("sweep", "analyze", str(out), "--find", "n_members(CSTO, 2028) >= 0", "--format", "json")
+    a = json.loads(r.output.strip().splitlines()[-1])
+    assert a["prim"]["cases"] == 12 and a["prim"]["trajectory"][0]["coverage"] == 1.0

@@ -63,6 +63,7 @@ def test_prim_recovers_a_planted_box():
     t = r.trajectory
     assert t.density[c] >= 0.95 and t.coverage[c] > 0.8
     assert r.choose(0.8) < c   # a looser density admits an earlier, larger box
+    assert (box[["qp_low", "qp_high"]].fillna(0) < 1e-6).all().all()   # every planted limit matters
     assert t.coverage[0] == 1.0 and (t.mass.diff().dropna().iloc[:5] < 0).all()
 
 
@@ -87,3 +88,9 @@ def test_prim_matches_the_ema_workbench(seed):
     cols = ["coverage", "density", "mass"]
     np.testing.assert_allclose(ours.trajectory[cols].to_numpy(), theirs.peeling_trajectory[cols].to_numpy())
     np.testing.assert_allclose(ours.limits[-1], theirs.box_lims[-1][list(x.columns)].to_numpy())
+    mine = ours.box(len(ours.limits) - 1).set_index("factor")
+    qp = theirs.qp[-1]
+    assert set(mine.index) == set(qp)
+    for f, (lo, hi) in qp.items():
+        np.testing.assert_allclose([mine.qp_low[f], mine.qp_high[f]],
+                                   [np.nan if lo == -1 else lo, np.nan if hi == -1 else hi], rtol=1e-9)

@@ -143,7 +143,11 @@ def analyze(folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder o
         emit(t.round(3), fmt, title=f"PRIM peeling trajectory for {p['condition']} ({p['cases']} of {p['points']} points)",
              limit=None)
         c = p["chosen"]
-        emit(p["box"].round(4), fmt, title=f"Chosen box {c}: coverage {t.coverage[c]:.2f}, density {t.density[c]:.2f}, "
+        box = p["box"].drop(columns=["full_low", "full_high"])
+        for col in ("qp_low", "qp_high"):
+            box[col] = [("" if v != v else f"{v:.2g}") for v in box[col]]
+        emit(box.round(4), fmt, caption="kept: share of the factor's range; qp: quasi-p of each restricted end "
+             "(large: the limit adds little); --format json has the full ranges", title=f"Chosen box {c}: coverage {t.coverage[c]:.2f}, density {t.density[c]:.2f}, "
              f"mass {t.mass[c]:.2f} (largest coverage at density ≥ {p['min_density']:g})")
     if not (a.sobol or a.morris or a.prim):
         console.print(f"design {a.method}: no sensitivity indices (those need sobol or morris); give --find for PRIM")

@@ -13,8 +13,9 @@ scenario ("Uzbekistan joins the EAEU when ...").
 This is our implementation of the algorithm as the EMA Workbench 2.5 (`ema_workbench.analysis
 .prim`) runs it for continuous factors and a binary outcome: the same quantile rule (the
 sdtoolkit one), the same default objective ("lenient1": gain in mean per point removed), the
-same tie-break (fewer restricted factors), the same pasting; the tests compare the two. It
-finds one box (no covering of the remaining points) and handles real-valued factors only.
+same tie-break (fewer restricted factors), the same pasting, the same quasi-p values of a
+box's limits; the tests compare the two. It finds one box (no covering of the remaining
+points, no resampling) and handles real-valued factors only.
 """
 
 from __future__ import annotations
@@ -65,17 +66,45 @@ class PrimResult:
     init: np.ndarray                # (2, D) the box that holds every point
     chosen: int = field(default=-1)
 
+    x: np.ndarray | None = None      # (n, D) the factors, for the quasi-p values
+    y: np.ndarray | None = None      # (n,) the cases of interest
+
     def box(self, i: int | None = None) -> pd.DataFrame:
         """The factor ranges of box i (default the chosen one): restricted factors only, with the share
-        of each factor's range the box keeps (a restriction that keeps 0.95 of it says little)."""
+        of each factor's range the box keeps and the quasi-p value of each restricted end (NaN: that end
+        is not restricted).
+
+        Quasi-p (Bryant & Lempert 2010): a one-sided binomial test of the box's density against the
+        density of the same box with that one limit removed; a large value says the restriction adds
+        little and a reader may drop it. As the EMA Workbench computes it.
+        """
         i = self.chosen if i is None else i
         lim = self.limits[i]
         full = self.init[1] - self.init[0]
-        rows = [{"factor": n, "low": float(lim[0, k]), "high": float(lim[1, k]),
-                 "full_low": float(self.init[0, k]), "full_high": float(self.init[1, k]),
-                 "kept": float((lim[1, k] - lim[0, k]) / full[k]) if full[k] else 1.0}
-                for k, n in enumerate(self.names) if (lim[:, k] != self.init[:, k]).any()]
-        return pd.DataFrame(rows, columns=["factor", "low", "high", "full_low", "full_high", "kept"])
+        res = [k for k in range(len(self.names)) if (lim[:, k] != self.init[:, k]).any()]
+        rows = []
+        for k in res:
+            qp = [self._quasi_p(lim, res, k, side) if lim[side, k] != self.init[side, k] else np.nan
+                  for side in (0, 1)]
+            rows.append({"factor": self.names[k], "low": float(lim[0, k]), "high": float(lim[1, k]),
+                         "full_low": float(self.init[0, k]), "full_high": float(self.init[1, k]),
+                         "kept": float((lim[1, k] - lim[0, k]) / full[k]) if full[k] else 1.0,
+                         "qp_low": qp[0], "qp_high": qp[1]})
+        return pd.DataFrame(rows, columns=["factor", "low", "high", "full_low", "full_high", "kept", "qp_low",
+                                           "qp_high"])
+
+    def _quasi_p(self, lim: np.ndarray, res: list[int], k: int, side: int) -> float:
+        if self.x is None:
+            return float("nan")
+        from scipy.stats import binomtest
+
+        X, y = self.x[:, res], self.y
+        inside = np.all((X >= lim[0, res]) & (X <= lim[1, res]), axis=1)
+        relaxed = lim.copy()
+        relaxed[side, k] = self.init[side, k]
+        wider = np.all((X >= relaxed[0, res]) & (X <= relaxed[1, res]), axis=1)
+        h, t = int(y[inside].sum()), int(inside.sum())
+        return float(binomtest(h, t, y[wider].sum() / wider.sum(), alternative="greater").pvalue)
 
     def choose(self, min_density: float = 0.8) -> int:
         """The box with the largest coverage among those at least `min_density` dense (else the densest)."""
@@ -94,7 +123,7 @@ def prim(x: pd.DataFrame, y: np.ndarray, peel_alpha: float = 0.05, paste_alpha: 
     obj = OBJECTIVES[objective]
     init = np.vstack([X.min(0), X.max(0)])
     t_coi = y.sum()
-    res = PrimResult(list(x.columns), [], pd.DataFrame(), init)
+    res = PrimResult(list(x.columns), [], pd.DataFrame(), init, x=X, y=y)
     rows: list[dict] = []
 
     def n_restricted(lim: np.ndarray) -> int:
