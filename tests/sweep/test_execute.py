@@ -96,6 +96,18 @@ def test_dask_local_cluster_gives_the_same_results(reference, tiny, tmp_path):
     assert len(workers) >= 1
 
 
+def test_an_existing_dask_scheduler_gives_the_same_results(reference, tiny, tmp_path):
+    """--scheduler tcp://HOST:PORT: a cluster started elsewhere (here a LocalCluster on this machine)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  silence_logs=40) as cluster:
+        r = run(tiny, tmp_path / "out", scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(r.results, reference.results)
+    with pytest.raises(SweepError, match="cannot reach the Dask scheduler"):
+        with open_executor(scheduler="tcp://127.0.0.1:9", connect_timeout=2):
+            pass
+
+
 def test_existing_folder_needs_resume_and_the_same_spec(reference, tiny, tiny_spec_file, load):
     with pytest.raises(SweepError, match="--resume"):
         run(tiny, reference.folder, workers=1)
@@ -270,3 +282,22 @@ def test_ctrl_c_keeps_finished_chunks_and_resume_finishes(slow, tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     pd.testing.assert_frame_equal(pd.read_parquet(out / "results.parquet"), ref.results)
+
+
+def test_a_failing_chunk_raises_its_own_error_and_keeps_the_others(tiny, tmp_path, monkeypatch):
+    from multivector.sweep import points
+
+    real = points.run_points
+
+    def flaky(spec, chunk, pts, case=None):
+        if chunk == 2:
+            raise ValueError("chunk 2 broke")
+        return real(spec, chunk, pts, case)
+
+    monkeypatch.setattr(points, "run_points", flaky)
+    with pytest.raises(ValueError, match="chunk 2 broke"):
+        run(tiny, tmp_path / "out", workers=1)
+    assert sorted(Manifest.load(tmp_path / "out").chunks) == [0, 1, 3, 4]   # the others are kept
+    monkeypatch.setattr(points, "run_points", real)
+    r = run(tiny, tmp_path / "out", workers=1, resume=True)
+    assert r.ran == [2]

@@ -59,12 +59,12 @@ class Analysis:
         return a
 
     def as_dict(self) -> dict:
-        from ..io_utils import records
+        from ..io_utils import plain, records
 
         out = {"name": self.name, "design": self.method, "factors": self.factors, "outcomes": self.outcomes,
                "n_points": self.n_points, "runs_per_point": self.runs, "seed": self.seed}
         if self.direction is not None:
-            out["direction"] = {o: {f: float(v) for f, v in self.direction[o].items()} for o in self.direction}
+            out["direction"] = {o: {f: plain(v) for f, v in self.direction[o].items()} for o in self.direction}
         if self.sobol:
             out["sobol"] = {k: records(v) for k, v in self.sobol.items()}
         if self.morris:

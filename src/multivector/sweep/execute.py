@@ -23,6 +23,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,8 +128,8 @@ class ExecutorInfo:
 
 
 @contextmanager
-def open_executor(workers: int = 1, scheduler: str | None = None,
-                  dask_local: int | None = None) -> Iterator[tuple[cf.Executor, ExecutorInfo]]:
+def open_executor(workers: int = 1, scheduler: str | None = None, dask_local: int | None = None,
+                  connect_timeout: float = 20.0) -> Iterator[tuple[cf.Executor, ExecutorInfo]]:
     """The executor of a run: a Dask scheduler, a Dask LocalCluster of `dask_local` workers, a process pool
     of `workers`, or in-process for one worker."""
     if scheduler or dask_local:
@@ -136,7 +137,7 @@ def open_executor(workers: int = 1, scheduler: str | None = None,
         cluster = None
         if scheduler:
             try:
-                client = distributed.Client(scheduler, timeout="20s")
+                client = distributed.Client(scheduler, timeout=f"{connect_timeout}s")
             except (OSError, TimeoutError) as exc:
                 raise SweepError(f"cannot reach the Dask scheduler {scheduler}: {exc}; start one with "
                                  "`dask scheduler` and give its tcp://HOST:PORT") from None
@@ -267,16 +268,25 @@ def run_sweep(spec: SweepSpec, folder: str | Path, executor: cf.Executor, resume
         for k in todo:
             futures[executor.submit(run_chunk, spec, k, groups[k][cols].reset_index(drop=True), str(folder),
                                     case)] = k
-        for fut in cf.as_completed(futures):
+        broken, failed = False, []
+        for fut in cf.as_completed(futures):   # a failed chunk does not lose the others: they are recorded
             k = futures[fut]
             try:
                 rec = fut.result()
-            except cf.process.BrokenProcessPool:
-                raise SweepError(f"a worker process died; {len(man.chunks)} of {man.n_chunks} chunks are kept in "
-                                 f"{folder} — run again with --resume to finish") from None
+            except BrokenProcessPool:
+                broken = True
+                continue
+            except Exception as exc:   # noqa: BLE001 (raised below, once the finished chunks are recorded)
+                failed.append(exc)
+                continue
             man.record(k, rec)
             points_done += rec["rows"]
             report()
+        if broken:
+            raise SweepError(f"a worker process died; {len(man.chunks)} of {man.n_chunks} chunks are kept in "
+                             f"{folder} — run again with --resume to finish")
+        if failed:
+            raise failed[0]
     except BaseException:
         for f in futures:
             f.cancel()
