@@ -94,3 +94,20 @@ def test_morris_and_lhs_designs_through_analyze(tiny_spec_file, tmp_path):
     r = run("sweep", "analyze", str(out), "--find", "n_members(CSTO, 2028) >= 0", "--format", "json")
     a = json.loads(r.output.strip().splitlines()[-1])
     assert a["prim"]["cases"] == 12 and a["prim"]["trajectory"][0]["coverage"] == 1.0
+
+
+def test_missing_dependency_names_the_extra(monkeypatch):
+    import pytest
+
+    from multivector.sweep.execute import SweepError, require
+
+    with pytest.raises(SweepError, match=r"pip install 'multivector\[sweep\]'"):
+        require("no_such_module_for_the_sweep", "SALib")
+    import multivector.sweep.execute as ex
+
+    def missing(module, what=None):
+        raise SweepError(ex.MISSING_EXTRA.format(what=what or module))
+
+    monkeypatch.setattr(ex, "require", missing)
+    r = run("sweep", "analyze", "nowhere")
+    assert r.exit_code == 1 and "pip install 'multivector[sweep]'" in r.output

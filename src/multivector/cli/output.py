@@ -145,6 +145,8 @@ def progress_bar(unit: str, disable: bool | None = None, extra: str = ""):
 
 def fail(message: str, code: int = 1) -> None:
     import typer
+    from rich.markup import escape
 
-    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False, soft_wrap=True)
+    # escaped: a message may hold brackets that are not markup (`pip install 'multivector[sweep]'`)
+    err_console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)

@@ -72,7 +72,7 @@ def run(spec_path: Annotated[Path, typer.Argument(metavar="SPEC.yaml", help="Swe
     n_chunks = -(-total // spec.chunk)
     case_arg = str(kb.folder) if case is not None else None
     err_console.print(f"sweep {spec.name}: {total:,} points × {spec.runs:,} runs in {n_chunks:,} chunks of "
-                      f"{spec.chunk}, years {spec.start}–{spec.end}, seed {spec.seed} → {out}", highlight=False)
+                      f"{spec.chunk}, years {spec.start}–{spec.end}, seed {spec.seed} → {out}", highlight=False, markup=False)
     state: dict = {}
     try:
         with open_executor(workers, scheduler, dask_local) as (ex, info), \
@@ -91,13 +91,13 @@ def run(spec_path: Annotated[Path, typer.Argument(metavar="SPEC.yaml", help="Swe
         p = state.get("p")
         kept = f"{p.chunks_done} of {p.chunks_total} chunks are kept" if p else "finished chunks are kept"
         err_console.print(f"interrupted: {kept} in {out}; run the same command with --resume to finish",
-                          highlight=False)
+                          highlight=False, markup=False)
         raise typer.Exit(130) from None
     ran = len(res.ran)
     rate = sum(res.manifest.chunks[k]["rows"] for k in res.ran) / res.seconds if ran and res.seconds else 0.0
     console.print(f"{spec.name}: {res.manifest.n_points:,} points done ({ran} chunks run now, "
                   f"{res.manifest.n_chunks - ran} kept), {res.seconds:.1f} s, {rate:,.1f} points/s; "
-                  f"results in {out}/results.parquet — next: multivector sweep analyze {out}", highlight=False)
+                  f"results in {out}/results.parquet — next: multivector sweep analyze {out}", highlight=False, markup=False)
 
 
 @app.command("analyze")
@@ -151,7 +151,7 @@ def analyze(folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder o
              f"mass {t.mass[c]:.2f} (largest coverage at density ≥ {p['min_density']:g})")
     if not (a.sobol or a.morris or a.prim):
         console.print(f"design {a.method}: no sensitivity indices (those need sobol or morris); give --find for PRIM")
-    err_console.print("wrote " + ", ".join(str(w) for w in written), highlight=False, soft_wrap=True)
+    err_console.print("wrote " + ", ".join(str(w) for w in written), highlight=False, soft_wrap=True, markup=False)
 
 
 def register(app_: typer.Typer) -> None:
