@@ -15,7 +15,7 @@ import numpy as np
 
 from multivector.negotiation import MODEL_NAMES, get_model, read_deu_tsv
 from multivector.negotiation.bdm import BDMOptions, run_bdm
-from multivector.negotiation.best import BestModel
+from multivector.negotiation.stubborn import StubbornModel
 
 DEFAULT_DEU = Path(__file__).resolve().parents[2] / "shared" / "data" / "deu3_dev.tsv"
 
@@ -36,12 +36,12 @@ def main() -> None:
     print(f"{'model':<12}{'issues/s':>12}{'ms/issue':>12}")
     for name in MODEL_NAMES:
         model = get_model(name)
-        repeats = 5 if name in ("compromise", "median", "best") else 2
+        repeats = 5 if name in ("compromise", "median", "stubborn", "status_quo", "agenda_setter") else 2
         seconds = best_of(lambda model=model: [model.predict(p) for p in problems], repeats)
         print(f"{name:<12}{len(problems) / seconds:>12.0f}{1000 * seconds / len(problems):>12.3f}")
 
-    seconds = best_of(lambda: BestModel().fit(problems), 3)
-    print(f"fitting best on {len(problems)} issues: {1000 * seconds:.1f} ms")
+    seconds = best_of(lambda: StubbornModel().fit(problems), 3)
+    print(f"fitting stubborn on {len(problems)} issues: {1000 * seconds:.1f} ms")
 
     rng = np.random.default_rng(0)
     x, c, s = rng.uniform(0, 100, 30), rng.uniform(0.1, 5.0, 30), rng.uniform(0.1, 1.0, 30)

@@ -51,15 +51,24 @@ def test_outcome_classes():
 
 
 def test_cli_all_json():
-    r = runner.invoke(app, ["negotiate", "--case", "central_asia", "--all", "--format", "json"])
+    r = runner.invoke(app, ["negotiate", "--case", "central_asia", "--all", "--format", "json", "--draws", "10"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     rows = {p["proposal"]: p for p in data["proposals"]}
     assert set(REQUIRED) <= set(rows)
     models = {m["model"]: m for m in data["models"]}
-    assert {"compromise", "median", "bdm", "smp", "best", "best_rule_aware"} <= set(models)
-    # a consensus-aware model beats the compromise model on consensus bodies
-    assert models["best_rule_aware"]["mae"] < models["compromise"]["mae"]
+    from multivector.negotiation.models import MODEL_NAMES
+
+    assert set(MODEL_NAMES) == set(models) and data["rule_terms"] is True
+    # the status quo is the baseline to beat on these consensus bodies, and nothing beats it
+    assert models["status_quo"]["mae"] == pytest.approx(10.77, abs=0.01)
+    assert min(m["mae"] for m in models.values()) == models["status_quo"]["mae"]
+    assert all(r["interval_low"] <= r["interval_high"] for r in data["proposals"])
+    off = json.loads(runner.invoke(app, ["negotiate", "--case", "central_asia", "--all", "--format", "json",
+                                         "--rule-terms", "off", "--draws", "0"]).stdout)
+    models_off = {m["model"]: m for m in off["models"]}
+    # the veto of every salient member is what brings the models near the record
+    assert models["compromise"]["mae"] < models_off["compromise"]["mae"] - 20
 
 
 def test_cli_one_proposal_and_errors():

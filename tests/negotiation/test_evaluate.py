@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from multivector.negotiation import cross_validate, evaluate, get_model
-from multivector.negotiation.best import BestModel
 from multivector.negotiation.evaluate import compare, group_kfold
+from multivector.negotiation.stubborn import StubbornModel
 
 
 def test_group_kfold_keeps_groups_and_partitions():
@@ -55,10 +55,10 @@ def test_parameter_free_cv_equals_in_sample(deu_problems):
     )
 
 
-def test_best_beats_compromise_cross_validated(deu_problems):
+def test_stubborn_beats_compromise_cross_validated(deu_problems):
     comp = evaluate(get_model("compromise"), deu_problems).summary["mae"]
-    ins = evaluate(get_model("best"), deu_problems).summary
-    cv = cross_validate(BestModel(), deu_problems, 5, 0).summary
+    ins = evaluate(get_model("stubborn"), deu_problems).summary
+    cv = cross_validate(StubbornModel(), deu_problems, 5, 0).summary
     assert ins["mae"] == pytest.approx(21.58, abs=0.1)
     assert cv["mae"] == pytest.approx(21.90, abs=0.1)
     assert cv["mae"] < comp - 1.0
@@ -67,7 +67,7 @@ def test_best_beats_compromise_cross_validated(deu_problems):
 def test_cv_refits_inside_folds(deu_problems):
     calls = []
 
-    class Spy(BestModel):
+    class Spy(StubbornModel):
         def fit(self, problems):
             calls.append({p.meta["prnr"] for p in problems})
             return super().fit(problems)

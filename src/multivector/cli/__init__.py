@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from ..negotiation.cli import register as register_negotiation
 from . import cow as cow_cli
 from . import evaluate as evaluate_cli
 from . import kb as kb_cli
 from . import library as library_cli
 from . import measures as measures_cli
 from . import model as model_cli
+from . import negotiate as negotiate_cli
 from . import report as report_cli
 from . import series as series_cli
 from . import sweep as sweep_cli
@@ -69,7 +69,7 @@ app.command()(overview)
 model_cli.register(app)
 for _mod in (measures_cli, cow_cli, report_cli, evaluate_cli, series_cli, library_cli):
     _mod.register(app, kb_cli.app)
-register_negotiation(app)
+negotiate_cli.register(app)
 sweep_cli.register(app)
 
 

@@ -179,7 +179,7 @@ def expected_utility(
     """EU[i, j]: expected utility of i challenging j; ``r`` is an (n, n) or (n, 1) exponent array."""
     d = np.abs(x[:, None] - x[None, :]) / width
     r = np.broadcast_to(r, d.shape)
-    us = 2.0 - 4.0 * (0.5 - 0.5 * d) ** r
+    us = 2.0 - 4.0 * np.clip(0.5 - 0.5 * d, 0.0, None) ** r  # d may exceed 1 by round-off
     uf = 2.0 - 4.0 * (0.5 + 0.5 * d) ** r
     usq = 2.0 - 4.0 * 0.5**r
     eu = s[None, :] * (p * us + (1.0 - p) * uf) + (1.0 - s[None, :]) * us - q * usq

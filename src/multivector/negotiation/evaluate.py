@@ -46,8 +46,12 @@ class Evaluation:
 
 
 def summarise(table: pd.DataFrame, model: str, radius: float = HIT_RADIUS) -> dict:
-    """``{model, mae, hits, n}`` over rows with an actual outcome."""
-    have = table.dropna(subset=["actual"])
+    """``{model, mae, hits, n}`` over rows with an actual outcome and a forecast.
+
+    A baseline that cannot forecast a row (no status quo, say) leaves it NaN; ``n`` says how many
+    rows were scored.
+    """
+    have = table.dropna(subset=["actual", "predicted"])
     err = (have["predicted"] - have["actual"]).abs().to_numpy(dtype=float)
     n = int(err.size)
     return {

@@ -50,3 +50,49 @@ def consensus_compromise(position: np.ndarray, weight: np.ndarray, veto: np.ndar
     lo, hi = veto_core(x, veto, status_quo)
     core = np.clip(mu, lo, hi)
     return mu + pull * (core - mu)
+
+
+#: Salience (0–100) from which a member counts as a veto player under unanimity and consensus: a member
+#: that cares little about an issue does not block it (the threshold of the stubborn model's veto term).
+VETO_SALIENCE = 50.0
+VETO_RULES = ("unanimity", "consensus")
+
+
+def veto_players(problem, dimension: int = 0, veto_salience: float = VETO_SALIENCE) -> np.ndarray:
+    """Which actors can block a move from the status quo on one dimension (bool, one per actor).
+
+    Members with salience ≥ ``veto_salience``; agenda setters propose rather than vote (the
+    Commission in the Council); in DEU data the Parliament votes only under co-decision.
+    """
+    setters = np.array([a in problem.agenda_setters for a in problem.actors])
+    salient = problem.salience[:, dimension] >= veto_salience
+    vp = salient & ~setters
+    if problem.meta.get("kind") == "deu" and str(problem.meta.get("proc", "")).upper() == "CNS":
+        vp &= np.array([a != "ep" for a in problem.actors])
+    return vp
+
+
+def rule_applies(problem) -> str | None:
+    """Why the veto term cannot change this problem's forecast, or None when it can."""
+    if problem.decision_rule not in VETO_RULES:
+        return (f"under {problem.decision_rule} no single member can block, so the veto term does nothing "
+                "(use --rule unanimity or consensus to give every salient member a veto)")
+    if problem.status_quo is None:
+        return "the input has no status quo, and a veto is defined relative to it: the rule changes nothing"
+    return None
+
+
+def honour_veto(values: np.ndarray, problem, pull: float = 1.0) -> np.ndarray:
+    """A forecast per dimension moved ``pull`` of the way into the veto players' core.
+
+    Under unanimity or consensus every veto player (:func:`veto_players`) accepts only outcomes at
+    least as close to its position as the status quo (Tsebelis 2002); other rules, or a problem
+    without a status quo, leave the forecast as it is.
+    """
+    values = np.asarray(values, float).copy()
+    if rule_applies(problem) is not None:
+        return values
+    for d in range(values.size):
+        lo, hi = veto_core(problem.position[:, d], veto_players(problem, d), np.asarray(problem.status_quo[d]))
+        values[d] += pull * (float(np.clip(values[d], lo, hi)) - values[d])
+    return values

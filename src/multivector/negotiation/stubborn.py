@@ -1,4 +1,4 @@
-"""``best``: a rule-aware stubbornness compromise, our own model.
+"""``stubborn``: the stubbornness-weighted compromise, with optional rule terms (our own model).
 
 The model starts from the compromise model (van den Bos 1991; Achen 2006) and
 adds three things, each a named parameter (fitted on outcome data and judged by
@@ -54,7 +54,7 @@ import numpy as np
 from .problem import NegotiationProblem, Prediction
 from .rules import veto_core
 
-NAME = "best"
+NAME = "stubborn"
 
 #: Council votes under the Treaty of Nice (Art. 205 TEC as amended; HR from 2013).
 NICE_VOTES: dict[str, float] = {
@@ -68,8 +68,8 @@ PARLIAMENT = "ep"
 
 
 @dataclass(frozen=True)
-class BestParams:
-    """Parameters of :mod:`best` (neutral values in comments)."""
+class StubbornParams:
+    """Parameters of :mod:`stubborn` (neutral values in comments)."""
 
     alpha: float = 0.5  # capability exponent (compromise: 1)
     eps: float = 0.1  # stubbornness softening (compromise: ∞)
@@ -90,7 +90,7 @@ RULE_NEUTRAL: dict[str, float] = {
 }  # fmt: skip
 RULE_PARAMS = tuple(RULE_NEUTRAL)
 #: where fitting starts: close to the compromise model, independent of any data
-FIT_START = BestParams(alpha=1.0, eps=1.0, **RULE_NEUTRAL)
+FIT_START = StubbornParams(alpha=1.0, eps=1.0, **RULE_NEUTRAL)
 DEFAULT_GRID: dict[str, tuple[float, ...]] = {
     "alpha": (0.0, 0.25, 0.5, 0.75, 1.0),
     "eps": (0.02, 0.05, 0.1, 0.2, 0.5, 1.0),
@@ -105,7 +105,7 @@ DEFAULT_GRID: dict[str, tuple[float, ...]] = {
 #: parameters fitted by default ("focal" is left out: it overfits under cross-validation)
 DEFAULT_FREE: tuple[str, ...] = ("alpha", "eps", *RULE_PARAMS)
 #: a theory-driven setting of the rule parameters (not fitted; see docs/negotiation.md)
-RULE_AWARE = BestParams(setter_qmv=2.0, veto=0.5, outvoted=0.5)
+RULE_AWARE = StubbornParams(setter_qmv=2.0, veto=0.5, outvoted=0.5)
 
 
 # ---------------------------------------------------------------- batch arrays
@@ -186,7 +186,7 @@ def _weighted_mean(x: np.ndarray, w: np.ndarray, mask: np.ndarray) -> np.ndarray
     return np.where(tot > 0, (w * x).sum(axis=1) / np.where(tot > 0, tot, 1.0), plain)
 
 
-def predict_batch(batch: Batch, params: BestParams) -> np.ndarray:
+def predict_batch(batch: Batch, params: StubbornParams) -> np.ndarray:
     """Forecasts (0–100 scale of each row) for every row of the batch."""
     b, th = batch, params
     s = b.s
@@ -245,9 +245,9 @@ def _focal_median(b: Batch, mu: np.ndarray, w: np.ndarray, focal: float) -> np.n
     return xs[np.arange(mu.size), k]
 
 
-def predict(problem: NegotiationProblem, params: BestParams | None = None) -> Prediction:
+def predict(problem: NegotiationProblem, params: StubbornParams | None = None) -> Prediction:
     """Forecast one problem (every dimension) with the given (default: fitted) parameters."""
-    params = params or BestParams()
+    params = params or StubbornParams()
     batch = make_batch([problem], params.impute_salience)
     lo, hi = problem.position_range()
     values = lo + predict_batch(batch, params) / 100.0 * (hi - lo)
@@ -255,7 +255,7 @@ def predict(problem: NegotiationProblem, params: BestParams | None = None) -> Pr
 
 
 # ---------------------------------------------------------------- fitting
-def _objective(batch: Batch, target: np.ndarray, params: BestParams, penalty: float) -> float:
+def _objective(batch: Batch, target: np.ndarray, params: StubbornParams, penalty: float) -> float:
     err = float(np.mean(np.abs(predict_batch(batch, params) - target)))
     moved = sum(
         1 for name in RULE_PARAMS if not np.isclose(getattr(params, name), RULE_NEUTRAL[name])
@@ -269,8 +269,8 @@ def fit(
     grid: dict[str, Sequence[float]] | None = None,
     penalty: float = 0.2,
     sweeps: int = 3,
-    start: BestParams = FIT_START,
-) -> BestParams:
+    start: StubbornParams = FIT_START,
+) -> StubbornParams:
     """Fit parameters by coordinate descent on a grid (MAE + ``penalty`` per non-neutral rule parameter).
 
     Only problems with a recorded outcome are used (first dimension of each).
@@ -293,15 +293,15 @@ def fit(
             for p in data
         ]
     )
-    best = _objective(batch, target, params, penalty)
+    lowest = _objective(batch, target, params, penalty)
     for _ in range(sweeps):
         changed = False
         for name in free:
             for value in grid[name]:
                 trial = replace(params, **{name: float(value)})
                 score = _objective(batch, target, trial, penalty)
-                if score < best - 1e-9:
-                    best, params, changed = score, trial, True
+                if score < lowest - 1e-9:
+                    lowest, params, changed = score, trial, True
         if not changed:
             break
     return params
@@ -318,10 +318,10 @@ def _select(batch: Batch, keep: np.ndarray) -> Batch:
 
 
 @dataclass(frozen=True)
-class BestModel:
-    """The ``best`` model as an evaluable object (``predict`` and ``fit``)."""
+class StubbornModel:
+    """The stubborn model as an evaluable object (``predict`` and ``fit``)."""
 
-    params: BestParams = BestParams()
+    params: StubbornParams = StubbornParams()
     free: tuple[str, ...] = DEFAULT_FREE
     penalty: float = 0.2
     name: str = NAME
@@ -330,7 +330,7 @@ class BestModel:
     def predict(self, problem: NegotiationProblem) -> Prediction:
         return predict(problem, self.params)
 
-    def fit(self, problems: Sequence[NegotiationProblem]) -> BestModel:
+    def fit(self, problems: Sequence[NegotiationProblem]) -> StubbornModel:
         if not self.refit:
             return self
         return replace(self, params=fit(problems, self.free, penalty=self.penalty))
