@@ -111,3 +111,14 @@ def test_missing_dependency_names_the_extra(monkeypatch):
     monkeypatch.setattr(ex, "require", missing)
     r = run("sweep", "analyze", "nowhere")
     assert r.exit_code == 1 and "pip install 'multivector[sweep]'" in r.output
+
+
+def test_second_order_sobol_indices(tiny_spec_file, tmp_path):
+    spec = tiny_spec_file(TINY.replace("{{method: sobol, n: 4}}", "{{method: sobol, n: 4, second_order: true}}"))
+    out = tmp_path / "s2"
+    r = run("sweep", str(spec), "--out", str(out))
+    assert r.exit_code == 0 and "32 points done" in r.output
+    r = run("sweep", "analyze", str(out), "--format", "json")
+    a = json.loads(r.output.strip().splitlines()[-1])
+    rows = a["sobol"]["P_member(UZB, EAEU, 2028)"]
+    assert "S2 uzb_remit" in rows[0] and rows[0]["S2 uzb_remit"] is not None and rows[1]["S2 rus_revisionism"] is None

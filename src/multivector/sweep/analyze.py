@@ -79,15 +79,21 @@ class Analysis:
 
 def sobol_indices(problem: dict, y: np.ndarray, second_order: bool, seed: int,
                   conf_level: float = 0.95, resamples: int = 1000) -> pd.DataFrame:
-    """S1 and ST with their confidence half-widths (SALib.analyze.sobol) for one outcome."""
+    """S1 and ST with their confidence half-widths (SALib.analyze.sobol) for one outcome; with
+    `second_order`, the columns `S2 <factor>` and `S2_conf <factor>` too (row i, column j: S_ij, i < j)."""
     from SALib.analyze import sobol
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         si = sobol.analyze(problem, np.asarray(y, float), calc_second_order=second_order, conf_level=conf_level,
                            num_resamples=resamples, seed=seed, print_to_console=False)
-    return pd.DataFrame({"factor": problem["names"], "S1": si["S1"], "S1_conf": si["S1_conf"],
-                         "ST": si["ST"], "ST_conf": si["ST_conf"]})
+    df = pd.DataFrame({"factor": problem["names"], "S1": si["S1"], "S1_conf": si["S1_conf"],
+                       "ST": si["ST"], "ST_conf": si["ST_conf"]})
+    if second_order:
+        for j, name in enumerate(problem["names"]):
+            df[f"S2 {name}"] = si["S2"][:, j]
+            df[f"S2_conf {name}"] = si["S2_conf"][:, j]
+    return df
 
 
 def morris_indices(problem: dict, x_unit: np.ndarray, y: np.ndarray, levels: int, seed: int,
