@@ -204,6 +204,14 @@ def write_analysis(a: Analysis, out: str | Path) -> list[Path]:
         from plotly.offline import get_plotlyjs
 
         body = "\n".join(pio.to_html(f, include_plotlyjs=False, full_html=False) for f in figs)
+        if a.prim is not None:
+            import html as html_
+
+            p, t = a.prim, a.prim["trajectory"]
+            c = p["chosen"]
+            body += (f"<h2>Scenario discovery: {html_.escape(p['condition'])}</h2><p>{p['cases']} of {p['points']} "
+                     f"points; chosen box {c}: coverage {t.coverage[c]:.2f}, density {t.density[c]:.2f}, mass "
+                     f"{t.mass[c]:.2f}</p>" + p["box"].round(4).to_html(index=False, na_rep=""))
         write_atomic(out / "plotly.min.js", get_plotlyjs())
         html = (f"<!doctype html><html><head><meta charset='utf-8'><title>Sweep {a.name}</title>"
                 "<script src='plotly.min.js'></script></head><body>"
