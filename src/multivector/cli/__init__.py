@@ -14,6 +14,7 @@ from . import negotiate as negotiate_cli
 from . import report as report_cli
 from . import series as series_cli
 from . import serve as serve_cli
+from . import sweep as sweep_cli
 from .overview import overview
 
 
@@ -70,6 +71,7 @@ model_cli.register(app)
 for _mod in (measures_cli, cow_cli, report_cli, evaluate_cli, series_cli, library_cli, serve_cli):
     _mod.register(app, kb_cli.app)
 negotiate_cli.register(app)
+sweep_cli.register(app)
 
 
 def _parser_errors() -> tuple[type[Exception], type[Exception], tuple]:

@@ -131,17 +131,22 @@ def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = ""
         console.print("[yellow]no rows[/yellow]")
 
 
-def progress_bar(unit: str, disable: bool | None = None):
-    """The bar of long commands: description, bar, `done/total UNIT`, time left; on stderr, off when not a terminal."""
+def progress_bar(unit: str, disable: bool | None = None, extra: str = ""):
+    """The bar of long commands: description, bar, `done/total UNIT`, time left; on stderr, off when not a terminal.
+
+    extra: a further column, a template on the task's fields (e.g. "{task.fields[rate]}")."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+    more = [TextColumn(extra)] if extra else []
     return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} " + unit),
-                    TimeRemainingColumn(), console=err_console, transient=True,
+                    *more, TimeRemainingColumn(), console=err_console, transient=True,
                     disable=(not err_console.is_terminal) if disable is None else disable)
 
 
 def fail(message: str, code: int = 1) -> None:
     import typer
+    from rich.markup import escape
 
-    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False, soft_wrap=True)
+    # escaped: a message may hold brackets that are not markup (`pip install 'multivector[sweep]'`)
+    err_console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)

@@ -16,6 +16,9 @@ def report(
     evaluation: Annotated[Path | None, typer.Option(
         "--evaluation", help="evaluation.json written by `multivector evaluate --out DIR` "
                              "(default: the last evaluation of this case, if any).")] = None,
+    sweep: Annotated[Path | None, typer.Option(
+        "--sweep", help="A sweep folder analysed with `multivector sweep analyze DIR` (its analysis.json), "
+                        "shown as a section.")] = None,
 ) -> None:
     """Write OUT/index.html: timelines, network by year, balance, ties, dependence, evidence (opens offline)."""
     from ..report import build_report
@@ -23,7 +26,7 @@ def report(
 
     kb = open_case(case)
     ev = _evaluation(kb, evaluation)
-    path = build_report(kb, out, progress=console.is_terminal, evaluation=ev)
+    path = build_report(kb, out, progress=console.is_terminal, evaluation=ev, sweep=_sweep(sweep))
     console.print(f"wrote {path.resolve()}", highlight=False, soft_wrap=True)
 
 
@@ -51,6 +54,24 @@ def _evaluation(kb, path: Path | None) -> dict | None:
         return load_latest(load_inputs(kb))
     except CaseError:
         return None
+
+
+def _sweep(folder: Path | None) -> dict | None:
+    """The stored analysis of a sweep folder (DIR/analysis/analysis.json, or the file itself)."""
+    import json
+
+    from .output import fail
+
+    if folder is None:
+        return None
+    path = folder if folder.is_file() else folder / "analysis" / "analysis.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        fail(f"--sweep {folder}: no readable {path}; run `multivector sweep analyze {folder}` first")
+    if not isinstance(data, dict) or not {"name", "design", "factors", "outcomes"} <= set(data):
+        fail(f"--sweep {path} is not a sweep analysis; give a folder analysed by `multivector sweep analyze`")
+    return data
 
 
 def register(app: typer.Typer, kb_app: typer.Typer | None = None) -> None:

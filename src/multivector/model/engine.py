@@ -34,6 +34,7 @@ class SimulationResult:
     parameters: dict[str, np.ndarray] = field(default_factory=dict)   # name -> (R,) draws
     stance_probs: np.ndarray | None = None   # (T, S, L, 3) support, go along, obstruct among member runs (NaN: none)
     depth: np.ndarray | None = None          # (R, T, L) the depth each organization had reached in each year
+    final: dict[str, np.ndarray] | None = None   # the state after the last year (levels, tenure, depth), to go on
 
     @property
     def years(self) -> np.ndarray:
@@ -198,23 +199,33 @@ def draw_levels(p: np.ndarray, u: np.ndarray) -> np.ndarray:
 def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
              parameter_spec: dict | None = None, initial: np.ndarray | None = None,
              keep_levels: bool = False, progress: Callable[[int], None] | None = None,
-             initial_tenure: np.ndarray | None = None, posterior=None) -> SimulationResult:
+             initial_tenure: np.ndarray | None = None, posterior=None,
+             weights: dict[str, np.ndarray] | None = None,
+             initial_depth: np.ndarray | None = None) -> SimulationResult:
     """Run the model over all years of `inp`.
 
-    initial: (S, L) levels of the year before the first (default: nothing joined).
-    initial_tenure: (S, L) years each tie of `initial` had been held by then (default 0).
+    initial: (S, L) levels of the year before the first (default: nothing joined), or (R, S, L) per run.
+    initial_tenure: (S, L) or (R, S, L) years each tie of `initial` had been held by then (default 0).
     posterior: draw each run's weights from it (model/posterior.py); None = the fixed `parameters`.
+    weights: name -> (R,) weights of every run, used as given instead of drawing them (a sweep that goes
+    on from a shared history keeps each run's weights; the random streams of the choices are unchanged).
+    initial_depth: (R, L) the depth each run's organizations had reached (default: the coded depth).
+    The result's `final` holds the levels, tenure and depth after the last year, so a run can go on
+    (`simulate(..., initial=final["levels"], initial_tenure=final["tenure"], initial_depth=final["depth"])`).
     """
     ss = np.random.SeedSequence(seed)
     # children by index: the first two streams are the same as before stances existed
     param_rng, choice_rng, stance_rng = (np.random.default_rng(s) for s in ss.spawn(3))
-    w = draw_parameters(parameters, parameter_spec or {}, runs, param_rng, posterior)
+    if weights is None:
+        w = draw_parameters(parameters, parameter_spec or {}, runs, param_rng, posterior)
+    else:
+        w = {name: np.broadcast_to(np.asarray(weights[name], float), (runs,)) for name in Parameters.names()}
     T, S, L = inp.T, len(inp.states), len(inp.lines)
     prev = np.zeros((runs, S, L), np.int8) if initial is None else np.broadcast_to(initial, (runs, S, L)).astype(np.int8)
     probs = np.zeros((T, S, L, 3))
     levels = np.zeros((runs, T, S, L), np.int8) if keep_levels else None
     balance = np.zeros((runs, T, S))
-    depth = np.broadcast_to(inp.depth[0], (runs, L)).copy()       # the depth reached (stance.py)
+    depth = np.broadcast_to(inp.depth[0] if initial_depth is None else initial_depth, (runs, L)).copy()
     depth_path = np.zeros((runs, T, L))
     stance_sum = np.zeros((T, S, L, 3))
     member_count = np.zeros((T, S, L))
@@ -272,4 +283,5 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
     with np.errstate(invalid="ignore", divide="ignore"):
         stance_probs = stance_sum / member_count[..., None]
     return SimulationResult(inputs=inp, seed=seed, runs=runs, probs=probs, levels=levels, balance=balance,
-                            parameters=w, stance_probs=stance_probs, depth=depth_path)
+                            parameters=w, stance_probs=stance_probs, depth=depth_path,
+                            final={"levels": prev, "tenure": tenure, "depth": depth})

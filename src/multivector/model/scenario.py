@@ -123,56 +123,9 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
         if not isinstance(item, dict):
             bad(keys.get("drivers", 1), "each driver change must be a mapping", "write `- {actor: RUS, driver: attention, from: 2022, set: 0.5}`")
             continue
-        ln, kl = item["__line__"], item["__keys__"]
-        ch = strip_marks(item)
-        for k in ch:
-            if k not in CHANGE_KEYS:
-                bad(kl[k], f"unknown key `{k}` in a driver change", f"use only {', '.join(sorted(CHANGE_KEYS))}")
-        d = ch.get("driver")
-        if d not in DRIVERS:
-            bad(kl.get("driver", ln), f"unknown driver {d!r}", f"use one of {', '.join(DRIVERS)}")
-            continue
-        actor = ch.get("actor")
-        allowed = (states or []) if d in STATE_DRIVERS + DEPENDENCE_DRIVERS else list(POWERS)
-        if actor not in allowed:
-            bad(kl.get("actor", ln), f"unknown actor {actor!r} for driver {d}", f"use one of {', '.join(allowed)}")
-        partner = ch.get("partner")
-        if d in DEPENDENCE_DRIVERS and partner not in POWERS:
-            bad(kl.get("partner", ln), f"driver {d} needs `partner` (RUS, CHN or WEST), got {partner!r}", "add e.g. `partner: RUS`")
-        if d not in DEPENDENCE_DRIVERS and partner is not None:
-            bad(kl["partner"], f"driver {d} takes no `partner`", "remove `partner`")
-        org = ch.get("org")
-        if org is not None and not isinstance(org, str):
-            bad(kl.get("org", ln), f"`org` must be one organization id, got {org!r}",
-                "write one change per organization, e.g. `org: EAEU`")
-            continue
-        if actor is not None and not isinstance(actor, str):
-            continue   # already reported as an unknown actor
-        if d in ORG_DRIVERS and (org is None or (orgs is not None and org not in orgs)):
-            bad(kl.get("org", ln), f"driver {d} needs a known `org`, got {org!r}",
-                f"use one of {', '.join(sorted(orgs or []))}")
-        if d not in ORG_DRIVERS and org is not None:
-            bad(kl["org"], f"driver {d} takes no `org`", "remove `org`")
-        ops = [k for k in ("set", "scale", "add") if k in ch]
-        if len(ops) != 1:
-            bad(ln, "give exactly one of `set`, `scale`, `add`", "e.g. `set: 0.5` (a value 0-1), `scale: 1.5` or `add: 0.2`")
-            continue
-        amount = ch[ops[0]]
-        if not isinstance(amount, int | float) or isinstance(amount, bool) or not math.isfinite(amount):
-            bad(kl[ops[0]], f"`{ops[0]}` must be a finite number, got {amount!r}", "write a number")
-            continue
-        if ops[0] == "set" and not 0 <= amount <= 1:
-            bad(kl["set"], f"`set` must be within 0-1 (drivers are on a 0-1 scale), got {amount}", "use a value from 0 to 1")
-        frm, to = ch.get("from", sc.start), ch.get("to")
-        for key, v in (("from", frm), ("to", to)):
-            if v is not None and (not isinstance(v, int) or not sc.start <= v <= sc.end):
-                bad(kl.get(key, ln), f"`{key}` year {v!r} is outside the scenario's years {sc.start}-{sc.end}",
-                    "use a year within start..end")
-        if isinstance(frm, int) and isinstance(to, int) and to < frm:
-            bad(kl["to"], f"`to` ({to}) is before `from` ({frm})", "swap them")
-        sc.changes.append(DriverChange(actor=actor, driver=d, start=frm if isinstance(frm, int) else sc.start,
-                                       end=to if isinstance(to, int) else None, op=ops[0], amount=float(amount),
-                                       partner=partner, org=org, line=ln))
+        change = parse_change(item, bad, sc.start, sc.end, states, orgs)
+        if change is not None:
+            sc.changes.append(change)
 
     params = doc.get("parameters") or {}
     if not isinstance(params, dict):
@@ -216,6 +169,73 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
     if problems:
         raise CaseError(problems, path)
     return sc
+
+
+def number_amount(op: str, value, line: int, bad) -> float | None:
+    """The amount of a scenario's `set`/`scale`/`add`: one finite number (`set` within 0–1), or None (reported)."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        bad(line, f"`{op}` must be a finite number, got {value!r}", "write a number")
+        return None
+    if op == "set" and not 0 <= value <= 1:
+        bad(line, f"`set` must be within 0-1 (drivers are on a 0-1 scale), got {value}", "use a value from 0 to 1")
+    return float(value)
+
+
+def parse_change(item: dict, bad, start: int, end: int, states: list[str] | None, orgs: set[str] | None,
+                 extra_keys: frozenset[str] = frozenset(), amount=number_amount) -> DriverChange | None:
+    """One driver change from its marked mapping (actor, driver, partner or org, from/to, set|scale|add).
+
+    Problems go to `bad(line, what, fix)`; None when the change cannot be built. `amount(op, value, line, bad)`
+    checks the value of the operation (a sweep's factor gives a range there instead of a number);
+    `extra_keys` are further keys the caller reads itself.
+    """
+    ln, kl = item["__line__"], item["__keys__"]
+    ch = strip_marks(item)
+    for k in ch:
+        if k not in CHANGE_KEYS and k not in extra_keys:
+            bad(kl[k], f"unknown key `{k}` in a driver change", f"use only {', '.join(sorted(CHANGE_KEYS | extra_keys))}")
+    d = ch.get("driver")
+    if d not in DRIVERS:
+        bad(kl.get("driver", ln), f"unknown driver {d!r}", f"use one of {', '.join(DRIVERS)}")
+        return None
+    actor = ch.get("actor")
+    allowed = (states or []) if d in STATE_DRIVERS + DEPENDENCE_DRIVERS else list(POWERS)
+    if actor not in allowed:
+        bad(kl.get("actor", ln), f"unknown actor {actor!r} for driver {d}", f"use one of {', '.join(allowed)}")
+    partner = ch.get("partner")
+    if d in DEPENDENCE_DRIVERS and partner not in POWERS:
+        bad(kl.get("partner", ln), f"driver {d} needs `partner` (RUS, CHN or WEST), got {partner!r}", "add e.g. `partner: RUS`")
+    if d not in DEPENDENCE_DRIVERS and partner is not None:
+        bad(kl["partner"], f"driver {d} takes no `partner`", "remove `partner`")
+    org = ch.get("org")
+    if org is not None and not isinstance(org, str):
+        bad(kl.get("org", ln), f"`org` must be one organization id, got {org!r}",
+            "write one change per organization, e.g. `org: EAEU`")
+        return None
+    if actor is not None and not isinstance(actor, str):
+        return None   # already reported as an unknown actor
+    if d in ORG_DRIVERS and (org is None or (orgs is not None and org not in orgs)):
+        bad(kl.get("org", ln), f"driver {d} needs a known `org`, got {org!r}",
+            f"use one of {', '.join(sorted(orgs or []))}")
+    if d not in ORG_DRIVERS and org is not None:
+        bad(kl["org"], f"driver {d} takes no `org`", "remove `org`")
+    ops = [k for k in ("set", "scale", "add") if k in ch]
+    if len(ops) != 1:
+        bad(ln, "give exactly one of `set`, `scale`, `add`", "e.g. `set: 0.5` (a value 0-1), `scale: 1.5` or `add: 0.2`")
+        return None
+    value = amount(ops[0], ch[ops[0]], kl[ops[0]], bad)
+    if value is None:
+        return None
+    frm, to = ch.get("from", start), ch.get("to")
+    for key, v in (("from", frm), ("to", to)):
+        if v is not None and (not isinstance(v, int) or not start <= v <= end):
+            bad(kl.get(key, ln), f"`{key}` year {v!r} is outside the scenario's years {start}-{end}",
+                "use a year within start..end")
+    if isinstance(frm, int) and isinstance(to, int) and to < frm:
+        bad(kl["to"], f"`to` ({to}) is before `from` ({frm})", "swap them")
+    return DriverChange(actor=actor, driver=d, start=frm if isinstance(frm, int) else start,
+                        end=to if isinstance(to, int) else None, op=ops[0], amount=float(value),
+                        partner=partner, org=org, line=ln)
 
 
 def load_scenario(path: str | Path, states: list[str] | None = None, orgs: set[str] | None = None) -> Scenario:

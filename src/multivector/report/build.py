@@ -197,10 +197,33 @@ def evaluation_html(evaluation: dict | None) -> str:
                                                                             "evaluation-reliability") + table)
 
 
-def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dict | None = None) -> Path:
+def sweep_html(sweep: dict | None) -> str:
+    """The sweep section from a stored `multivector sweep analyze` result (analysis.json; never re-run here)."""
+    if not sweep:
+        return ""
+    from ..sweep.analyze import Analysis, figures
+
+    a = Analysis.from_dict(sweep)
+    figs = "".join(_div(f, f"sweep-{k}") for k, f in enumerate(figures(a)))
+    box = ""
+    if a.prim is not None:
+        rows = "".join(f"<tr><td>{html.escape(str(r.factor))}</td><td>{r.low:.3g}</td><td>{r.high:.3g}</td>"
+                       f"<td>{r.full_low:.3g} … {r.full_high:.3g}</td></tr>" for r in a.prim["box"].itertuples())
+        t = a.prim["trajectory"].iloc[a.prim["chosen"]]
+        box = (f"<p>Scenario discovery (PRIM) for <code>{html.escape(a.prim['condition'])}</code>: chosen box "
+               f"{a.prim['chosen']}, coverage {t.coverage:.2f}, density {t.density:.2f}.</p><table><tr><th>factor</th>"
+               f"<th>low</th><th>high</th><th>full range</th></tr>{rows}</table>")
+    return (f'<section id="sweep"><h2>Sweep: {html.escape(a.name)}</h2><p class="note">{a.n_points} points × '
+            f"{a.runs} runs, design {html.escape(a.method)}, seed {a.seed}; factors: "
+            f"{html.escape(', '.join(a.factors))}. See docs/sweeps.md.</p>{box}{figs}</section>")
+
+
+def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dict | None = None,
+                 sweep: dict | None = None) -> Path:
     """Write `out_dir/index.html` for a case and return its path (written atomically).
 
     evaluation: a stored `multivector evaluate` result (its JSON), shown as its own section.
+    sweep: a stored `multivector sweep analyze` result (analysis.json), shown as its own section.
     """
     from contextlib import nullcontext
 
@@ -256,7 +279,7 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
 content hash {html.escape(kb.content_hash[:12])} · {period[0]}–{period[1]} · {len(facts)} facts</p></header>
 <nav><a href="#summary">Summary</a><a href="#gantt">Memberships</a><a href="#network">Network</a>
 <a href="#balance">Balance</a><a href="#ties">Ties by pole</a><a href="#dependence">Dependence</a>
-<a href="#evaluation">Forecast evaluation</a><a href="#evidence">Evidence</a></nav>
+<a href="#evaluation">Forecast evaluation</a>{'<a href="#sweep">Sweep</a>' if sweep else ''}<a href="#evidence">Evidence</a></nav>
 <section id="summary"><h2>What the measures show</h2>
 <p class="note">Generated from the numbers below. Balance index: 100 × (1 − normalized Herfindahl index of ties
 to Russia, China and the West); ties = Σ status weight × depth × lead weight (member 1, associate 0.75,
@@ -273,6 +296,7 @@ pole leads. Drag the slider to change the year; hover a node for its ties.</p>{_
 balance index.</p>{_div(ties, 'ties-chart')}</section>
 <section id="dependence"><h2>Dependence indicators</h2>{_div(depfig, 'dependence-chart')}</section>
 <section id="evaluation"><h2>Forecast evaluation</h2>{evaluation_html(evaluation)}</section>
+{sweep_html(sweep)}
 <section id="evidence"><h2>Evidence</h2><p class="note">Every fact of the base with its citations
 (hover a citation for the source).</p>{_evidence_html(facts, titles)}</section>
 <footer>Written by multivector from the case files; every number traces to the evidence table.
