@@ -58,7 +58,8 @@ def validate(path: Annotated[Path | None, typer.Argument(help="Case folder (defa
     counts = {k: len(getattr(case, k)) for k in ("sources", "actors", "organizations", "memberships", "events",
                                                    "indicators", "claims", "proposals", "disagreements", "drivers",
                                                    "series")}
-    console.print(f"[green]ok[/green]: {folder} is valid — " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    console.print(f"[green]ok[/green]: {folder} is valid — " + ", ".join(f"{v} {k}" for k, v in counts.items()),
+                  soft_wrap=True)   # one line, whatever the path's length: scripts grep it
 
 
 def model_problems(folder: Path) -> list:
