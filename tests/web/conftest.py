@@ -22,6 +22,9 @@ def client(web_app):
     from fastapi.testclient import TestClient
 
     with TestClient(web_app) as c:
+        # let the warm-up thread finish first: CPython 3.11 cannot compile source in two threads at once,
+        # and its lazy imports would otherwise run while a test imports a module
+        web_app.state.warmed.wait(180)
         yield c
 
 

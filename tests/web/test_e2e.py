@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,23 +33,39 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(_private_cache, tmp_path_factory):
-    """The app on a free 127.0.0.1 port, uvicorn in a thread."""
-    import uvicorn
+    """The app on a free 127.0.0.1 port, uvicorn in a process of its own.
 
-    from multivector.web import create_app
+    Not a thread of the test process: CPython 3.11's compiler is not safe when two threads parse source at
+    once, and a lazy import in a server thread (anyio's API, the app's own imports in a fresh clone without
+    bytecode) failed with "AST constructor recursion depth mismatch" while the tests imported a module.
+    The process inherits the test cache folders (MULTIVECTOR_CACHE_DIR), so what a test stores it serves.
+    """
+    import subprocess
+    import sys
+    import urllib.request
 
-    app = create_app(cache_dir=tmp_path_factory.mktemp("e2e-cache"), workers=2, idle_timeout=20.0)
+    cache = tmp_path_factory.mktemp("e2e-cache")
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
+    code = ("import uvicorn; from multivector.web import create_app; "
+            f"uvicorn.run(create_app(cache_dir={str(cache)!r}, workers=2, idle_timeout=20.0), "
+            f"host='127.0.0.1', port={port}, log_level='warning')")
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    url = f"http://127.0.0.1:{port}"
     t0 = time.monotonic()
-    while not srv.started:
-        assert time.monotonic() - t0 < 60, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(30)
+    while True:
+        assert proc.poll() is None, "the server process ended before it started"
+        assert time.monotonic() - t0 < 90, "the server did not start"
+        try:
+            urllib.request.urlopen(url + "/api/v1/case", timeout=5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 @pytest.fixture(scope="module")
