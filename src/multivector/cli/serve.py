@@ -19,7 +19,10 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
                               "printed at start on any other).")] = None,
           workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes for scenario runs.")] = 2,
           max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", min=0.01, max=64,
-                                                       help="Largest negotiation file accepted.")] = 1.0) -> None:
+                                                       help="Largest negotiation file accepted.")] = 1.0,
+          sweeps: Annotated[Path | None, typer.Option(
+              "--sweeps", help="A sweep folder analysed with `multivector sweep analyze`, or a folder of several: "
+                               "shown in the scenario lab.")] = None) -> None:
     """Serve the web app: overview, evidence, measures, scenario lab, negotiation, model check; API at /api/v1."""
     import socket
 
@@ -27,6 +30,9 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
 
     if case is not None and not case.is_dir():
         fail(f"--case {case} is not a folder; give a case folder such as src/multivector/cases/central_asia")
+    if sweeps is not None and not sweeps.is_dir():
+        fail(f"--sweeps {sweeps} is not a folder; give a sweep's output folder (analysed with "
+             "`multivector sweep analyze DIR`) or a folder holding several")
     if needs_token(host) and not token:
         token = new_token()
     if token is not None and len(token) < 8:
@@ -42,7 +48,9 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
 
     from ..web import create_app
 
-    app = create_app(case, token=token, workers=workers, max_upload=int(max_upload_mb * 2**20))
+    app = create_app(case, token=token, workers=workers, max_upload=int(max_upload_mb * 2**20), sweeps=sweeps)
+    for problem in app.state.sweeps.problems:
+        err_console.print(f"warning: {problem}", highlight=False, soft_wrap=True)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     err_console.print(f"multivector serve: open {url}  (API: /api/v1, docs: /docs; Ctrl+C stops)",

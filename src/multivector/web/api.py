@@ -429,6 +429,24 @@ def figures(request: Request, key: str, state: Annotated[str, Query(max_length=1
     return _json(request, compute)
 
 
+# ------------------------------------------------------------------ sweeps
+@router.get("/sweeps", tags=["sweeps"])
+def sweeps(request: Request) -> dict:
+    """The analysed sweeps the server was started with (`multivector serve --sweeps DIR`)."""
+    shelf = request.app.state.sweeps
+    return {"sweeps": shelf.list(), "problems": shelf.problems}
+
+
+@router.get("/sweeps/{sweep_id}", tags=["sweeps"])
+def sweep(request: Request, sweep_id: str) -> Response:
+    """One sweep's stored analysis: Sobol' or Morris indices, the direction of effects, PRIM's box, as
+    Plotly figures (JSON) and rows."""
+    def compute():
+        return request.app.state.sweeps.get(sweep_id)
+
+    return _json(request, compute)
+
+
 # ------------------------------------------------------------------ evaluation
 @router.get("/evaluation", tags=["evaluation"])
 def evaluation(request: Request) -> dict:

@@ -68,7 +68,7 @@ def _warm_tables(app: FastAPI) -> None:
 
 def create_app(case_path: str | Path | None = None, *, token: str | None = None, cache_dir: str | Path | None = None,
                workers: int = 2, max_queue: int = 64, idle_timeout: float = 30.0, max_upload: int = MAX_UPLOAD,
-               warm: bool = True) -> FastAPI:
+               warm: bool = True, sweeps: str | Path | None = None) -> FastAPI:
     """The app over one case (default: the embedded one).
 
     token: required on every request when given (`multivector serve` gives one on a non-loopback host).
@@ -76,6 +76,7 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
     workers, max_queue: the worker pool's size and how many jobs may wait.
     idle_timeout: seconds without a status poll after which a job is cancelled as abandoned.
     warm: start the workers and load the case in them at start-up.
+    sweeps: a folder of analysed sweeps (`multivector sweep analyze DIR`) shown in the scenario lab.
     """
     from . import api, errors, pages
     from .context import WebContext
@@ -110,6 +111,9 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
     app.state.ctx, app.state.store, app.state.jobs = ctx, store, jobs
     app.state.library = Library(library_folder(), ctx.inputs.states, ctx.model_orgs)
     app.state.proposals = CaseProposals(ctx)
+    from .sweeps import SweepShelf
+
+    app.state.sweeps = SweepShelf(sweeps)
     app.state.settings = {"max_upload": int(max_upload), "token": token}
     from .memo import Memo, PageCache
 

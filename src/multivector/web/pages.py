@@ -168,7 +168,20 @@ def lab(request: Request, s: Annotated[str | None, Query(max_length=20_000)] = N
     return render(request, "lab.html", "Scenario lab", library=lib, initial=json.dumps(initial).replace("</", "<\\/"),
                   states=ctx.inputs.states, powers=powers, names=ctx.state_names, drivers=DRIVERS,
                   dependence=DEPENDENCE_DRIVERS, org_drivers=ORG_DRIVERS, power_drivers=POWER_DRIVERS,
-                  orgs=sorted(ctx.model_orgs), max_runs=MAX_WEB_RUNS, auto_run=bool(s or library))
+                  orgs=sorted(ctx.model_orgs), max_runs=MAX_WEB_RUNS, auto_run=bool(s or library),
+                  sweeps=request.app.state.sweeps.list())
+
+
+@router.get("/lab/sweeps/{sweep_id}", response_class=HTMLResponse)
+def sweep_page(request: Request, sweep_id: str):
+    """One analysed sweep: its indices and PRIM box as charts and a table."""
+    try:
+        w = request.app.state.sweeps.get(sweep_id)
+    except WebInputError as exc:
+        return _error_page(request, exc, "Scenario lab")
+    figures = [{"title": (f.get("layout", {}).get("title") or {}).get("text", "sweep chart"),
+                "json": json.dumps(f).replace("</", "<\\/")} for f in w["figures"]]
+    return render(request, "sweep.html", f"Sweep {w['name']}", w=w, figures=figures)
 
 
 # ------------------------------------------------------------------ negotiation
