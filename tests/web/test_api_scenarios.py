@@ -182,6 +182,16 @@ def test_cancel_a_running_job(client):
     assert client.delete("/api/v1/jobs/nope").status_code == 404
 
 
+def test_one_client_cancelling_a_shared_run_leaves_it_to_the_other(client):
+    body = {"scenario": _with(runs=20_000, seed=98, start=1991, end=2035, name="shared")}
+    first, second = client.post("/api/v1/jobs", json=body).json(), client.post("/api/v1/jobs", json=body).json()
+    assert first["id"] == second["id"] and second["clients"] == 2
+    r = client.delete(f"/api/v1/jobs/{first['id']}").json()
+    assert r["status"] in ("queued", "running") and r["clients"] == 1   # still wanted by the other client
+    r = client.delete(f"/api/v1/jobs/{first['id']}").json()
+    assert r["status"] == "cancelled"
+
+
 def test_an_abandoned_job_frees_its_worker(web_app):
     jobs = web_app.state.jobs
     from multivector.web.scenarios import ScenarioIn, to_scenario

@@ -53,6 +53,7 @@ def test_evaluation_job_can_be_cancelled(_private_cache, tmp_path):
         assert r.status_code == 202 and r.json()["kind"] == "evaluation"
         assert r.json()["progress"]["total"] == 20
         again = c.post("/api/v1/evaluation/jobs").json()
-        assert again["id"] == r.json()["id"]            # one run at a time
+        assert again["id"] == r.json()["id"] and again["clients"] == 2   # one run at a time, two clients
+        assert c.delete(f"/api/v1/jobs/{r.json()['id']}").json()["clients"] == 1
         assert c.delete(f"/api/v1/jobs/{r.json()['id']}").json()["status"] == "cancelled"
     # leaving the client stops the server: the worker is ended, not waited for

@@ -350,7 +350,8 @@ def job_status(request: Request, job_id: str) -> dict:
 
 @router.delete("/jobs/{job_id}", tags=["scenarios"])
 def job_cancel(request: Request, job_id: str) -> dict:
-    """Cancel a queued or running job (a running one stops at its next year)."""
+    """Cancel a queued or running job (a running one stops at its next year). Two clients that asked for the
+    same run share it: one client's cancel leaves it running for the other (`clients` says how many wait)."""
     jobs = request.app.state.jobs
     jobs.cancel(job_id)
     return jobs.status(job_id)

@@ -45,13 +45,14 @@ class Job:
     finished: float | None = None
     last_seen: float = field(default_factory=time.monotonic)
     future: Future | None = None
+    clients: int = 1             # submitters waiting for this run: one client's cancel leaves the others theirs
 
     def as_dict(self, done: int = 0, position: int | None = None) -> dict:
         done = self.total if self.status == "done" else min(done, self.total)
         out = {"id": self.id, "key": self.key, "kind": self.kind, "label": self.label, "status": self.status,
                "progress": {"done": done, "total": self.total,
                             "fraction": round(done / self.total, 4) if self.total else 1.0},
-               "runs": self.runs, "seed": self.seed, "error": self.error,
+               "runs": self.runs, "seed": self.seed, "error": self.error, "clients": self.clients,
                "elapsed_s": round((self.finished or time.time()) - (self.started or self.created), 3)}
         if position is not None:
             out["queue_position"] = position
@@ -106,6 +107,7 @@ class JobManager:
             for job in self.jobs.values():   # one run per key
                 if job.key == key and job.status in ACTIVE:
                     job.last_seen = time.monotonic()
+                    job.clients += 1
                     return job
             job = Job(id=uuid.uuid4().hex[:16], key=key, kind=kind, label=label, total=total, runs=runs, seed=seed)
             if done_already:
@@ -176,9 +178,13 @@ class JobManager:
                 position = [j.id for j in queued].index(job.id) + 1
             return job.as_dict(int(self._progress.get(job.id, 0) or 0), position)
 
-    def cancel(self, job_id: str, reason: str = "cancelled by the client") -> Job:
+    def cancel(self, job_id: str, reason: str = "cancelled by the client", every_client: bool = False) -> Job:
+        """Withdraw one client from a run; the run stops when no client is left (or `every_client`)."""
         job = self.get(job_id, touch=False)
         with self._lock:
+            if job.status in ACTIVE and job.clients > 1 and not every_client:
+                job.clients -= 1   # another client asked for the same run: it goes on for them
+                return job
             if job.status in ACTIVE:
                 if job.future is not None and job.future.cancel():
                     pass   # never started: the worker stays free
@@ -196,7 +202,8 @@ class JobManager:
         with self._lock:
             for job in list(self.jobs.values()):
                 if job.status in ACTIVE and now - job.last_seen > self.idle_timeout:
-                    self.cancel(job.id, f"no client asked about it for {self.idle_timeout:g} s (abandoned)")
+                    self.cancel(job.id, f"no client asked about it for {self.idle_timeout:g} s (abandoned)",
+                                every_client=True)
                 elif job.status not in ACTIVE and job.finished and time.time() - job.finished > self.keep_finished:
                     del self.jobs[job.id]
 
@@ -214,7 +221,7 @@ class JobManager:
         with self._lock:
             for job in self.jobs.values():
                 if job.status in ACTIVE:
-                    self.cancel(job.id, "the server stopped")
+                    self.cancel(job.id, "the server stopped", every_client=True)
         processes = list((getattr(self._pool, "_processes", None) or {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
         deadline = time.monotonic() + grace
