@@ -236,3 +236,29 @@ def test_a_restarted_server_keeps_finished_results(client, web_app, _private_cac
         job = c2.post("/api/v1/jobs", json={"scenario": _with(seed=31)}).json()
         assert job["status"] == "done" and job["key"] == key
         assert c2.get(f"/api/v1/results/{key}").json()["summary"]["seed"] == 31
+
+
+def test_a_killed_worker_fails_its_job_and_the_pool_comes_back(_private_cache, tmp_path):
+    """SIGKILL the worker mid-run: the job says so, the pool is rebuilt, and the next run finishes."""
+    import os
+    import signal
+
+    from fastapi.testclient import TestClient
+
+    from multivector.web import create_app
+
+    web = create_app(cache_dir=tmp_path, workers=1, warm=False)
+    with TestClient(web) as c:
+        job = c.post("/api/v1/jobs", json={"scenario": _with(runs=20_000, seed=97, start=1991, end=2035,
+                                                             name="killed")}).json()
+        t0 = time.monotonic()
+        while c.get(f"/api/v1/jobs/{job['id']}").json()["status"] != "running" and time.monotonic() - t0 < 60:
+            time.sleep(0.05)
+        pool = web.state.jobs._pool
+        for proc in list(pool._processes.values()):
+            os.kill(proc.pid, signal.SIGKILL)
+        failed = wait(c, job["id"], timeout=60)
+        assert failed["status"] == "failed" and "worker process died" in failed["error"]
+        assert not web.state.store.has(job["key"])
+        after = c.post("/api/v1/jobs", json={"scenario": _with(seed=124)}).json()
+        assert wait(c, after["id"], timeout=90)["status"] == "done"
