@@ -144,13 +144,16 @@ def _run_recommend(file: Path, fmt: Format, seed: int) -> None:
         typer.echo(cmp.table.to_csv(index=False), nl=False)
         return
     view = cmp.table.assign(
-        hits=(100 * cmp.table.hits).map("{:.1f}%".format), mae=cmp.table.mae.map("{:.2f}".format),
+        model=[f"{m} (baseline)" if k == "baseline" else m for m, k in zip(cmp.table.model, cmp.table.kind,
+                                                                             strict=True)],
+        hits=(100 * cmp.table.hits).map("{:.0f}%".format), mae=cmp.table.mae.map("{:.2f}".format),
         gain=[f"{g:+.2f} [{lo:+.2f}, {hi:+.2f}]" for g, lo, hi in
               zip(cmp.table.gain, cmp.table.gain_low, cmp.table.gain_high, strict=True)],
-    )[["model", "kind", "n", "mae", "hits", "gain"]].rename(columns={"gain": "gain over compromise [95%]",
-                                                                      "hits": "within 10"})
+    )[["model", "n", "mae", "hits", "gain"]].rename(columns={"gain": "gain vs compromise [95%]",
+                                                             "hits": "≤10", "mae": "MAE"})
     emit(view, Format.table, title=f"Out of sample on {file.name}: nested CV grouped by proposal (seed {seed})",
-         caption="fitted models: nested cross-validation; the others forecast every issue unfitted")
+         caption="≤10: share within 10 points; fitted models (stubborn): nested cross-validation; the others "
+                 "forecast every issue unfitted")
     console.print(f"recommended: [bold]{rec.model}[/bold] — {rec.reason}")
 
 
