@@ -37,7 +37,9 @@ class StateAgent(mesa.Agent):
         m, inp, w, t, i = self.model, self.model.inp, self.model.w, self.model.t, self.index
         d = inp.drivers
         L = len(inp.lines)
-        ed = [sum(float(d.dependence[n][t, i, p]) for n in DEP) / len(DEP) for p in range(3)]
+        ed = [sum(float(d.dependence[n][t, i, p]) for n in DEP) / len(DEP)
+              + float(d.dependence["finance_dependence"][t, i, p]) for p in range(3)]
+        tau = [float(d.dependence["pole_threat"][t, i, p]) for p in range(3)]
         sd = [float(d.dependence["security_dependence"][t, i, p]) for p in range(3)]
         offer = [float(d.power["economic_offer"][t, p]) for p in range(3)]
         threat_p = [float(d.power["revisionism"][t, p] * d.power["capability"][t, p] * d.power["attention"][t, p])
@@ -61,10 +63,16 @@ class StateAgent(mesa.Agent):
             lead_offer = sum(lead[p] * offer[p] for p in range(3))
             eco = float(off[1]) * sum(lead[p] * ed[p] for p in range(3)) * (0.5 + 0.5 * lead_offer)
             reg = float(off[2]) * regime
-            net = sum(1 for a in others if a.level[j] == 2) / max(len(m.states) - 1, 1)
+            if inp.neighbours is None:
+                net = sum(1 for a in others if a.level[j] == 2) / max(len(m.states) - 1, 1)
+            else:   # the other states of its region
+                nb = [a for a in others if inp.neighbours[i, a.index] > 0]
+                net = sum(1 for a in nb if a.level[j] == 2) / max(len(nb), 1)
             kappa = 0.5 + sum(lead[p] * theta_all[p] for p in range(npoles))
             full = (w.security_weight * sec + w.economy_weight * eco + w.regime_weight * reg
-                    + w.legitimacy_weight * float(off[3]) + w.network_weight * net)
+                    + w.legitimacy_weight * float(off[3]) + w.network_weight * net
+                    + w.external_weight * sum(tau[p] * (1.0 - 2.0 * lead[p]) for p in range(3))
+                    + w.effects.get(f"state:{inp.states[i]}", 0.0) + w.effects.get(f"line:{inp.lines[j]}", 0.0))
             sov_cost = w.sovereignty_weight * sov * m.depth[j] * kappa   # the depth the body has reached
             new_line = t > 0 and int(inp.max_level[t - 1, i, j]) == 0  # no status quo to leave
             press = 0.0
@@ -115,7 +123,9 @@ class StateAgent(mesa.Agent):
         """As a member, support the deepening step, go along or obstruct (a logit over three utilities)."""
         inp, w, t, i = self.model.inp, self.model.w, self.model.t, self.index
         d = inp.drivers
-        ed = [sum(float(d.dependence[n][t, i, p]) for n in DEP) / len(DEP) for p in range(3)]
+        ed = [sum(float(d.dependence[n][t, i, p]) for n in DEP) / len(DEP)
+              + float(d.dependence["finance_dependence"][t, i, p]) for p in range(3)]
+        tau = [float(d.dependence["pole_threat"][t, i, p]) for p in range(3)]
         sd = [float(d.dependence["security_dependence"][t, i, p]) for p in range(3)]
         offer = [float(d.power["economic_offer"][t, p]) for p in range(3)]
         theta = [float(d.power["revisionism"][t, p] * d.power["capability"][t, p] * d.power["attention"][t, p])
@@ -132,7 +142,8 @@ class StateAgent(mesa.Agent):
             lead_offer = sum(lead[p] * offer[p] for p in range(3))
             eco = float(off[1]) * sum(lead[p] * ed[p] for p in range(3)) * (0.5 + 0.5 * lead_offer)
             kappa = 0.5 + sum(lead[p] * theta[p] for p in range(3))
-            g = w.economy_weight * eco + w.security_weight * sec - w.sovereignty_weight * sov * kappa
+            g = (w.economy_weight * eco + w.security_weight * sec - w.sovereignty_weight * sov * kappa
+                 - w.external_weight * sum(tau[p] * lead[p] for p in range(3)))
             press = 0.0
             for p in range(3):
                 lev = max(ed[p], sd[p]) * (1.0 - 0.5 * max(offer[q] for q in range(3) if q != p))

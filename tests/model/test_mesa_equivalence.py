@@ -24,10 +24,18 @@ def test_same_probabilities_within_monte_carlo_error(inputs):
     # Exercise every term: a neutral state from 2000, a body with no partial tier until 2005, yearly reviews.
     drivers = small.drivers.copy()
     drivers.state["neutrality"][5:, 1] = 1.0
+    # a threat from Russia to the first state from 2003, Chinese finance to the second, two regions,
+    # and state and organization effects
+    drivers.dependence["pole_threat"][8:, 0, 0] = 0.7
+    drivers.dependence["finance_dependence"][4:, 1, 1] = 0.3
     allowed = small.allowed.copy()
     allowed[:11, :, 0, 1] = False
-    small = replace(small, drivers=drivers, allowed=allowed)
-    params = Parameters(review_rate=0.6, neutrality_weight=3.0, participation_cost=0.5)
+    S = len(small.states)
+    region = np.arange(S) % 2
+    neighbours = (region[:, None] == region[None, :]).astype(float) - np.eye(S)
+    small = replace(small, drivers=drivers, allowed=allowed, neighbours=neighbours)
+    params = Parameters(review_rate=0.6, neutrality_weight=3.0, participation_cost=0.5, external_weight=2.0,
+                        effects={f"state:{small.states[0]}": 0.6, f"line:{small.lines[1]}": -0.8})
     mesa_p = np.array(mesa_engagement.run_mesa(small, params, runs=200, seed=3))
     vec_p = simulate(small, params, runs=4000, seed=3).probs
     diff = mesa_p - vec_p

@@ -58,3 +58,21 @@ def test_unga_check_pairs_simulated_obstruction_with_votes(real):
     assert pairs.p_obstruct.between(0, 1).all() and pairs.away_from_lead.between(0, 1).all()
     out = unga_check(kb, res)
     assert out["n"] == len(pairs) and -1 <= out["spearman"] <= 1
+
+
+def test_chinese_finance_is_five_years_of_aiddata_commitments_over_gdp(real):
+    kb, inp = real
+    aid = kb.series("china_devfin_commitments_usd2021", actor="TJK")
+    gdp = kb.series("gdp_current_usd", actor="TJK")
+    total = float(aid[(aid.year >= 2003) & (aid.year <= 2007)].value.sum())   # a year without a row counts 0
+    want = total / float(gdp[gdp.year == 2007].value.iloc[0])
+    i, t = inp.states.index("TJK"), inp.year_index(2007)
+    assert inp.drivers.dependence["finance_dependence"][t, i, 1] == pytest.approx(min(want, 1.0))
+    assert want > 0.1                                          # Tajikistan's road and power loans of 2006-07
+    seg = inp.drivers.provenance[("finance_dependence", "TJK", "CHN", None, 2007)]
+    assert {"bg_aiddata_gcdf3", "bg_wdi_gdp"} <= set(seg["evidence"])
+    # no series for Russian or Western finance: 0, not invented
+    assert (inp.drivers.dependence["finance_dependence"][:, :, [0, 2]] == 0).all()
+    # AidData ends in 2021: later years carry 2021's value, not a sum with missing years as 0
+    assert inp.drivers.dependence["finance_dependence"][inp.year_index(2024), i, 1] == pytest.approx(
+        inp.drivers.dependence["finance_dependence"][inp.year_index(2021), i, 1])

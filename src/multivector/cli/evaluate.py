@@ -89,7 +89,7 @@ def evaluate(
     from ..model.inputs import load_inputs
 
     try:
-        inp = load_inputs(kb)
+        inp = load_inputs(kb, pool=True)
     except CaseError as exc:
         from .model import _case_errors
 
@@ -112,6 +112,8 @@ def evaluate(
             write_table_atomic(ev.forecasts, d / "forecasts.parquet", "parquet")
             write_table_atomic(ev.forecasts, d / "forecasts.csv", "csv")
             write_table_atomic(ev.scores, d / "scores.csv", "csv")
+            if ev.scores_pooled is not None:
+                write_table_atomic(ev.scores_pooled, d / "scores_pooled.csv", "csv")
             write_table_atomic(ev.events, d / "events.csv", "csv")
             write_table_atomic(ev.reliability, d / "reliability.csv", "csv")
             write_atomic(d / "evaluation.json", json.dumps({**payload, "version": __version__}, indent=2))
@@ -123,9 +125,18 @@ def evaluate(
     if fmt is Format.csv:
         sys.stdout.write(ev.scores.to_csv(index=False))
         return
+    pooled = ev.scores_pooled is not None
+    if pooled:
+        console.print(f"Regional states' rows ({', '.join(inp.regional)}); every forecaster was fitted on "
+                      f"all {len(inp.states)} states.", highlight=False)
     for o in ev.origins:
         console.print(score_table(ev.scores, o))
         console.print()
+    if pooled:
+        console.print(f"Pooled rows (all {len(inp.states)} states):", highlight=False)
+        for o in ev.origins:
+            console.print(score_table(ev.scores_pooled, o))
+            console.print()
     console.print("log, Brier, RPS: lower is better. acc: accuracy; BA3, BA2: balanced accuracy over three levels "
                   "and member vs not. ev±1, ev±2: recorded changes the median path makes within 1 or 2 years; "
                   "spur: changes it makes that never happened; skill: 1 - log / persistence's log. "

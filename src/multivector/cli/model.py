@@ -267,6 +267,9 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fi
               weights: Annotated[Path | None, typer.Option(
                   "--weights", help="Also start the fit from these weights (default: the weights in use).")] = None,
               case: CaseOpt = None,
+              pool: Annotated[bool, typer.Option(
+                  "--pool/--no-pool",
+                  help="Fit on the case's pooled republics too (case.yaml pooled_states).")] = True,
               uncertainty: Annotated[bool, typer.Option(
                   "--uncertainty/--no-uncertainty",
                   help="Also store the Laplace posterior of the weights (about a minute more).")] = True) -> None:
@@ -283,7 +286,7 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fi
     with progress_bar("fits") as bar:
         task = bar.add_task(f"fitting weights ({method} maximum likelihood)", total=None)
         try:
-            cal = run_calibrate(kb, train_until=train_until, method=method, warm_starts=[start],
+            cal = run_calibrate(kb, train_until=train_until, method=method, warm_starts=[start], pool=pool,
                                 progress=lambda done, bound: bar.update(task, completed=done, total=bound))
         except CaseError as exc:
             _case_errors(exc)
@@ -294,7 +297,7 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fi
         from ..model.posterior import laplace
 
         with console.status("the weights' posterior (Laplace approximation)…"):
-            post = laplace(load_inputs(kb), cal.parameters, train_until, runs=150, seed=11)
+            post = laplace(load_inputs(kb, pool=pool), cal.parameters, train_until, runs=150, seed=11)
     s = res.summary
     extra = {"posterior": post.as_dict(), "intervals_90": post.intervals(0.9)} if post else {}
     cal.parameters.to_json(out, train_until=train_until, method=cal.method, log_likelihood=cal.log_likelihood, n=cal.n,
@@ -302,7 +305,7 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fi
     payload = {"weights_file": str(out), "train_until": train_until, "method": cal.method,
                "log_likelihood": cal.log_likelihood,
                "start_log_likelihood": cal.start_log_likelihood, "n": cal.n, "converged": cal.converged,
-               "parameters": cal.parameters.as_dict(),
+               "parameters": cal.parameters.as_dict(), "effects": cal.parameters.effects,
                **{k: s[k] for k in ("accuracy", "balanced_accuracy", "train_accuracy", "train_balanced_accuracy",
                                     "test_accuracy", "test_balanced_accuracy", "seed", "runs")}}
     if fmt is Format.json:
@@ -311,6 +314,9 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fi
     emit(pd.DataFrame([{"parameter": k, "value": round(v, 4)} for k, v in cal.parameters.as_dict().items()]),
          fmt, title=f"Fitted weights (train ≤ {train_until}); log-likelihood {cal.log_likelihood:.1f} "
                     f"(start {cal.start_log_likelihood:.1f}) over {cal.n} state-organization-years")
+    if cal.parameters.effects:
+        emit(pd.DataFrame([{"effect": k, "value": round(v, 3)} for k, v in cal.parameters.effects.items()]),
+             fmt, title="State and organization effects (prior N(0, 1); 0 where the training years say nothing)")
     console.print(f"train: accuracy {s['train_accuracy']:.3f}, balanced {s['train_balanced_accuracy']:.3f}   "
                   f"test (> {train_until}): accuracy {s['test_accuracy']:.3f}, balanced {s['test_balanced_accuracy']:.3f}")
     console.print(f"wrote {out}; use it with --weights {out}")

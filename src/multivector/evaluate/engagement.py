@@ -25,7 +25,8 @@ from ..model.inputs import ModelInputs
 from ..model.parameters import Parameters
 from .task import ForecastTask
 
-MODEL_SOURCES = ("engine.py", "utility.py", "calibrate.py", "likelihood.py", "parameters.py", "inputs.py")
+MODEL_SOURCES = ("engine.py", "utility.py", "calibrate.py", "likelihood.py", "parameters.py", "inputs.py",
+                 "stance.py", "series_drivers.py", "drivers.py")
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class EngagementModel:
         if self.use_cache and path.exists():
             try:
                 info = json.loads(path.read_text())
-                params = Parameters(**info["parameters"])
+                params = Parameters(**info["parameters"], effects=info.get("effects", {}))
                 self.fitted[task.origin] = (params, {**info, "cached": True})
                 return params, key, seed
             except (ValueError, KeyError, TypeError):
@@ -98,7 +99,8 @@ class EngagementModel:
         cal = calibrate(inputs=task.inputs, train_until=task.origin, start=self.start,
                         method=self.calibration.method, runs=self.calibration.runs, seed=seed,
                         max_evaluations=self.calibration.max_evaluations, warm_starts=None)
-        info = {"parameters": cal.parameters.as_dict(), "origin": task.origin, "log_likelihood": cal.log_likelihood,
+        info = {"parameters": cal.parameters.as_dict(), "effects": cal.parameters.effects,
+                "origin": task.origin, "log_likelihood": cal.log_likelihood,
                 "n": cal.n, "method": cal.method, "seed": seed, "settings": asdict(self.calibration)}
         if self.use_cache:
             write_atomic(path, json.dumps(info, indent=2))

@@ -124,6 +124,9 @@ class Evaluation:
     runs: int
     settings: Settings
     fits: dict = field(default_factory=dict)    # forecaster -> origin -> fitted parameters (for the record)
+    # the same scores on every row, the pooled republics' too (None: nothing pooled); `scores` and
+    # `events` are on the regional states' rows, the case the tool presents
+    scores_pooled: pd.DataFrame | None = None
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -134,6 +137,8 @@ class Evaluation:
                 "settings": plain(asdict(self.settings)), "scores": records(self.scores),
                 "events": records(self.events), "reliability": records(self.reliability),
                 "corp": records(self.corp),
+                "scores_pooled": None if self.scores_pooled is None else records(self.scores_pooled),
+                "states": sorted(self.forecasts.state.unique().tolist()),
                 "fits": plain(self.fits)}
 
 
@@ -145,10 +150,13 @@ def evaluate(kb: CaseBase | None = None, forecasters: Iterable[str | Forecaster]
 
     forecasters: names (model, persistence, base_rate, logit) or objects with a
     `name` and `forecast(task)`. `progress(name, origin)` is called after each fit.
+    Every forecaster is fitted on every state the inputs hold (by default the regional
+    states and the case's pooled republics); `scores` are on the regional states' rows,
+    `scores_pooled` on all rows.
     """
     if runs < 1:
         raise ValueError(f"runs must be at least 1, not {runs}")
-    full = inputs if inputs is not None else load_inputs(kb or CaseBase.load())
+    full = inputs if inputs is not None else load_inputs(kb or CaseBase.load(), pool=True)
     last = full.record_until
     origins = sorted({int(o) for o in origins})
     for o in origins:
@@ -172,8 +180,12 @@ def evaluate(kb: CaseBase | None = None, forecasters: Iterable[str | Forecaster]
             if progress:
                 progress(fc.name, o)
     forecasts = pd.concat(parts, ignore_index=True)
-    scores, events = score_forecasts(forecasts, settings)
+    regional = list(full.regional) or list(full.states)
+    pooled = len(set(full.states) - set(regional)) > 0
+    shown = forecasts[forecasts.state.isin(regional)].reset_index(drop=True) if pooled else forecasts
+    scores, events = score_forecasts(shown, settings)
+    scores_pooled = score_forecasts(forecasts, settings)[0] if pooled else None
     return Evaluation(forecasts=forecasts, scores=scores, events=events,
-                      reliability=reliability_table(forecasts, bins=settings.reliability_bins),
-                      corp=corp_table(forecasts), origins=origins, seed=seed, runs=runs, settings=settings,
-                      fits=fits)
+                      reliability=reliability_table(shown, bins=settings.reliability_bins),
+                      corp=corp_table(shown), origins=origins, seed=seed, runs=runs, settings=settings,
+                      fits=fits, scores_pooled=scores_pooled)

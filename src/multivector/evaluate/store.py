@@ -10,10 +10,27 @@ from ..model.inputs import ModelInputs
 from .engagement import inputs_digest
 
 
+def _regional(inp: ModelInputs) -> ModelInputs:
+    """The inputs cut to the regional states: an evaluation fitted on the pooled states and the
+    regional inputs the report and the web app hold find the same stored entry."""
+    from dataclasses import replace
+
+    keep = [i for i, s in enumerate(inp.states) if s in inp.regional] if inp.regional else []
+    if not keep or len(keep) == len(inp.states):
+        return inp
+    d = inp.drivers
+    drivers = type(d)(state={k: v[:, keep] for k, v in d.state.items()},
+                      dependence={k: v[:, keep] for k, v in d.dependence.items()},
+                      power=d.power, pressure=d.pressure, provenance=d.provenance)
+    return replace(inp, states=[inp.states[i] for i in keep], record=inp.record[:, keep],
+                   max_level=inp.max_level[:, keep], allowed=inp.allowed[:, keep], drivers=drivers,
+                   neighbours=None)
+
+
 def _path(inp: ModelInputs) -> Path:
     from ..kb.store import cache_dir
 
-    return cache_dir() / "evaluations" / f"{inputs_digest(inp)[:24]}.json"
+    return cache_dir() / "evaluations" / f"{inputs_digest(_regional(inp))[:24]}.json"
 
 
 def save_latest(ev, inp: ModelInputs) -> Path:

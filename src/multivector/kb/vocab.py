@@ -61,8 +61,13 @@ STATE_DRIVERS = ("sovereignty_sensitivity", "threat_level", "regime_insecurity",
 """Drivers of a regional state, per year, on a 0-1 scale."""
 
 DEPENDENCE_DRIVERS = ("trade_dependence", "remittance_dependence", "debt_dependence",
-                      "transit_dependence", "security_dependence")
-"""Drivers of a regional state towards one partner pole (RUS, CHN, WEST), per year, 0-1."""
+                      "transit_dependence", "security_dependence", "pole_threat", "finance_dependence")
+"""Drivers of a regional state towards one partner pole (RUS, CHN, WEST), per year, 0-1.
+
+`pole_threat`: the military threat the state faces from that pole itself (occupation, troops
+backing separatists on its soil, war with it). `finance_dependence`: development finance
+committed by the pole over the last five years, as a share of the state's GDP (a series).
+Both are 0 where a case codes nothing."""
 
 POWER_DRIVERS = ("capability", "revisionism", "attention", "economic_offer")
 """Drivers of a power (RUS, CHN, WEST), per year, 0-1."""

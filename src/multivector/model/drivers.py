@@ -18,8 +18,9 @@ from ..kb.problems import CaseError, Problem
 from ..kb.vocab import DEPENDENCE_DRIVERS, ORG_DRIVERS, POWER_DRIVERS, STATE_DRIVERS
 
 POWERS = ("RUS", "CHN", "WEST")
-# Drivers with a natural default where a case codes nothing: no declared neutrality.
-DEFAULTS = {"neutrality": 0.0}
+# Drivers with a natural default where a case codes nothing: no declared neutrality, no threat
+# from a pole, no development finance from it (docs/model.md).
+DEFAULTS = {"neutrality": 0.0, "pole_threat": 0.0, "finance_dependence": 0.0}
 
 
 @dataclass
@@ -111,6 +112,8 @@ def build_drivers(kb: CaseBase, years: np.ndarray, states: list[str], lines: lis
     for n, a in dep.items():
         for i, s in enumerate(states):
             for k, p in enumerate(POWERS):
+                if n in DEFAULTS and np.isnan(a[:, i, k]).all():
+                    a[:, i, k] = DEFAULTS[n]
                 check(a[:, i, k], f"{n}/{s}/{p}")
     for n, a in power.items():
         for k, p in enumerate(POWERS):

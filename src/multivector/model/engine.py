@@ -89,10 +89,12 @@ def balance_index(x: np.ndarray, depth: np.ndarray, lead: np.ndarray) -> np.ndar
 
 def static_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], prev: np.ndarray,
                      ed: np.ndarray | None = None, terms: dict | None = None,
-                     tenure: np.ndarray | None = None, depth: np.ndarray | None = None) -> np.ndarray:
+                     tenure: np.ndarray | None = None, depth: np.ndarray | None = None,
+                     effects: np.ndarray | None = None) -> np.ndarray:
     """The part (R, S, L, 3) of the utilities that does not depend on the other states' choices this year.
 
     Computed once a year; the rounds within the year add only `interactive_utilities`.
+    effects: (S, L) state + organization effects on the value of full membership (Parameters.effects).
     """
     if ed is None:
         ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
@@ -102,6 +104,10 @@ def static_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], prev: n
     r = lambda name: w[name][:, None, None]  # noqa: E731  (R,) -> (R, 1, 1)
     full = (r("security_weight") * b["security"] + r("economy_weight") * b["economy"]
             + r("regime_weight") * b["regime"] + r("legitimacy_weight") * inp.offers[t][None, :, 3])  # (R, S, L)
+    ext = U.external_balancing(t, inp)
+    full = full + r("external_weight") * ext[None]
+    if effects is not None:
+        full = full + effects[None]
     V = ENGAGEMENT
     util = V * full[..., None]
     util -= U.V_COST * (r("sovereignty_weight") * sov)[..., None]
@@ -118,7 +124,8 @@ def static_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], prev: n
     if exit_ is not None:
         util -= q("exit_tenure_weight") * exit_
     if terms is not None:  # for `explain`: every term before weights, per level
-        terms.update(security=b["security"], economy=b["economy"], regime=b["regime"],
+        terms.update(security=b["security"], economy=b["economy"], regime=b["regime"], external=ext,
+                     effects=effects,
                      sovereignty=sov, pressure=press, neutrality=neutral, economic_dependence=ed, exit=exit_)
     return util
 
@@ -126,7 +133,7 @@ def static_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], prev: n
 def interactive_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.ndarray,
                           terms: dict | None = None) -> np.ndarray:
     """The part (R, S, L, 3) that depends on the current choices x of all states: network value, hegemony risk."""
-    net = U.network_value(x)
+    net = U.network_value(x, inp.neighbours)
     risk = U.hegemony_risk(x, t, inp)
     # Sensitive states fear hegemony more: the risk is weighed by sovereignty sensitivity (mechanism 4).
     sens = inp.drivers.state["sovereignty_sensitivity"][t][None, :, None, None]
@@ -139,11 +146,12 @@ def interactive_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x:
 
 def year_utilities(inp: ModelInputs, t: int, w: dict[str, np.ndarray], x: np.ndarray,
                    prev: np.ndarray, ed: np.ndarray | None = None, terms: dict | None = None,
-                   tenure: np.ndarray | None = None, depth: np.ndarray | None = None) -> np.ndarray:
+                   tenure: np.ndarray | None = None, depth: np.ndarray | None = None,
+                   effects: np.ndarray | None = None) -> np.ndarray:
     """Utilities (R, S, L, 3) of each level given the current choices x, last year's levels prev
     the tenure (R, S, L) of the ties held (years; None = no tie has a history) and the depth (R, L)
     the organizations have reached (None = their coded depth)."""
-    return (static_utilities(inp, t, w, prev, ed, terms, tenure, depth)
+    return (static_utilities(inp, t, w, prev, ed, terms, tenure, depth, effects)
             + interactive_utilities(inp, t, w, x, terms))
 
 
@@ -221,6 +229,7 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
     else:
         w = {name: np.broadcast_to(np.asarray(weights[name], float), (runs,)) for name in Parameters.names()}
     T, S, L = inp.T, len(inp.states), len(inp.lines)
+    effects = parameters.effect_array(inp.states, inp.lines) if parameters.effects else None
     prev = np.zeros((runs, S, L), np.int8) if initial is None else np.broadcast_to(initial, (runs, S, L)).astype(np.int8)
     probs = np.zeros((T, S, L, 3))
     levels = np.zeros((runs, T, S, L), np.int8) if keep_levels else None
@@ -254,7 +263,7 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
             # A status quo that is no longer open (a tier abolished, a rule changed) must be chosen anew.
             closed = ~np.take_along_axis(inp.allowed[t][None], pc[..., None].astype(np.int64), -1)[..., 0]
             fresh = fresh_t | closed
-            base = static_utilities(inp, t, wc, pc, ed, tenure=tenure[c], depth=depth[c])
+            base = static_utilities(inp, t, wc, pc, ed, tenure=tenure[c], depth=depth[c], effects=effects)
             x = pc.copy()
             for k in range(ROUNDS):
                 util = base + interactive_utilities(inp, t, wc, x)

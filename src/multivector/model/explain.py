@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..kb import CaseBase
 from .engine import choice_probabilities, fresh_choices, with_reviews, year_utilities
-from .inputs import ENGAGEMENT, LEVELS, POWERS, load_inputs
+from .inputs import ENGAGEMENT, LEVELS, POWERS, load_inputs, pooled_states
 from .likelihood import _weights, observed_context
 from .parameters import Parameters, default_parameters
 from .stance import STANCES
@@ -27,8 +27,10 @@ STANCE_TERMS = ("deepening: economy", "deepening: security", "deepening: soverei
 TERM_DRIVERS = {
     "security": ["threat_level", "security_dependence"],
     "economy": ["trade_dependence", "remittance_dependence", "debt_dependence", "transit_dependence",
-                "economic_offer"],
+                "finance_dependence", "economic_offer"],
     "regime": ["regime_insecurity"],
+    "external_balancing": ["pole_threat"],
+    "effects": [],
     "legitimacy": [],
     "network": [],
     "sovereignty_cost": ["sovereignty_sensitivity"],
@@ -39,7 +41,7 @@ TERM_DRIVERS = {
     "switching": [],
     "exit_tenure": [],
     "stance: deepening": ["trade_dependence", "remittance_dependence", "security_dependence", "threat_level",
-                          "sovereignty_sensitivity", "revisionism"],
+                          "sovereignty_sensitivity", "revisionism", "pole_threat"],
 }
 
 
@@ -63,7 +65,7 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
     params = params or default_parameters()
     state = kb.require_actor(state)
     org = kb.require_org(org)
-    inp = load_inputs(kb)
+    inp = load_inputs(kb, pool=state in pooled_states(kb))
     if state not in inp.states:
         raise ValueError(f"{state} is not a regional state of the model ({', '.join(inp.states)})")
     t = inp.year_index(year)
@@ -78,7 +80,8 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
     from .utility import recorded_tenure
 
     tenure = recorded_tenure(np.where(inp.exists[:, None, :], inp.record, -1))[t][None]
-    util = year_utilities(inp, t, w, x, prev, terms=parts, tenure=tenure)
+    effects = params.effect_array(inp.states, inp.lines) if params.effects else None
+    util = year_utilities(inp, t, w, x, prev, terms=parts, tenure=tenure, effects=effects)
     p = choice_probabilities(util, inp.allowed[t], w["rationality"])
     p = with_reviews(p, prev, w["review_rate"], fresh_choices(inp, t, True))[0, i, j]
     V = ENGAGEMENT
@@ -88,6 +91,9 @@ def explain(kb: CaseBase | None, state: str, org: str, year: int, params: Parame
         "economy": V * params.economy_weight * parts["economy"][i, j],
         "regime": V * params.regime_weight * parts["regime"][i, j],
         "legitimacy": V * params.legitimacy_weight * inp.offers[t, j, 3],
+        "external_balancing": V * params.external_weight * parts["external"][i, j],
+        # the fitted state and organization effects (pooled estimation)
+        "effects": V * (0.0 if effects is None else effects[i, j]),
         "network": V * params.network_weight * parts["network"][0, i, j],
         "sovereignty_cost": -(V ** 2) * params.sovereignty_weight * parts["sovereignty"][i, j],
         "hegemony_risk": -params.balance_weight * inp.drivers.state["sovereignty_sensitivity"][t, i] * parts["risk"][0, i, j],
@@ -124,7 +130,8 @@ def _stance_terms(inp, t: int, w: dict, i: int, j: int) -> tuple[pd.DataFrame, d
     press = U.pressure_cost(t, inp, ed)[i, j]
     g = {"deepening: economy": float(w["economy_weight"][0] * b["economy"][i, j]),
          "deepening: security": float(w["security_weight"][0] * b["security"][i, j]),
-         "deepening: sovereignty": float(-w["sovereignty_weight"][0] * sens * kappa[j])}
+         "deepening: sovereignty": float(-w["sovereignty_weight"][0] * sens * kappa[j]),
+         "deepening: threat from the lead": float(-w["external_weight"][0] * U.threat_from_lead(t, inp)[i, j])}
     rows = {k: [v, 0.0, -v] for k, v in g.items()}
     rows["obstruction friction"] = [0.0, 0.0, -float(w["obstruction_cost"][0])]
     rows["obstruction: pressure"] = [0.0, 0.0, -float(w["pressure_weight"][0] * press)]
@@ -142,7 +149,7 @@ def _driver_rows(inp, state: str, org: str, year: int) -> pd.DataFrame:
         for name in names:
             if name in ("threat_level", "regime_insecurity", "sovereignty_sensitivity", "neutrality"):
                 keys = [(name, state, None, None)]
-            elif name.endswith("_dependence"):
+            elif name.endswith("_dependence") or name == "pole_threat":
                 keys = [(name, state, p, None) for p in POWERS]
             elif name == "integration_pressure":
                 keys = [(name, p, None, org) for p in POWERS]

@@ -51,6 +51,9 @@ class ModelInputs:
     # observed stances (claims on proposals): {"year", "state", "line", "stance" (0 support, 1 go along,
     # 2 obstruct), "evidence"} — the observed face of the second decision
     stance_observations: list[dict] = field(default_factory=list)
+    # (S, S) 1 where state j is a neighbour of state i (same region, model.yaml `regions`); None: all others
+    neighbours: np.ndarray | None = None
+    regional: tuple[str, ...] = ()    # the case's regional states (the rest are pooled for estimation)
 
     @property
     def T(self) -> int:
@@ -73,7 +76,8 @@ class ModelInputs:
             level_of_status=self.level_of_status, full_partnership=self.full_partnership,
             open_before=self.max_level[a - 1] > 0 if a > 0 else self.open_before,
             consensus=None if self.consensus is None else self.consensus[a:b],
-            stance_observations=[o for o in self.stance_observations if start <= o["year"] <= end])
+            stance_observations=[o for o in self.stance_observations if start <= o["year"] <= end],
+            neighbours=self.neighbours, regional=self.regional)
 
 
 def _offers_rule(domain: str, lead: dict[str, float], override: dict | None) -> tuple[float, float, float, float]:
@@ -166,8 +170,17 @@ def load_model_spec(folder: Path) -> dict:
     return doc
 
 
-def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInputs:
-    """Build the model's arrays from a case (default: the embedded case)."""
+def pooled_states(kb: CaseBase) -> list[str]:
+    """The states the case pools with its regional states for estimation (case.yaml `pooled_states`)."""
+    return list(kb.meta.get("pooled_states", []) or [])
+
+
+def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool = False) -> ModelInputs:
+    """Build the model's arrays from a case (default: the embedded case).
+
+    pool: also model the case's `pooled_states` (the other former Soviet republics of the
+    embedded case), as estimation and evaluation do; the regional states come first.
+    """
     kb = kb or CaseBase.load()
     spec = load_model_spec(kb.folder)
     start = int(spec.get("years", {}).get("start", 1991))
@@ -175,6 +188,8 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
     record_until = int(kb.meta.get("period", {}).get("end", 2025))
     years = np.arange(start, end + 1)
     states = list(kb.regional_states)
+    if pool:
+        states += [s for s in pooled_states(kb) if s not in states]
     lines = list(spec["lines"])
     levels = {k: int(v) for k, v in spec.get("levels", {}).items()}
     full_partnership = tuple(spec.get("full_partnership", []))
@@ -240,11 +255,18 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
             if era_org[t, j] == m.org:  # the spell counts in the year its organization is the line's
                 record[t, s_index[m.actor], j] = lvl
 
-    problems += _rule_problems(kb, spec.get("entry_rules", []) or [], set(s_index), set(line_of))
+    # rules may name any modelled state, pooled or not, whichever states these inputs hold
+    known_states = set(kb.regional_states) | set(pooled_states(kb))
+    actor_ids = set(kb.sql("SELECT id FROM actors").id)
+    for s_ in pooled_states(kb):
+        if s_ not in actor_ids:
+            problems.append(Problem("case.yaml", 1, f"pooled state '{s_}' is not an actor of the case",
+                                    "declare it in actors.yaml or remove it from `pooled_states`"))
+    problems += _rule_problems(kb, spec.get("entry_rules", []) or [], known_states, set(line_of))
     neutral_ok = spec.get("neutral_compatible", []) or []
-    problems += _rule_problems(kb, neutral_ok, set(s_index), set(line_of), "neutral_compatible entry", NEUTRAL_KEYS)
+    problems += _rule_problems(kb, neutral_ok, known_states, set(line_of), "neutral_compatible entry", NEUTRAL_KEYS)
     no_partial = spec.get("no_partial_status", []) or []
-    problems += _rule_problems(kb, no_partial, set(s_index), set(line_of), "no_partial_status entry", PARTIAL_KEYS)
+    problems += _rule_problems(kb, no_partial, known_states, set(line_of), "no_partial_status entry", PARTIAL_KEYS)
     if problems:
         raise CaseError(problems, str(kb.folder))
 
@@ -259,7 +281,7 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
                 for i, s in enumerate(states):
                     if s not in rule["open_to"]:
                         max_level[mask_t, i, j] = 0
-            if "actor" in rule:
+            if "actor" in rule and rule["actor"] in s_index:
                 i = s_index[rule["actor"]]
                 max_level[mask_t, i, j] = np.minimum(max_level[mask_t, i, j], int(rule.get("max_level", 0)))
             if "from" in rule:
@@ -275,15 +297,32 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None) -> ModelInpu
     from .series_drivers import apply_series_drivers, rule_problems
 
     series_rules = spec.get("series_drivers", []) or []
-    bad = rule_problems(kb, series_rules, set(s_index))
+    bad = rule_problems(kb, series_rules, known_states)
     if bad:
         raise CaseError(bad, str(kb.folder))
     apply_series_drivers(kb, series_rules, drivers, years, states)
     stance_obs = stance_observations(kb, years, states, line_of)
+    neighbours = _neighbours(spec, states, list(kb.regional_states))
     return ModelInputs(years=years, states=states, lines=lines, era_org=era_org, exists=exists, depth=depth,
                        lead=lead, offers=offers, aligning=aligning, max_level=max_level, allowed=allowed, record=record, record_until=record_until,
                        drivers=drivers, entry_rules=rules, level_of_status=levels,
-                       full_partnership=full_partnership, consensus=consensus, stance_observations=stance_obs)
+                       full_partnership=full_partnership, consensus=consensus, stance_observations=stance_obs,
+                       neighbours=neighbours, regional=tuple(kb.regional_states))
+
+
+def _neighbours(spec: dict, states: list[str], regional: list[str]) -> np.ndarray | None:
+    """(S, S) same-region matrix from model.yaml `regions` (the regional states form one region by
+    default); None when every state is in one region, the network value's original form."""
+    regions = dict(spec.get("regions", {}) or {})
+    region_of = {s: "__regional__" for s in regional}
+    for name, members in regions.items():
+        for s in members or []:
+            region_of[s] = name
+    labels = [region_of.get(s, s) for s in states]
+    if len(set(labels)) <= 1:
+        return None
+    same = np.array([[float(a == b) for b in labels] for a in labels])
+    return same - np.eye(len(states))
 
 
 STANCE_OF_CLAIM = {"support": 0, "silent": 1, "ambivalent": 1, "oppose": 2}

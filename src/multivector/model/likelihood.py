@@ -34,11 +34,12 @@ def log_likelihood(inp: ModelInputs, params: Parameters, years: np.ndarray | Non
     w = _weights(params)
     total, n = 0.0, 0
     tenure = U.recorded_tenure(np.where(inp.exists[:, None, :], inp.record, -1))
+    effects = params.effect_array(inp.states, inp.lines) if params.effects else None
     for t, y in enumerate(inp.years):
         if y > inp.record_until or (years is not None and y not in years):
             continue
         x, prev = observed_context(inp, t)
-        util = year_utilities(inp, t, w, x, prev, tenure=tenure[t][None])
+        util = year_utilities(inp, t, w, x, prev, tenure=tenure[t][None], effects=effects)
         p = choice_probabilities(util, inp.allowed[t], w["rationality"])
         p = with_reviews(p, prev, w["review_rate"], fresh_choices(inp, t, True))[0]   # (S, L, 3)
         rec = inp.record[t]

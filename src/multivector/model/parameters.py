@@ -8,7 +8,7 @@ a new set to a JSON file that every command can read with `--weights FILE`.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -29,24 +29,39 @@ class Parameters:
     switching_cost: float = 2.0       # inertia: changing status is costly
     exit_tenure_weight: float = 1.0   # ties with memory: stepping down costs more the longer a tie is held
     obstruction_cost: float = 1.0     # second decision: friction with the lead of obstructing inside
+    external_weight: float = 1.0      # external balancing: a pole's threat to a state raises the value of other poles' bodies
     review_rate: float = 1.0          # share of statuses reconsidered each year (1 = every year)
     rationality: float = 1.0          # logit precision (quantal response)
+    # Pooled estimation: a state effect and an organization (line) effect on the value of a tie,
+    # "state:KAZ" / "line:CSTO" -> utility of full membership (a partner tie gets half). Fitted with a
+    # normal prior centred on 0 (calibrate.py); a state or line not named has no effect.
+    effects: dict[str, float] = field(default_factory=dict)
 
     FREE = ("security_weight", "economy_weight", "regime_weight", "network_weight", "legitimacy_weight",
             "sovereignty_weight", "balance_weight", "neutrality_weight", "pressure_weight", "participation_cost", "switching_cost",
-            "exit_tenure_weight", "obstruction_cost", "review_rate")
+            "exit_tenure_weight", "obstruction_cost", "external_weight", "review_rate")
 
     @classmethod
     def names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
+        """The weights (numbers); the effects are kept apart."""
+        return [f.name for f in fields(cls) if f.name != "effects"]
+
+    def effect_array(self, states: list[str], lines: list[str]) -> np.ndarray:
+        """(S, L) effect on the utility of full membership: state effect + line effect."""
+        e = self.effects
+        return (np.array([e.get(f"state:{s}", 0.0) for s in states])[:, None]
+                + np.array([e.get(f"line:{l_}", 0.0) for l_ in lines])[None, :])
 
     def as_dict(self) -> dict[str, float]:
-        return asdict(self)
+        """The weights by name (the effects are `self.effects`)."""
+        d = asdict(self)
+        d.pop("effects")
+        return d
 
     def to_json(self, path: str | Path, **extra) -> None:
         from ..io_utils import write_atomic
 
-        write_atomic(path, json.dumps({"parameters": self.as_dict(), **extra}, indent=2))
+        write_atomic(path, json.dumps({"parameters": self.as_dict(), "effects": self.effects, **extra}, indent=2))
 
     @classmethod
     def from_json(cls, path: str | Path) -> Parameters:
@@ -59,10 +74,13 @@ class Parameters:
         except json.JSONDecodeError as exc:
             raise TextFileError(path, exc.lineno, f"not valid JSON: {exc.msg}",
                                 "give a weights file written by `multivector calibrate`") from None
+        top_effects = data.get("effects", {}) if isinstance(data, dict) and "parameters" in data else {}
         data = data.get("parameters", data) if isinstance(data, dict) else data
         if not isinstance(data, dict):
             raise TextFileError(path, 1, f"the weights must be a JSON object of names and numbers, not a {type(data).__name__}",
                                 'write {"parameters": {"security_weight": 2.0, ...}}')
+        data = dict(data)
+        effects = data.pop("effects", top_effects)
         unknown = set(data) - set(cls.names())
         if unknown:
             raise TextFileError(path, 1, f"unknown parameter(s) {', '.join(sorted(map(str, unknown)))}",
@@ -71,7 +89,15 @@ class Parameters:
             problem = cls.value_problem(name, value)
             if problem:
                 raise TextFileError(path, 1, problem[0], problem[1])
-        return cls(**{k: float(v) for k, v in data.items()})
+        if not isinstance(effects, dict):
+            raise TextFileError(path, 1, "`effects` must map names such as \"state:KAZ\" to numbers",
+                                'write "effects": {"state:KAZ": 0.2, "line:CSTO": -0.1}')
+        for name, value in effects.items():
+            if not (isinstance(name, str) and name.split(":")[0] in ("state", "line")) or isinstance(value, bool) \
+                    or not isinstance(value, int | float) or not np.isfinite(value):
+                raise TextFileError(path, 1, f"effect {name!r}: {value!r} is not a `state:ID` or `line:ID` with a "
+                                    "finite number", 'write e.g. "state:KAZ": 0.2')
+        return cls(**{k: float(v) for k, v in data.items()}, effects={k: float(v) for k, v in effects.items()})
 
     @staticmethod
     def value_problem(name: str, value) -> tuple[str, str] | None:
@@ -93,7 +119,7 @@ class Parameters:
     def with_vector(self, v: np.ndarray) -> Parameters:
         d = self.as_dict()
         d.update({n: float(x) for n, x in zip(self.FREE, v, strict=True)})
-        return Parameters(**d)
+        return Parameters(**d, effects=dict(self.effects))
 
 
 def default_parameters() -> Parameters:

@@ -50,8 +50,10 @@ def deepening_value(t: int, inp, w: dict[str, np.ndarray], ed: np.ndarray) -> np
     kappa = 0.5 + inp.lead[t] @ U.lead_threat(t, inp)                         # (L,)
     sens = inp.drivers.state["sovereignty_sensitivity"][t][:, None]             # (S, 1)
     r = lambda name: w[name][:, None, None]  # noqa: E731
+    # a state threatened by the body's own lead (pole_threat) wants it no deeper (external balancing)
     return (r("economy_weight") * b["economy"] + r("security_weight") * b["security"]
-            - r("sovereignty_weight") * (sens * kappa[None, :]))
+            - r("sovereignty_weight") * (sens * kappa[None, :])
+            - r("external_weight") * U.threat_from_lead(t, inp)[None])
 
 
 def stance_utilities(g: np.ndarray, press: np.ndarray, w: dict[str, np.ndarray]) -> np.ndarray:

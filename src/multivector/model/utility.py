@@ -24,7 +24,10 @@ def economic_dependence(dep: dict[str, np.ndarray]) -> np.ndarray:
     Russia, 0.7 for every state) making every state equally dependent. (S, 3)
     """
     names = ("trade_dependence", "remittance_dependence", "debt_dependence", "transit_dependence")
-    return sum(dep[n] for n in names) / len(names)
+    ed = sum(dep[n] for n in names) / len(names)
+    # Development finance is a flow on top of the structural channels (AidData commitments / GDP):
+    # it adds to the dependence on the lender rather than diluting the other four.
+    return ed + dep["finance_dependence"] if "finance_dependence" in dep else ed
 
 
 def benefit_terms(t: int, inp, ed: np.ndarray) -> dict[str, np.ndarray]:
@@ -65,6 +68,25 @@ def sovereignty_cost(t: int, inp, depth: np.ndarray | None = None) -> np.ndarray
     return sens[None] * (depth * kappa[None, :])[:, None, :]
 
 
+def external_balancing(t: int, inp) -> np.ndarray:
+    """Value of a tie that balances a threatening pole: Σ_p τ_ip (1 − 2·lead_op) over RUS, CHN, WEST. (S, L)
+
+    τ_ip = pole_threat: the military threat the state faces from pole p itself
+    (occupation, troops behind separatists, war). A threatened state values the
+    bodies the threatening pole does not lead (other poles', regional and
+    universal ones) and values the pole's own bodies less (the article's
+    Conclusion: the states answered Georgia 2008 and Ukraine 2014 by widening
+    their ties; Walt 1987 on balancing against threat). Zero where no threat is coded.
+    """
+    tau = inp.drivers.dependence["pole_threat"][t]          # (S, 3)
+    return tau @ (1.0 - 2.0 * inp.lead[t][:, :3]).T          # (S, L)
+
+
+def threat_from_lead(t: int, inp) -> np.ndarray:
+    """(S, L) threat the state faces from the power(s) leading each body: Σ_p τ_ip · lead_op."""
+    return inp.drivers.dependence["pole_threat"][t] @ inp.lead[t][:, :3].T
+
+
 def neutrality_cost(t: int, inp) -> np.ndarray:
     """Cost of full membership for a neutral state where membership aligns it with a bloc. (S, L)
 
@@ -76,12 +98,18 @@ def neutrality_cost(t: int, inp) -> np.ndarray:
     return inp.drivers.state["neutrality"][t][:, None] * inp.aligning[t][None, :]
 
 
-def network_value(x: np.ndarray) -> np.ndarray:
-    """Share of the other regional states that are full members of each line. x: (R, S, L) levels."""
+def network_value(x: np.ndarray, neighbours: np.ndarray | None = None) -> np.ndarray:
+    """Share of the state's neighbours (the other states of its region) that are full members of each line.
+
+    x: (R, S, L) levels; neighbours: (S, S) 1 where j is a neighbour of i (None: every other state).
+    """
     full = (x == 2).astype(np.float64)
     S = x.shape[1]
-    others = full.sum(axis=1, keepdims=True) - full
-    return others / max(S - 1, 1)
+    if neighbours is None:
+        others = full.sum(axis=1, keepdims=True) - full
+        return others / max(S - 1, 1)
+    count = np.maximum(neighbours.sum(1), 1.0)[:, None]        # (S, 1)
+    return np.matmul(neighbours, full) / count
 
 
 def ties_by_pole(x: np.ndarray, tie_weight: np.ndarray, lead: np.ndarray) -> np.ndarray:

@@ -88,7 +88,7 @@ def run_evaluation_job(job_id: str, runs: int, seed: int) -> str:
     from ..model.inputs import load_inputs
 
     kb = _kb()
-    inp = load_inputs(kb)
+    inp = load_inputs(kb, pool=True)
     report = _reporter(job_id)
     done = [0]
 
