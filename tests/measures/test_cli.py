@@ -92,7 +92,7 @@ def test_import_cow_igo(app, tmp_path):
     t = run(app, "import", "cow-igo", EXCERPT)
     assert t.exit_code == 0 and "spells" in t.output
     missing = run(app, "import", "cow-igo", tmp_path / "nope.csv")
-    assert missing.exit_code == 1 and "no such file" in missing.output
+    assert missing.exit_code == 1 and "nope.csv: COW IGO state-year file not found" in missing.output
 
 
 def test_compare_cow_json_and_table(app):

@@ -116,7 +116,7 @@ def test_missing_file(tmp_path):
     path = tmp_path / "nope.tsv"
     assert (
         error_of(read_deu_tsv, path)
-        == f"{path}: file not found — check the path and spell the file name"
+        == f"{path}: negotiation file not found — check the path and the spelling of the file name"
     )
 
 

@@ -126,7 +126,7 @@ def test_a_broken_file_is_one_line_error_and_no_traceback(series_case, tmp_path,
 
 def test_missing_input_file_and_folder(series_case, tmp_path):
     r = run("import", "unga", tmp_path / "nope.csv", "--case", series_case)
-    assert r.exit_code == 1 and "nope.csv:0: no such file" in r.output.replace("\n", "")
+    assert r.exit_code == 1 and "nope.csv: UNGA ideal-point file not found" in r.output.replace("\n", "")
     r = run("import", "econ", tmp_path / "nope", "--case", series_case)
     assert r.exit_code == 1 and "no such folder" in r.output
 

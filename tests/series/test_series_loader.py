@@ -105,7 +105,7 @@ def test_wrong_header_encoding_and_nul_are_problems_not_tracebacks(series_case):
     assert problems_of(series_case) == ["series/test.csv:2: byte 0xb2 is not UTF-8 (the file looks Latin-1 encoded) "
                                         "— re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)"]
     path.write_bytes(b"series,actor,partner,year,value,unit,sources\n\x00\n")
-    assert problems_of(series_case)[0].startswith("series/test.csv:2: NUL byte in the file — ")
+    assert problems_of(series_case)[0].startswith("series/test.csv:2: NUL byte in the file: ")
 
 
 def test_content_hash_changes_when_a_series_file_changes(series_case, edit):

@@ -94,9 +94,7 @@ def main() -> None:
     from ..io_utils import OutputFolderError
     from ..kb import CaseError, UnknownIdError
     from ..kb.dates import DateFormatError
-    from ..negotiation.io import NegotiationFileError
-    from ..series.common import SeriesFileError
-    from ..textfiles import TextFileError
+    from ..textfiles import InputFileError
 
     usage_error, no_args, aborts = _parser_errors()
     try:
@@ -110,7 +108,7 @@ def main() -> None:
         cmd = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "multivector"
         sys.stderr.write(f"{cmd}: {exc.format_message()} — see `{cmd} --help`\n")
         sys.exit(1)
-    except (TextFileError, NegotiationFileError, SeriesFileError, DateFormatError, OutputFolderError) as exc:
+    except (InputFileError, DateFormatError, OutputFolderError) as exc:   # every reader's one input error
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(1)
     except CaseError as exc:

@@ -17,12 +17,11 @@ import_app = typer.Typer(help="Import external data sets (COW IGO v3 state-year 
 
 def _read(file: Path):
     from ..cow import read_cow
+    from ..textfiles import InputFileError
 
-    if not file.exists():
-        fail(f"no such file: {file}")
     try:
         return read_cow(file)
-    except ValueError as exc:
+    except InputFileError as exc:   # every check of the file is textfiles' and the reader's: one line
         fail(str(exc))
 
 

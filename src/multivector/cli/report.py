@@ -32,16 +32,14 @@ def report(
 
 def _evaluation(kb, path: Path | None) -> dict | None:
     """A stored evaluation: the file given, else the last one `multivector evaluate` ran on this case."""
-    import json
-
+    from ..textfiles import InputFileError, read_json
     from .output import fail
 
     if path is not None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            fail(f"cannot read --evaluation {path}: {exc}; give the evaluation.json that "
-                 "`multivector evaluate --out DIR` writes")
+            data = read_json(path, "evaluation result (evaluation.json)")
+        except InputFileError as exc:
+            fail(f"{exc} (--evaluation takes the evaluation.json that `multivector evaluate --out DIR` writes)")
         if not isinstance(data, dict) or not {"scores", "reliability", "origins"} <= set(data):
             fail(f"--evaluation {path} is not an evaluation result; give DIR/evaluation.json from "
                  "`multivector evaluate --out DIR`")
@@ -58,17 +56,16 @@ def _evaluation(kb, path: Path | None) -> dict | None:
 
 def _sweep(folder: Path | None) -> dict | None:
     """The stored analysis of a sweep folder (DIR/analysis/analysis.json, or the file itself)."""
-    import json
-
+    from ..textfiles import InputFileError, read_json
     from .output import fail
 
     if folder is None:
         return None
     path = folder if folder.is_file() else folder / "analysis" / "analysis.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        fail(f"--sweep {folder}: no readable {path}; run `multivector sweep analyze {folder}` first")
+        data = read_json(path, "sweep analysis (analysis.json)")
+    except InputFileError as exc:
+        fail(f"{exc} (--sweep {folder}: run `multivector sweep analyze {folder}` first)")
     if not isinstance(data, dict) or not {"name", "design", "factors", "outcomes"} <= set(data):
         fail(f"--sweep {path} is not a sweep analysis; give a folder analysed by `multivector sweep analyze`")
     return data

@@ -7,7 +7,8 @@ and one column per organization (its COW abbreviation) holding
 "Tracking organizations in the world: The Correlates of War IGO Version 3.0
 datasets", Journal of Peace Research 57(3)).
 
-The file is read with pyarrow's multithreaded CSV reader, organization columns
+The file comes in through `multivector.textfiles` (regular file, size, binary, encoding), is
+decompressed when it is gzip, bz2 or zstd, then parsed by pyarrow's multithreaded CSV reader, organization columns
 typed int8 from the start (the full file, ~15,000 rows × 535 columns, is ~8 MB of
 int8), then scattered into an array (states × columns × years) in one step.
 """
@@ -28,6 +29,7 @@ from ..measures.panel import (
     lead_matrix,
     spells_from_codes,
 )
+from ..textfiles import InputFileError, decode_text, read_bytes
 from .codes import COW_HISTORICAL, org_segments, state_id
 
 ID_COLUMNS = ("ccode", "state", "year")
@@ -66,74 +68,120 @@ class CowData:
         return int(self.codes[s, self.columns.index(column.lower()), int(year) - int(self.years[0])])
 
 
-def _header(path: Path) -> list[str]:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+#: A COW IGO state-year file larger than this (uncompressed) is not one: the full v3 file is about 30 MB.
+MAX_BYTES = 512 * 2**20
+WHAT = "COW IGO state-year file"
+_LAYOUT = "each row is ccode, state, year, then one status code (-9, -1, 0, 1, 2, 3) per IGO"
+#: Compressed files the reader takes, by their first bytes (Arrow's codec names).
+_CODECS = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\x28\xb5\x2f\xfd": "zstd"}
 
-    if path.is_dir():
-        raise ValueError(f"{path}: is a folder — give the COW IGO state-year CSV file itself")
-    if not path.exists():
-        raise ValueError(f"{path}: no such file — check the path (the shared data live in ../shared/data/)")
+
+def _cow_bytes(path: Path) -> bytes:
+    """The CSV bytes of a COW file, plain or compressed, after textfiles' checks (regular file, size, text)."""
+    import pyarrow as pa
+
+    data = read_bytes(path, WHAT, MAX_BYTES)
+    codec = next((c for magic, c in _CODECS.items() if data.startswith(magic)), None)
+    if codec is not None:
+        try:
+            with pa.CompressedInputStream(pa.BufferReader(data), codec) as stream:
+                data = stream.read(MAX_BYTES + 1)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InputFileError(path, 0, f"the {codec} file cannot be decompressed ({str(exc).splitlines()[0]})",
+                                 "give an intact COW IGO state-year CSV, plain or compressed") from None
+        if len(data) > MAX_BYTES:
+            raise InputFileError(path, 0, f"decompressed, the file is larger than {MAX_BYTES // 2**20} MB",
+                                 "a COW IGO state-year file is about 30 MB; check that this is the right file")
+    decode_text(data, path)   # binary files, NUL bytes and bytes that are not UTF-8 stop here, with their line
+    return data
+
+
+def _header(path: Path, data: bytes) -> list[str]:
+    """The column names of line 1."""
+    import csv
+
+    lines = data[:1 << 20].decode("utf-8-sig", errors="replace").splitlines()   # \n, \r\n or \r, as Arrow reads
+    if not lines or not lines[0].strip():
+        raise InputFileError(path, 1, "no header line", f"the file starts with the header ccode,state,year,…; {_LAYOUT}")
     try:
-        reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16))
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
-        raise ValueError(f"{path}: cannot be read as CSV ({str(exc).splitlines()[0]}) — give a COW IGO "
-                         "state-year CSV (plain or compressed)") from None
-    return [c.strip() for c in reader.schema.names]
+        return [c.strip() for c in next(csv.reader([lines[0]]))]
+    except csv.Error as exc:
+        raise InputFileError(path, 1, f"unreadable header: {exc}", _LAYOUT) from None
 
 
-def read_cow(path: str | Path) -> CowData:
-    """Read a COW IGO v3 state-year CSV (plain or compressed) into a `CowData`.
-
-    Raises ValueError on a missing id column or a repeated (ccode, year) row.
-    Codes outside {-9, -1, 0, 1, 2, 3} are set to -9 (missing) and counted in `invalid`.
-    """
+def _table(path: Path, data: bytes, names: list[str]):
+    """The file as an Arrow table: organization columns int8 from the start, ids int32/string."""
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    path = Path(path)
-    names = _header(path)
     lower = [n.lower() for n in names]
     for col in ID_COLUMNS:
         if col not in lower:
-            raise ValueError(f"{path}: no `{col}` column; a COW IGO state-year file starts with ccode, state, year")
-    org_cols = [n for n in names if n.lower() not in ID_COLUMNS]
-    types = {n: pa.int8() for n in org_cols}
+            raise InputFileError(path, 1, f"no `{col}` column",
+                                 "a COW IGO state-year file starts with ccode, state, year")
+    types = {n: pa.int8() for n in names if n.lower() not in ID_COLUMNS}
     types.update({names[lower.index("ccode")]: pa.int32(), names[lower.index("year")]: pa.int32(),
                   names[lower.index("state")]: pa.string()})
     try:
-        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types,
-                                                                          strings_can_be_null=True))
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:   # text in a number column, a broken row, a binary file
-        raise ValueError(f"{path}: not a COW IGO state-year table: {str(exc).splitlines()[0]} — "
-                         "each row is ccode, state, year, then one status code (-9, -1, 0, 1, 2, 3) per IGO") from None
-    n = table.num_rows
-    if n == 0:
-        raise ValueError(f"{path}: the file has a header but no rows — give a COW IGO state-year file with data")
+        return pacsv.read_csv(pa.BufferReader(data), convert_options=pacsv.ConvertOptions(
+            column_types=types, strings_can_be_null=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:   # text in a number column, a broken row
+        raise InputFileError(path, 0, f"not a COW IGO state-year table: {str(exc).splitlines()[0]}", _LAYOUT) from None
+
+
+def _check_ids(path: Path, table, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The ccode and year columns, every cell present and in range (the line of the first bad one named)."""
+    lower = [n.lower() for n in names]
     for col in ("ccode", "year"):
         column = table.column(names[lower.index(col)])
         if column.null_count:
             first = int(np.nonzero(column.is_null().to_numpy(zero_copy_only=False))[0][0])
-            raise ValueError(f"{path}:{first + 2}: empty `{col}` — every row needs a COW state code and a year")
+            raise InputFileError(path, first + 2, f"empty `{col}`", "every row needs a COW state code and a year")
     ccode = table.column(names[lower.index("ccode")]).to_numpy()
     year = table.column(names[lower.index("year")]).to_numpy()
     for values, col, lo, hi in ((year, "year", YEARS[0], YEARS[1]), (ccode, "ccode", 1, 999)):
         out = np.nonzero((values < lo) | (values > hi))[0]
         if len(out):
-            raise ValueError(f"{path}:{int(out[0]) + 2}: `{col}` {int(values[out[0]])} is outside {lo}–{hi} — "
-                             f"COW IGO data cover {YEARS[0]} onwards and state codes run from 1 to 999")
-    state = np.array(table.column(names[lower.index("state")]).to_pylist(), dtype=object)
-    mat = np.empty((n, len(org_cols)), dtype=np.int8)
+            raise InputFileError(path, int(out[0]) + 2, f"`{col}` {int(values[out[0]])} is outside {lo}–{hi}",
+                                 f"COW IGO data cover {YEARS[0]} onwards and state codes run from 1 to 999")
+    return ccode, year
+
+
+def _status_matrix(table, org_cols: list[str]) -> tuple[np.ndarray, int]:
+    """Rows × organizations int8 codes; codes outside {-9, -1, 0, 1, 2, 3} set to -9 and counted."""
+    import pyarrow.compute as pc
+
+    mat = np.empty((table.num_rows, len(org_cols)), dtype=np.int8)
     for j, c in enumerate(org_cols):
         col = table.column(c)
         if col.null_count:
             col = pc.fill_null(col, MISSING)
         mat[:, j] = col.to_numpy()
     bad = ~np.isin(mat, VALID)
-    invalid = int(bad.sum())
-    if invalid:
+    if bad.any():
         mat[bad] = MISSING
+    return mat, int(bad.sum())
+
+
+def read_cow(path: str | Path) -> CowData:
+    """Read a COW IGO v3 state-year CSV (plain or gzip/bz2/zstd-compressed) into a `CowData`.
+
+    Raises the project's input error (`textfiles.InputFileError`, a ValueError) on a file that
+    is not one, a missing id column or a repeated (ccode, year) row. Codes outside
+    {-9, -1, 0, 1, 2, 3} are set to -9 (missing) and counted in `invalid`.
+    """
+    path = Path(path)
+    data = _cow_bytes(path)
+    names = _header(path, data)
+    table = _table(path, data, names)
+    n = table.num_rows
+    if n == 0:
+        raise InputFileError(path, 0, "the file has a header but no rows", "give a COW IGO state-year file with data")
+    ccode, year = _check_ids(path, table, names)
+    lower = [n.lower() for n in names]
+    org_cols = [c for c in names if c.lower() not in ID_COLUMNS]
+    state = np.array(table.column(names[lower.index("state")]).to_pylist(), dtype=object)
+    mat, invalid = _status_matrix(table, org_cols)
     uc, si = np.unique(ccode, return_inverse=True)
     y0, y1 = int(year.min()), int(year.max())
     yi = year - y0
@@ -141,7 +189,8 @@ def read_cow(path: str | Path) -> CowData:
     if len(np.unique(key)) != n:
         dup = pd.Series(key).duplicated(keep=False).to_numpy()
         pairs = sorted({(int(a), int(b)) for a, b in zip(ccode[dup], year[dup], strict=True)})[:5]
-        raise ValueError(f"{path}: repeated (ccode, year) rows, e.g. {pairs}")
+        raise InputFileError(path, 0, f"repeated (ccode, year) rows, e.g. {pairs}",
+                             "keep one row per state and year, as COW publishes them")
     codes = np.full((len(uc), len(org_cols), y1 - y0 + 1), NOT_COVERED, dtype=np.int8)
     codes[si[:, None], np.arange(len(org_cols))[None, :], yi[:, None]] = mat
     names_by_code = pd.Series(state).groupby(si).first()

@@ -1,19 +1,14 @@
-"""Problems found in case files, reported as `file:line: what — how to fix`."""
+"""Problems found in case files, reported as `file:line: what — how to fix`.
+
+`Problem` is the project's one problem type (defined with the file checks in
+`multivector.textfiles`); a case folder's problems are gathered into one `CaseError`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..textfiles import Problem
 
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message} — {self.fix}"
+__all__ = ["CaseError", "Problem"]
 
 
 class CaseError(Exception):

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
 
-from ..textfiles import TextFileError, decode_text
+from ..textfiles import InputFileError, read_text
 from .problems import Problem
 
 #: Deepest nesting of YAML collections a case file or scenario may use (they need four or five levels).
@@ -133,11 +133,9 @@ def load_marked(text: str, rel: str, problems: list[Problem]):
 def file_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
     """The UTF-8 text of a case file, or None with the reason recorded (binary, wrong encoding, unreadable)."""
     try:
-        return decode_text(path.read_bytes(), rel)
-    except TextFileError as exc:
-        problems.append(Problem(rel, exc.line, exc.what, exc.fix))
-    except OSError as exc:
-        problems.append(Problem(rel, 1, f"cannot be read: {exc.strerror or exc}", "check the file's permissions"))
+        return read_text(path, "case file", label=rel)
+    except InputFileError as exc:
+        problems.append(exc.problem)
     return None
 
 
@@ -184,17 +182,8 @@ def read_yaml_mapping(path: Path, rel: str, problems: list[Problem]) -> tuple[di
 def read_csv_rows(path: Path, rel: str, expected: list[str], required: list[str],
                   problems: list[Problem]) -> list[RawRow]:
     """Rows of a CSV file with a header line; empty lines and `#` comment lines are skipped."""
-    data = path.read_bytes()
-    if b"\0" in data:
-        problems.append(Problem(rel, data.count(b"\n", 0, data.index(b"\0")) + 1, "NUL byte in the file",
-                                "the file is binary or corrupted: restore it from git or re-save it as UTF-8 text"))
-        return []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(rel, data.count(b"\n", 0, exc.start) + 1,
-                                f"byte 0x{data[exc.start]:02x} is not UTF-8 (the file looks Latin-1 encoded)",
-                                "re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)"))
+    text = file_text(path, rel, problems)
+    if text is None:
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[RawRow] = []

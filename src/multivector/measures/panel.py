@@ -259,19 +259,37 @@ def org_meta_from_case(kb) -> pd.DataFrame:
 def load_org_meta(path: str | Path) -> pd.DataFrame:
     """Read organization attributes for imported data: CSV with columns org, lead, depth.
 
-    `lead` is written `RUS:0.5;CHN:0.5` (or JSON); weights must sum to 1.
+    `lead` is written `RUS:0.5;CHN:0.5` (or JSON); weights must sum to 1. The file is read
+    through `textfiles`; a bad cell is an `InputFileError` naming its line.
     """
-    df = pd.read_csv(path, dtype=str, comment="#")
+    import io
+
+    from ..textfiles import InputFileError, read_text
+
+    what = "organization coding (CSV org,lead,depth)"
+    try:
+        df = pd.read_csv(io.StringIO(read_text(path, what, allow_empty=False)), dtype=str, comment="#")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputFileError(path, 0, f"not a CSV table: {str(exc).strip().splitlines()[0]}",
+                             "the header is org,lead,depth, then one row per organization") from None
     missing = {"org", "lead", "depth"} - set(df.columns)
     if missing:
-        raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}; expected org,lead,depth")
+        raise InputFileError(path, 1, f"missing column(s) {', '.join(sorted(missing))}",
+                             "the header is org,lead,depth (name optional)")
     rows = []
     for i, r in df.iterrows():
-        lead = _parse_lead(r["lead"])
+        line = int(i) + 2
+        try:
+            lead = _parse_lead(r["lead"])
+            depth = float(r["depth"])
+        except (ValueError, TypeError, AttributeError):
+            raise InputFileError(path, line, f"cannot read lead '{r['lead']}' or depth '{r['depth']}' of {r['org']}",
+                                 "write the lead as RUS:0.5;CHN:0.5 and the depth as a number 0-1") from None
         if abs(sum(lead.values()) - 1) > 1e-6:
-            raise ValueError(f"{path}:{i + 2}: lead weights of {r['org']} sum to {sum(lead.values()):g}, not 1")
+            raise InputFileError(path, line, f"lead weights of {r['org']} sum to {sum(lead.values()):g}, not 1",
+                                 "make the weights of the poles sum to 1, e.g. RUS:0.5;CHN:0.5")
         rows.append({"id": str(r["org"]).upper(), "name": str(r.get("name", r["org"])), "lead": lead,
-                     "depth": float(r["depth"]), "sources": [f"{Path(path).name}:{i + 2}"]})
+                     "depth": depth, "sources": [f"{Path(path).name}:{line}"]})
     return pd.DataFrame(rows)
 
 

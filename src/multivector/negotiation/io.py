@@ -17,8 +17,10 @@ Three layouts are read:
 * **BDM CSV** (Bueno de Mesquita 1994, Table 1 of Scholz et al. 2011):
   header ``actor,capability,position,salience``; positions on any scale.
 
-Malformed files raise :class:`NegotiationFileError`, whose message follows the
-project convention ``file:line: what is wrong — how to fix it``.
+Files are read through :mod:`multivector.textfiles` (regular file, size, binary, encoding with a
+Latin-1 fallback, which old DEU and KTAB exports need). Malformed files raise the project's one
+input error, :class:`~multivector.textfiles.InputFileError` (also importable here as
+``NegotiationFileError``), whose message is ``file:line: what is wrong — how to fix it``.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from __future__ import annotations
 import csv
 import io as _io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
+from ..textfiles import InMemoryFile, InputFileError, read_text
 from .problem import NegotiationProblem
 
 FileKind = Literal["ktab", "deu", "bdm"]
@@ -39,43 +43,21 @@ FileKind = Literal["ktab", "deu", "bdm"]
 DEU_INSTITUTIONS: tuple[str, ...] = ("com", "ep")
 
 
-class NegotiationFileError(ValueError):
-    """A malformed negotiation file; the message says where, what and how to fix."""
+#: The negotiation readers' name for the project's one input error (kept for callers that catch it).
+NegotiationFileError = InputFileError
 
-    def __init__(
-        self,
-        path: str | Path,
-        line: int | None,
-        message: str,
-        hint: str = "",
-        column: str | None = None,
-    ) -> None:
-        self.path = str(path)
-        self.line = line
-        self.column = column
-        self.hint = hint
-        where = f"{self.path}:{line}" if line is not None else self.path
-        col = f" column '{column}':" if column else ""
-        text = f"{where}:{col} {message}"
-        if hint:
-            text += f" — {hint}"
-        super().__init__(text)
+__all__ = ["DEU_INSTITUTIONS", "InMemoryFile", "NegotiationFileError", "detect_kind", "read_bdm_csv",
+           "read_deu_tsv", "read_ktab_csv", "read_problems"]
+
+#: A negotiation table larger than this is not one (DEU III in full is about 1 MB).
+MAX_BYTES = 64 * 2**20
 
 
-class InMemoryFile:
-    """An uploaded file read from memory, never from disk: `name` labels messages, `data` holds the bytes.
-
-    Every reader accepts one where it takes a path (the web app parses uploads this way).
-    """
-
-    def __init__(self, name: str, data: bytes) -> None:
-        self.name, self.data = name, data
-
-    def __fspath__(self) -> str:   # only for Path(name).stem/.suffix in labels; _read_text never opens it
-        return self.name
-
-    def __str__(self) -> str:
-        return self.name
+def _error(path: str | Path, line: int | None, message: str, hint: str = "",
+           column: str | None = None) -> InputFileError:
+    """The input error of a negotiation file: `file:line: column 'c': what — how to fix`."""
+    what = f"column '{column}': {message}" if column else message
+    return InputFileError(path, line, what, hint or "see docs/negotiation.md for the layouts")
 
 
 # ---------------------------------------------------------------- helpers
@@ -104,39 +86,14 @@ def _number(
     if not bad and positive and value <= 0:
         bad = True
     if bad:
-        raise NegotiationFileError(path, line, f"expected {what}, got '{raw}'", hint, column)
+        raise _error(path, line, f"expected {what}, got '{raw}'", hint, column)
     return value
 
 
 def _read_text(path: str | Path) -> str:
-    p = Path(path)
-    try:
-        raw = path.data if isinstance(path, InMemoryFile) else p.read_bytes()
-    except FileNotFoundError:
-        raise NegotiationFileError(
-            path, None, "file not found", "check the path and spell the file name"
-        ) from None
-    except IsADirectoryError:
-        raise NegotiationFileError(
-            path, None, "is a directory", "give a .csv or .tsv file"
-        ) from None
-    except OSError as exc:
-        raise NegotiationFileError(path, None, f"cannot be read: {exc.strerror or exc}", "check the path and permissions") from None
-    if b"\0" in raw:   # no text file holds a NUL byte: this is a binary file (a spreadsheet, an archive)
-        line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
-        raise NegotiationFileError(path, line, "NUL byte: this is a binary file, not CSV text",
-                                   "export the table as CSV (UTF-8) and give that file")
-    if len(raw) > 64 * 2**20:
-        raise NegotiationFileError(path, None, f"{len(raw) / 2**20:,.0f} MB is far too large for a negotiation file",
-                                   "a negotiation file is a small table; check that this is the right file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")   # DEU and KTAB exports from old tools are often Latin-1
-    text = text.replace("\r\n", "\n").replace("\r", "\n")   # CR-only line ends (old Mac exports)
-    if not text.strip():
-        raise NegotiationFileError(path, 1, "the file is empty", "export the data again")
-    return text
+    """The text of a negotiation file: every check is textfiles'; CR-only line ends (old Mac exports) are read."""
+    return read_text(path, "negotiation file", latin1_fallback=True, max_bytes=MAX_BYTES,
+                     universal_newlines=True, allow_empty=False)
 
 
 def _strip_trailing(row: list[str]) -> list[str]:
@@ -153,10 +110,10 @@ def read_ktab_csv(path: str | Path, decision_rule: str = "majority") -> Negotiat
     rows = list(csv.reader(_io.StringIO(text)))
     numbered = [(i + 1, r) for i, r in enumerate(rows)]
     if not numbered:
-        raise NegotiationFileError(path, 1, "the file is empty", "see docs/negotiation.md")
+        raise _error(path, 1, "the file is empty", "see docs/negotiation.md")
     line1 = _strip_trailing(numbered[0][1])
     if len(line1) < 4:
-        raise NegotiationFileError(
+        raise _error(
             path,
             1,
             f"expected 4 fields 'scenario name, description, number of actors, number of dimensions', got {len(line1)}",
@@ -171,7 +128,7 @@ def read_ktab_csv(path: str | Path, decision_rule: str = "majority") -> Negotiat
         except ValueError:
             value = 0
         if value < 1:
-            raise NegotiationFileError(
+            raise _error(
                 path,
                 1,
                 f"field {field_no + 1} ({label}): expected a positive whole number, got '{line1[field_no]}'",
@@ -180,13 +137,13 @@ def read_ktab_csv(path: str | Path, decision_rule: str = "majority") -> Negotiat
         counts.append(value)
     n_actors, n_dims = counts
     if len(numbered) < 2:
-        raise NegotiationFileError(
+        raise _error(
             path, 2, "missing the header line", "line 2 is 'Actor,Description,Power,Pstn1,Sal1,...'"
         )
     header = [h.strip() for h in _strip_trailing(numbered[1][1])]
     need = 3 + 2 * n_dims
     if len(header) < need:
-        raise NegotiationFileError(
+        raise _error(
             path,
             2,
             f"expected {need} header columns (Actor, Description, Power and a position and a salience "
@@ -194,7 +151,7 @@ def read_ktab_csv(path: str | Path, decision_rule: str = "majority") -> Negotiat
             "line 2 is 'Actor,Description,Power,Pstn1,Sal1,...'; fix the header or the number of dimensions on line 1",
         )
     if header[0].lower() != "actor":
-        raise NegotiationFileError(
+        raise _error(
             path,
             2,
             f"expected the first header column to be 'Actor', got '{header[0]}'",
@@ -206,7 +163,7 @@ def read_ktab_csv(path: str | Path, decision_rule: str = "majority") -> Negotiat
     body = [(ln, r) for ln, r in body if any(c.strip() for c in r)]
     if len(body) != n_actors:
         last = body[-1][0] if body else 2
-        raise NegotiationFileError(
+        raise _error(
             path,
             last,
             f"expected {n_actors} actor rows (line 1 declares {n_actors} actors), found {len(body)}",
@@ -218,7 +175,7 @@ def read_ktab_csv(path: str | Path, decision_rule: str = "majority") -> Negotiat
     sal = np.zeros((n_actors, n_dims))
     for a, (ln, row) in enumerate(body):
         if len(row) < need:
-            raise NegotiationFileError(
+            raise _error(
                 path,
                 ln,
                 f"expected {need} fields, got {len(row)}",
@@ -226,11 +183,11 @@ def read_ktab_csv(path: str | Path, decision_rule: str = "majority") -> Negotiat
             )
         actor = row[0].strip()
         if not actor:
-            raise NegotiationFileError(
+            raise _error(
                 path, ln, "expected an actor name, got ''", "name every actor", header[0]
             )
         if actor in actors:
-            raise NegotiationFileError(
+            raise _error(
                 path,
                 ln,
                 f"actor '{actor}' appears twice",
@@ -291,6 +248,157 @@ def _deu_rule(raw: str) -> str | None:
     return _RULES.get(key)
 
 
+_DEU_FIELDS_HINT = "every line needs one field per header column (empty fields are fine)"
+_DEU_EXTRA_META = ("proc", "prname", "type", "council", "proccde")
+
+
+@dataclass(frozen=True)
+class _DeuLayout:
+    """What the header and the capability line of a DEU file say: columns, actors, capabilities, rule column."""
+
+    path: str | Path
+    header: list[str]
+    cols: dict[str, int]
+    codes: list[str]
+    capability: dict[str, float]
+    rule_col: str | None
+
+    def cell(self, row: Sequence[str], name: str) -> str:
+        return row[self.cols[name]].strip()
+
+    def raw(self, row: Sequence[str], name: str) -> str:
+        return row[self.cols[name]]
+
+
+def _deu_header(path: str | Path, reader) -> tuple[list[str], dict[str, int], list[str]]:
+    """Line 1: the header, its required columns, and the actor codes (a `p<code>` with an `s<code>`)."""
+    try:
+        header = next(reader)
+    except StopIteration:  # pragma: no cover - _read_text rejects empty files
+        raise _error(path, 1, "the file is empty") from None
+    header = [h.strip() for h in header]
+    if len(header) < 3:
+        raise _error(path, 1, f"expected a tab-separated header, got {len(header)} column(s)",
+                     "DEU files are tab-separated; save the sheet as 'text (tab delimited)'")
+    cols = {h: i for i, h in enumerate(header)}
+    for required in ("isnr", "prnr", "rp", "out"):
+        if required not in cols:
+            raise _error(path, 1, f"missing the column '{required}'",
+                         "the header needs isnr, prnr, rp, out and a p<code>/s<code> pair per actor")
+    codes = [h[1:] for h in header if h.startswith("p") and len(h) > 1 and ("s" + h[1:]) in cols]
+    if not codes:
+        raise _error(path, 1, "no actor columns found (a position column 'p<code>' with a salience column "
+                     "'s<code>')", "name actor columns like pde/sde, pcom/scom")
+    return header, cols, codes
+
+
+def _deu_layout(path: str | Path, reader) -> _DeuLayout:
+    """Lines 1 and 2: the header, then each actor's capability under its position column."""
+    header, cols, codes = _deu_header(path, reader)
+    try:
+        cap_row = next(reader)
+    except StopIteration:
+        raise _error(path, 2, "missing the capability line",
+                     "line 2 holds each actor's capability under its position column") from None
+    line = reader.line_num
+    if len(cap_row) != len(header):
+        raise _error(path, line, f"expected {len(header)} tab-separated fields, got {len(cap_row)}",
+                     _DEU_FIELDS_HINT)
+    capability = {c: _number(path, line, "p" + c, cap_row[cols["p" + c]], lo=0, hi=None, positive=True,
+                             what="a capability (a positive number)",
+                             hint="line 2 holds each actor's capability under its position column")
+                  for c in codes}
+    return _DeuLayout(path, header, cols, codes, capability, "counvte" if "counvte" in cols else None)
+
+
+def _deu_optional(lay: _DeuLayout, line: int, row: Sequence[str], name: str, hint: str) -> float | None:
+    """A 0-100 cell that may be empty (the outcome, the reference point)."""
+    if lay.cell(row, name) == "":
+        return None
+    return _number(lay.path, line, name, lay.raw(row, name), hint=hint)
+
+
+def _deu_issue_rule(lay: _DeuLayout, line: int, row: Sequence[str]) -> str:
+    """The Council voting rule of an issue (QMV where the file has no rule column or the cell is empty)."""
+    if lay.rule_col is None:
+        return "qmv"
+    raw = lay.cell(row, lay.rule_col)
+    rule = _deu_rule(raw) if raw else "qmv"
+    if rule is None:
+        raise _error(lay.path, line, f"expected a Council voting rule (QMV or Unan), got "
+                     f"'{lay.raw(row, lay.rule_col)}'", "use QMV, QMV(n) or Unan", lay.rule_col)
+    return rule
+
+
+def _deu_actors(lay: _DeuLayout, line: int, row: Sequence[str]) -> tuple[list[str], list[float], list[float]]:
+    """The actors with a position on the issue, their positions and saliences (NaN where not given)."""
+    actors, pos, sal = [], [], []
+    for c in lay.codes:
+        if lay.cell(row, "p" + c) == "":
+            continue
+        actors.append(c)
+        pos.append(_number(lay.path, line, "p" + c, lay.raw(row, "p" + c),
+                           hint="leave the cell empty if the actor took no position"))
+        sal.append(float("nan") if lay.cell(row, "s" + c) == "" else
+                   _number(lay.path, line, "s" + c, lay.raw(row, "s" + c),
+                           hint="saliences lie on 0-100; leave empty if unknown"))
+    return actors, pos, sal
+
+
+def _fill_missing_salience(sal: np.ndarray, missing_salience: float | Literal["mean"]) -> np.ndarray:
+    """Saliences with the missing ones (NaN) set to `missing_salience` or to the issue's mean."""
+    gaps = np.isnan(sal)
+    if not gaps.any():
+        return sal
+    if missing_salience == "mean":
+        known = sal[~gaps]
+        fill = float(known.mean()) if known.size else 50.0
+    else:
+        fill = float(missing_salience)
+    out = sal.copy()
+    out[gaps] = fill
+    return out
+
+
+def _deu_issue(lay: _DeuLayout, line: int, row: Sequence[str], missing_salience: float | Literal["mean"],
+               require_outcome: bool) -> NegotiationProblem | None:
+    """One issue row as a one-dimensional problem (None: no outcome where one is required)."""
+    if len(row) != len(lay.header):
+        raise _error(lay.path, line, f"expected {len(lay.header)} tab-separated fields, got {len(row)}",
+                     _DEU_FIELDS_HINT)
+    isnr = lay.cell(row, "isnr")
+    if not isnr:
+        raise _error(lay.path, line, "expected an issue id, got ''", "every issue row needs an isnr", "isnr")
+    outcome = _deu_optional(lay, line, row, "out", "leave 'out' empty when the outcome is unknown")
+    if outcome is None and require_outcome:
+        return None
+    ref = _deu_optional(lay, line, row, "rp", "leave 'rp' empty when the reference point is unknown")
+    rule = _deu_issue_rule(lay, line, row)
+    actors, pos, sal = _deu_actors(lay, line, row)
+    if not actors:
+        raise _error(lay.path, line, f"issue '{isnr}' has no actor with a position",
+                     "fill at least one p<code> cell or delete the row")
+    sal_arr = np.array(sal)
+    meta = {"kind": "deu", "isnr": isnr, "prnr": lay.cell(row, "prnr"), "rp": ref, "out": outcome,
+            "counvte": lay.cell(row, lay.rule_col) if lay.rule_col else "",
+            "missing_salience": [a for a, s in zip(actors, sal_arr, strict=True) if np.isnan(s)]}
+    meta.update({extra: lay.cell(row, extra) for extra in _DEU_EXTRA_META if extra in lay.cols})
+    return NegotiationProblem(
+        actors=tuple(actors),
+        capability=np.array([lay.capability[a] for a in actors]),
+        position=np.array(pos).reshape(-1, 1),
+        salience=_fill_missing_salience(sal_arr, missing_salience).reshape(-1, 1),
+        decision_rule=rule,  # type: ignore[arg-type]
+        status_quo=None if ref is None else np.array([ref]),
+        agenda_setters=tuple(a for a in ("com",) if a in actors),
+        name=isnr,
+        description=meta.get("prname", ""),
+        dimensions=(isnr,),
+        outcome=None if outcome is None else np.array([outcome]),
+        meta=meta,
+    )
+
+
 def read_deu_tsv(
     path: str | Path,
     missing_salience: float | Literal["mean"] = 0.0,
@@ -307,208 +415,20 @@ def read_deu_tsv(
 
     The problems keep ``isnr``, ``prnr``, ``proc``, ``counvte``, ``rp``
     (as ``status_quo``) and ``out`` (as ``outcome``); ``com`` is the agenda setter.
+    The steps: the layout (header and capability line, :func:`_deu_layout`), then
+    each non-blank row as one issue (:func:`_deu_issue`).
     """
-    text = _read_text(path)
-    reader = csv.reader(_io.StringIO(text), delimiter="\t")
-    try:
-        header = next(reader)
-    except StopIteration:  # pragma: no cover - _read_text rejects empty files
-        raise NegotiationFileError(path, 1, "the file is empty") from None
-    header = [h.strip() for h in header]
-    if len(header) < 3:
-        raise NegotiationFileError(
-            path,
-            1,
-            f"expected a tab-separated header, got {len(header)} column(s)",
-            "DEU files are tab-separated; save the sheet as 'text (tab delimited)'",
-        )
-    cols = {h: i for i, h in enumerate(header)}
-    for required in ("isnr", "prnr", "rp", "out"):
-        if required not in cols:
-            raise NegotiationFileError(
-                path,
-                1,
-                f"missing the column '{required}'",
-                "the header needs isnr, prnr, rp, out and a p<code>/s<code> pair per actor",
-            )
-    codes = [h[1:] for h in header if h.startswith("p") and len(h) > 1 and ("s" + h[1:]) in cols]
-    if not codes:
-        raise NegotiationFileError(
-            path,
-            1,
-            "no actor columns found (a position column 'p<code>' with a salience column 's<code>')",
-            "name actor columns like pde/sde, pcom/scom",
-        )
-    try:
-        cap_row = next(reader)
-    except StopIteration:
-        raise NegotiationFileError(
-            path,
-            2,
-            "missing the capability line",
-            "line 2 holds each actor's capability under its position column",
-        ) from None
-    cap_line = reader.line_num
-    if len(cap_row) != len(header):
-        raise NegotiationFileError(
-            path,
-            cap_line,
-            f"expected {len(header)} tab-separated fields, got {len(cap_row)}",
-            "every line needs one field per header column (empty fields are fine)",
-        )
-    capability = {
-        c: _number(
-            path,
-            cap_line,
-            "p" + c,
-            cap_row[cols["p" + c]],
-            lo=0,
-            hi=None,
-            positive=True,
-            what="a capability (a positive number)",
-            hint="line 2 holds each actor's capability under its position column",
-        )
-        for c in codes
-    }
-    rule_col = "counvte" if "counvte" in cols else None
+    reader = csv.reader(_io.StringIO(_read_text(path)), delimiter="\t")
+    layout = _deu_layout(path, reader)
     problems: list[NegotiationProblem] = []
     for row in reader:
-        line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(header):
-            raise NegotiationFileError(
-                path,
-                line,
-                f"expected {len(header)} tab-separated fields, got {len(row)}",
-                "every line needs one field per header column (empty fields are fine)",
-            )
-
-        def cell(name: str, row: Sequence[str] = row) -> str:
-            return row[cols[name]].strip()
-
-        isnr = cell("isnr")
-        if not isnr:
-            raise NegotiationFileError(
-                path, line, "expected an issue id, got ''", "every issue row needs an isnr", "isnr"
-            )
-        out_raw, rp_raw = cell("out"), cell("rp")
-        outcome = (
-            None
-            if out_raw == ""
-            else _number(
-                path,
-                line,
-                "out",
-                row[cols["out"]],
-                hint="leave 'out' empty when the outcome is unknown",
-            )
-        )
-        if outcome is None and require_outcome:
-            continue
-        ref = (
-            None
-            if rp_raw == ""
-            else _number(
-                path,
-                line,
-                "rp",
-                row[cols["rp"]],
-                hint="leave 'rp' empty when the reference point is unknown",
-            )
-        )
-        rule = "qmv"
-        if rule_col is not None:
-            raw_rule = cell(rule_col)
-            rule_val = _deu_rule(raw_rule) if raw_rule else "qmv"
-            if rule_val is None:
-                raise NegotiationFileError(
-                    path,
-                    line,
-                    f"expected a Council voting rule (QMV or Unan), got '{row[cols[rule_col]]}'",
-                    "use QMV, QMV(n) or Unan",
-                    rule_col,
-                )
-            rule = rule_val
-        actors, caps, pos, sal = [], [], [], []
-        missing: list[int] = []
-        for c in codes:
-            p_raw = cell("p" + c)
-            if p_raw == "":
-                continue
-            p = _number(
-                path,
-                line,
-                "p" + c,
-                row[cols["p" + c]],
-                hint="leave the cell empty if the actor took no position",
-            )
-            s_raw = cell("s" + c)
-            if s_raw == "":
-                missing.append(len(actors))
-                s = float("nan")
-            else:
-                s = _number(
-                    path,
-                    line,
-                    "s" + c,
-                    row[cols["s" + c]],
-                    hint="saliences lie on 0-100; leave empty if unknown",
-                )
-            actors.append(c)
-            caps.append(capability[c])
-            pos.append(p)
-            sal.append(s)
-        if not actors:
-            raise NegotiationFileError(
-                path,
-                line,
-                f"issue '{isnr}' has no actor with a position",
-                "fill at least one p<code> cell or delete the row",
-            )
-        sal_arr = np.array(sal)
-        if missing:
-            if missing_salience == "mean":
-                known = sal_arr[~np.isnan(sal_arr)]
-                fill = float(known.mean()) if known.size else 50.0
-            else:
-                fill = float(missing_salience)
-            sal_arr[np.isnan(sal_arr)] = fill
-        meta = {
-            "kind": "deu",
-            "isnr": isnr,
-            "prnr": cell("prnr"),
-            "rp": ref,
-            "out": outcome,
-            "counvte": cell(rule_col) if rule_col else "",
-            "missing_salience": [actors[i] for i in missing],
-        }
-        for extra in ("proc", "prname", "type", "council", "proccde"):
-            if extra in cols:
-                meta[extra] = cell(extra)
-        problems.append(
-            NegotiationProblem(
-                actors=tuple(actors),
-                capability=np.array(caps),
-                position=np.array(pos).reshape(-1, 1),
-                salience=sal_arr.reshape(-1, 1),
-                decision_rule=rule,  # type: ignore[arg-type]
-                status_quo=None if ref is None else np.array([ref]),
-                agenda_setters=tuple(a for a in ("com",) if a in actors),
-                name=isnr,
-                description=meta.get("prname", ""),
-                dimensions=(isnr,),
-                outcome=None if outcome is None else np.array([outcome]),
-                meta=meta,
-            )
-        )
+        issue = _deu_issue(layout, reader.line_num, row, missing_salience, require_outcome)
+        if issue is not None:
+            problems.append(issue)
     if not problems:
-        raise NegotiationFileError(
-            path,
-            reader.line_num,
-            "no issue rows found",
-            "add one row per issue below the capability line",
-        )
+        raise _error(path, reader.line_num, "no issue rows found", "add one row per issue below the capability line")
     return problems
 
 
@@ -524,7 +444,7 @@ def read_bdm_csv(path: str | Path, decision_rule: str = "majority") -> Negotiati
     cols = {}
     for name in _BDM_COLUMNS:
         if name not in header:
-            raise NegotiationFileError(
+            raise _error(
                 path,
                 1,
                 f"missing the column '{name}'",
@@ -536,7 +456,7 @@ def read_bdm_csv(path: str | Path, decision_rule: str = "majority") -> Negotiati
         if not any(c.strip() for c in row):
             continue
         if len(row) < len(header):
-            raise NegotiationFileError(
+            raise _error(
                 path,
                 i,
                 f"expected {len(header)} fields, got {len(row)}",
@@ -544,7 +464,7 @@ def read_bdm_csv(path: str | Path, decision_rule: str = "majority") -> Negotiati
             )
         actor = row[cols["actor"]].strip()
         if not actor:
-            raise NegotiationFileError(
+            raise _error(
                 path, i, "expected an actor name, got ''", "name every actor", "actor"
             )
         actors.append(actor)
@@ -577,7 +497,7 @@ def read_bdm_csv(path: str | Path, decision_rule: str = "majority") -> Negotiati
             _number(path, i, "salience", row[cols["salience"]], hint="saliences lie on 0-100")
         )
     if not actors:
-        raise NegotiationFileError(
+        raise _error(
             path, 2, "no actor rows found", "add one row per actor below the header"
         )
     return NegotiationProblem(

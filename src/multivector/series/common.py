@@ -2,8 +2,9 @@
 
 Every reader turns a published file into a long table with the columns of the
 case's series files (`series, actor, partner, year, value, unit, sources`). A
-file that cannot be read (missing, binary, not UTF-8, wrong columns, a value
-that is not a number) raises one `ValueError` whose text is
+file is read through `multivector.textfiles` (missing, not a regular file, too large,
+binary, not UTF-8); a file that cannot be read, or has wrong columns or a value that is
+not a number, raises the project's one input error (`SeriesFileError` here) whose text is
 `file:line: what is wrong — how to fix it`, like every problem of the case files.
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..kb.loader import SERIES_COLUMNS
-from ..kb.problems import Problem
+from ..textfiles import InputFileError, read_text
 
 #: Cells read as "not published" (never as zero): empty, R's NA, the World Bank's "..".
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", ".."})
@@ -28,21 +29,11 @@ MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", ".."})
 ISO3_RE = re.compile(r"^[A-Z]{3}$")
 YEAR_RANGE = (1800, 2100)
 
-_MAGIC = {
-    b"\x1f\x8b": ("a gzip archive", "decompress it first (gunzip FILE)"),
-    b"PK\x03\x04": ("a zip archive or an Excel workbook", "unpack it, or export the sheet as CSV"),
-    b"PAR1": ("a Parquet file", "export it as CSV"),
-    b"\xd0\xcf\x11\xe0": ("an old Excel (.xls) workbook", "export the sheet as CSV"),
-    b"%PDF": ("a PDF document", "give the CSV data file itself"),
-}
+#: The series readers' name for the project's one input error (kept for callers that catch it).
+SeriesFileError = InputFileError
 
-
-class SeriesFileError(ValueError):
-    """A published file that cannot be read; the message is `file:line: what — how to fix`."""
-
-    def __init__(self, file: str | Path, line: int, what: str, fix: str):
-        self.problem = Problem(str(file), line, what, fix)
-        super().__init__(str(self.problem))
+#: A published series file larger than this is not one (the full UNGA ideal-point file is about 2 MB).
+MAX_BYTES = 256 * 2**20
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -82,26 +73,6 @@ def series_summary(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=cols)
 
 
-def _decode(path: Path, data: bytes) -> str:
-    for magic, (what, fix) in _MAGIC.items():
-        if data.startswith(magic):
-            raise SeriesFileError(path, 1, f"the file is {what}, not a CSV text file", fix)
-    nul = data.find(b"\0")
-    if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
-        raise SeriesFileError(path, line, "NUL byte in the file (it is binary or corrupted, or UTF-16 encoded)",
-                              "give the plain-text CSV as published; re-download it or re-save it as UTF-8 CSV")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        byte = data[exc.start]
-        raise SeriesFileError(path, line, f"byte 0x{byte:02x} is not UTF-8 (the file looks Latin-1 or "
-                              "Windows-1252 encoded)",
-                              f"re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8 {path.name} > "
-                              f"{path.stem}.utf8.csv") from None
-
-
 def read_records(path: str | Path, required: Sequence[str], what: str,
                  header_hint: str = "") -> Iterator[tuple[int, dict[str, str]]]:
     """(line, row) of every data row of a CSV file with a header naming at least `required`.
@@ -110,17 +81,7 @@ def read_records(path: str | Path, required: Sequence[str], what: str,
     file's kind in error messages (e.g. "UNGA ideal-point file").
     """
     path = Path(path)
-    if not path.exists():
-        raise SeriesFileError(path, 0, f"no such file ({what})",
-                              "check the path; the shared data live in ../shared/data/ beside the project")
-    if path.is_dir():
-        raise SeriesFileError(path, 0, f"is a folder, not a {what}", "give the path of the CSV file itself")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SeriesFileError(path, 0, f"cannot be read: {exc.strerror or exc}",
-                              "check the file's permissions") from None
-    text = _decode(path, data)
+    text = read_text(path, what, max_bytes=MAX_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     try:
