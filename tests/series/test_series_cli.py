@@ -187,3 +187,29 @@ def test_import_into_a_copy_of_the_embedded_case_leaves_the_embedded_case_alone(
     assert "skipped: none" in r.output  # every state of the fixture is declared in the real case
     assert (copy / "series" / "unga.csv").read_bytes() != (embedded / "series" / "unga.csv").read_bytes()
     assert _digest(embedded) == before
+
+
+def test_import_without_a_case_writes_to_the_user_data_folder_and_the_embedded_case_reads_it(
+        tmp_path, fixtures, monkeypatch):
+    """Never into the installed package: the user data folder holds the import, the embedded case finds it there."""
+    monkeypatch.setenv("MULTIVECTOR_DATA_DIR", str(tmp_path / "data"))   # this test's own, not the session's
+    embedded = default_case_path()
+    before = _digest(embedded)
+    shipped = CaseBase.load().series(name="unga_agree_rus")
+    r = run("import", "unga", fixtures / "unga_small.csv", "--format", "json")
+    assert r.exit_code == 0, r.output
+    overlay = tmp_path / "data" / "cases" / "central_asia" / "series" / "unga.csv"
+    assert json.loads(r.stdout)["written"] == {str(overlay): 23} and overlay.is_file()
+    assert _digest(embedded) == before
+    kb = CaseBase.load()
+    mine = kb.series(name="unga_agree_rus")
+    assert len(mine) == 5 < len(shipped) and set(mine["year"]) == {2009, 2010}
+    assert kb.series(name="remittances_pct_gdp").equals(CaseBase.load(embedded, cache=False).series(
+        name="remittances_pct_gdp"))   # the files not imported are still the shipped ones
+    table = run("import", "unga", fixtures / "unga_small.csv")
+    assert "reads these in place of its shipped series/" in flat(table.output)
+    overlay.write_text(overlay.read_text().replace("unga_agree_rus,KAZ", "unga_agree_rus,XXX", 1))
+    _, problems = check_case(embedded)
+    assert any(p.file == str(overlay) and "XXX" in p.message for p in problems)
+    overlay.unlink()
+    assert CaseBase.load().series(name="unga_agree_rus").equals(shipped)

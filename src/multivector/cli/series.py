@@ -3,7 +3,10 @@
 The imports write the case's `series/unga.csv`, `series/wdi.csv` and
 `series/aiddata.csv` atomically (an interrupted import leaves the old file
 intact), keep only the states and partners the case's actors.yaml declares and
-say which were left out.
+say which were left out. With `--case DIR` they write into that case folder;
+without it, into the user data folder (`userdata.case_overlay`), where the
+embedded case finds them in place of its shipped series — never into the
+installed package.
 """
 
 from __future__ import annotations
@@ -20,12 +23,21 @@ from .cow import import_app
 from .kb import CaseOpt, FormatOpt, guarded, open_case
 from .output import Format, console, emit, err_console, fail
 
-ImportCaseOpt = Annotated[Path | None, typer.Option("--case", help="Case folder to write into (default: the "
-                                                    "embedded Central Asia case).")]
+ImportCaseOpt = Annotated[Path | None, typer.Option("--case", help="Case folder to write into (default: the user "
+                                                    "data folder, read by the embedded case in place of its "
+                                                    "shipped series; never the installed package).")]
 
 
 def _n(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _target(case: Path | None, folder: Path) -> Path:
+    """Where an import writes: the case folder given with --case, else the user data folder's overlay of the
+    embedded case (the package may be installed read-only, and is replaced on every upgrade)."""
+    from ..userdata import case_overlay
+
+    return folder if case is not None else (case_overlay(folder) or folder)
 
 
 def _case_ids(case: Path | None) -> tuple[Path, set[str], set[str]]:
@@ -64,18 +76,19 @@ def _need_sources(folder: Path, needed: list[str], source_ids: set[str]) -> None
                          "and run the import again")))
 
 
-def _write_all(folder: Path, parts: list[tuple[str, object, list[str]]], files_read: list[str], rows_read: int,
-               not_published: int, fmt: Format) -> None:
-    """Write every (name, selection, comments) part, then report what was written and skipped."""
+def _write_all(folder: Path, target: Path, parts: list[tuple[str, object, list[str]]], files_read: list[str],
+               rows_read: int, not_published: int, fmt: Format) -> None:
+    """Write every (name, selection, comments) part into `target` (the case folder or the user's overlay of it),
+    then report what was written and skipped."""
     from ..series import series_summary, write_series_file
     from ..series.casefile import series_path
 
     written = {}
     for name, sel, comments in parts:
         try:
-            path = write_series_file(folder, name, sel.frame, comments)
+            path = write_series_file(target, name, sel.frame, comments)
         except OSError as exc:
-            fail(f"{series_path(folder, name)}: cannot write: {exc.strerror or exc} — check the folder's "
+            fail(f"{series_path(target, name)}: cannot write: {exc.strerror or exc} — check the folder's "
                  "permissions (the old file, if any, is intact)")
         written[str(path)] = len(sel.frame)
     skipped_actors: dict[str, int] = {}
@@ -91,7 +104,7 @@ def _write_all(folder: Path, parts: list[tuple[str, object, list[str]]], files_r
         from ..io_utils import records
 
         sys.stdout.write(json.dumps({
-            "read": files_read, "rows_read": rows_read, "not_published": not_published, "written": written,
+            "case": str(folder), "read": files_read, "rows_read": rows_read, "not_published": not_published, "written": written,
             "series": records(summary.drop(columns=["sources"])), "skipped_actors": skipped_actors,
             "skipped_partners": skipped_partners, "problems": [str(p) for p in problems],
         }, ensure_ascii=False, indent=1) + "\n")
@@ -101,6 +114,10 @@ def _write_all(folder: Path, parts: list[tuple[str, object, list[str]]], files_r
                       "no point stored)", highlight=False)
         for path, n in written.items():
             console.print(f"wrote {path}: {_n(n, 'point')}", highlight=False)
+        if target != folder:
+            console.print(f"the case {folder.name} reads these in place of its shipped series/ files (delete them "
+                          "to go back to the shipped ones; --case DIR writes into a case folder of your own)",
+                          highlight=False)
         _summary_table(summary, "Series written")
         if skipped_actors or skipped_partners:
             if skipped_actors:
@@ -120,10 +137,12 @@ def _write_all(folder: Path, parts: list[tuple[str, object, list[str]]], files_r
 def _check_written(folder: Path, paths: list[Path]):
     """Problems the case's validation finds in the files just written (there should be none)."""
     from ..kb import check_case
+    from ..kb.loader import series_files
 
-    rel = {p.relative_to(folder).as_posix() for p in paths}
+    wanted = set(paths)
+    labels = {label for p, label in series_files(folder) if p in wanted}
     _, problems = check_case(folder)
-    return [p for p in problems if p.file in rel]
+    return [p for p in problems if p.file in labels]
 
 
 @import_app.command("unga")
@@ -146,7 +165,8 @@ def import_unga(
                 "Bailey, Strezhnev & Voeten 2017 (JCR 61(2)); Voeten, Strezhnev & Bailey, UN General Assembly "
                 "Voting Data, Harvard Dataverse, doi:10.7910/DVN/LEJUQZ. Year = 1945 + session.",
                 "A state-year without a row has no published value (agreement not computed)."]
-    _write_all(folder, [("unga", sel, comments)], data.files, data.rows_read, data.not_published, fmt)
+    _write_all(folder, _target(case, folder), [("unga", sel, comments)], data.files, data.rows_read,
+               data.not_published, fmt)
 
 
 @import_app.command("econ")
@@ -180,8 +200,8 @@ def import_econ(
             "published."])
     if data.ignored:
         console.print(f"[yellow]ignored[/yellow] (no reader for them): {', '.join(data.ignored)}", highlight=False)
-    _write_all(folder, [wdi, aid], data.wdi.files + data.aiddata.files, data.wdi.rows_read + data.aiddata.rows_read,
-               data.wdi.not_published + data.aiddata.not_published, fmt)
+    _write_all(folder, _target(case, folder), [wdi, aid], data.wdi.files + data.aiddata.files,
+               data.wdi.rows_read + data.aiddata.rows_read, data.wdi.not_published + data.aiddata.not_published, fmt)
 
 
 def _shown(v: float) -> str:

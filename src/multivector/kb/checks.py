@@ -7,8 +7,8 @@ import re
 from collections import defaultdict
 
 from . import vocab
+from .case import Case, Located
 from .dates import PartialDate
-from .loader import Case, Located
 from .problems import Problem
 
 _FOOTNOTE_RE = re.compile(r"^fn(\d+)$")

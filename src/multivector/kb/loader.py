@@ -1,4 +1,4 @@
-"""Load a case folder: read every file, check each row's schema, then cross-check.
+"""Load a case folder: read every file, check each row's schema, then cross-check (`checks`).
 
 `load_case(folder)` returns a `Case` or raises `CaseError` listing every
 problem at once; `check_case(folder)` returns the problems without raising.
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from ..userdata import case_overlay, packaged_cases
 from . import schema
+from .case import Case, Located
+from .checks import cross_check
 from .problems import CaseError, Problem
 from .rawfiles import RawRow, read_csv_rows, read_yaml_mapping, read_yaml_rows
 
@@ -28,41 +29,18 @@ SERIES_COLUMNS = ["series", "actor", "partner", "year", "value", "unit", "source
 
 def default_case_path() -> Path:
     """The embedded Central Asia case shipped inside the package."""
-    return Path(str(resources.files("multivector") / "cases" / "central_asia"))
+    return packaged_cases() / "central_asia"
 
 
-@dataclass
-class Located:
-    """A validated row and where it was written."""
-
-    row: BaseModel
-    file: str
-    line: int
-    key_lines: dict[str, int] = field(default_factory=dict)
-
-    def line_of(self, key: str | None) -> int:
-        return self.key_lines.get(key, self.line) if key else self.line
-
-
-@dataclass
-class Case:
-    folder: Path
-    meta: dict
-    sources: list[Located] = field(default_factory=list)
-    actors: list[Located] = field(default_factory=list)
-    organizations: list[Located] = field(default_factory=list)
-    memberships: list[Located] = field(default_factory=list)
-    events: list[Located] = field(default_factory=list)
-    indicators: list[Located] = field(default_factory=list)
-    claims: list[Located] = field(default_factory=list)
-    proposals: list[Located] = field(default_factory=list)
-    disagreements: list[Located] = field(default_factory=list)
-    drivers: list[Located] = field(default_factory=list)
-    series: list[Located] = field(default_factory=list)
-    content_hash: str = ""
-
-    def rows(self, kind: str) -> list:
-        return [loc.row for loc in getattr(self, kind)]
+def series_files(folder: Path) -> list[tuple[Path, str]]:
+    """(path, label) of every series file of a case: its `series/*.csv`, where the user's overlay
+    (`userdata.case_overlay`, for a case shipped in the package) has a file of the same name, that one
+    instead; the label names the file in problems (relative to the case, or the overlay file's path)."""
+    found = {p.name: (p, f"series/{p.name}") for p in sorted((folder / "series").glob("*.csv"))}
+    overlay = case_overlay(folder)
+    if overlay is not None and (overlay / "series").is_dir():
+        found.update({p.name: (p, str(p)) for p in sorted((overlay / "series").glob("*.csv"))})
+    return [found[name] for name in sorted(found)]
 
 
 _HINTS = {
@@ -120,9 +98,13 @@ def _parse_rows(raws: list[RawRow], model: type[BaseModel], problems: list[Probl
 
 
 def _hash_folder(folder: Path) -> str:
+    """The hash of every case file, and of the series the user imported for it (the cache key of the case)."""
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".csv")):
-        digest.update(path.relative_to(folder).as_posix().encode())
+    files = [(p, p.relative_to(folder).as_posix()) for p in sorted(folder.rglob("*"))
+             if p.is_file() and p.suffix in (".yaml", ".yml", ".csv")]
+    files += [(p, label) for p, label in series_files(folder) if not label.startswith("series/")]
+    for path, label in files:
+        digest.update(label.encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
@@ -192,19 +174,16 @@ def read_case(folder: str | Path) -> tuple[Case, list[Problem]]:
     if dis_file.exists():
         raws = read_csv_rows(dis_file, rel(dis_file), DISAGREEMENT_COLUMNS, DISAGREEMENT_COLUMNS, problems)
         case.disagreements = _parse_rows(raws, schema.CowDisagreement, problems)
-    series_dir = folder / "series"  # optional: published yearly series (docs/case-format.md)
-    if series_dir.is_dir():
-        for f in sorted(series_dir.glob("*.csv")):
-            raws = read_csv_rows(f, rel(f), SERIES_COLUMNS, SERIES_COLUMNS, problems)
-            case.series += _parse_rows(raws, schema.SeriesPoint, problems)
+    # optional: published yearly series (docs/case-format.md), the user's imports in place of the shipped ones
+    for f, label in series_files(folder):
+        raws = read_csv_rows(f, label, SERIES_COLUMNS, SERIES_COLUMNS, problems)
+        case.series += _parse_rows(raws, schema.SeriesPoint, problems)
     case.content_hash = _hash_folder(folder)
     return case, problems
 
 
 def check_case(folder: str | Path) -> tuple[Case, list[Problem]]:
     """Every problem of a case folder: schema and cross-row checks."""
-    from .checks import cross_check
-
     case, problems = read_case(folder)
     problems += cross_check(case)
     return case, sorted(set(problems))
