@@ -17,20 +17,24 @@ ROOT = Path(__file__).resolve().parents[1]
 def _readme_negotiate_examples() -> list[list[str]]:
     text = (ROOT / "README.md").read_text()
     return [line.split("#")[0].split()[1:] for line in text.splitlines()
-            if re.match(r"\.venv/bin/multivector negotiate examples/", line)]
+            if re.match(r"\.venv/bin/multivector negotiate --example ", line)]
 
 
-@pytest.mark.parametrize("args", _readme_negotiate_examples(), ids=lambda a: a[1])
+@pytest.mark.parametrize("args", _readme_negotiate_examples(), ids=lambda a: a[2])
 def test_readme_sample_inputs_run(args):
     result = CliRunner().invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output
 
 
-def test_every_sample_file_is_used_in_the_readme():
-    used = {a[1] for a in _readme_negotiate_examples()}
-    shipped = {f"examples/negotiation/{p.name}" for p in (ROOT / "examples" / "negotiation").iterdir()
-               if p.suffix in (".csv", ".tsv")}
-    assert shipped and shipped <= used
+def test_every_sample_file_is_shipped_and_used_in_the_readme():
+    from importlib import resources
+
+    from multivector.negotiation.samples import EXAMPLES
+
+    used = {a[2] for a in _readme_negotiate_examples()}
+    shipped = {p.name for p in (resources.files("multivector.negotiation") / "examples").iterdir()
+               if p.name.endswith((".csv", ".tsv"))}
+    assert shipped == {f for f, _, _ in EXAMPLES.values()} and set(EXAMPLES) <= used
 
 
 def _undocumented(cmd, path):

@@ -154,6 +154,7 @@ DIRECT_READS = {
     "figures/__init__.py": "the repository's own docs and docs/figures/*.json",
     "kb/loader.py": "hashes the case files (each one is read through textfiles) for the cache key",
     "series/casefile.py": "hashes the published file the reader has already read through textfiles",
+    "negotiation/samples.py": "the package's own examples, then read through textfiles as in-memory files",
     # the project's own caches and result folders, and files of other branches (issue 23, part two)
     "model/parameters.py": "part two: load_posterior",
     "evaluate/engagement.py": "the evaluation cache",

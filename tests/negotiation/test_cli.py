@@ -164,3 +164,20 @@ def test_register_mounts_negotiate(ktab_file):
     register(main_app)
     result = runner.invoke(main_app, ["negotiate", str(ktab_file), "-f", "json", "-m", "compromise"])
     assert result.exit_code == 0 and json.loads(result.stdout)["model"] == "compromise"
+
+
+def test_shipped_examples_by_name_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)   # package data: found without the repository
+    listed = json.loads(invoke("--list-examples", "-f", "json").stdout)
+    assert [e["example"] for e in listed] == ["bdm_eaeu_tariff", "deu_small", "ktab_water_release"]
+    for name in ("ktab_water_release", "bdm_eaeu_tariff", "deu_small"):
+        r = invoke("--example", name, "-f", "json")
+        assert r.exit_code == 0, r.output
+    ktab = json.loads(invoke("--example", "ktab_water_release", "-m", "compromise", "-f", "json").stdout)
+    assert ktab["actors"] == 6 and [d["name"] for d in ktab["dimensions"]] == ["Pstn1", "Pstn2"]
+    typo = invoke("--example", "ktab_water")
+    assert typo.exit_code == 1 and "example:ktab_water: no such example — did you mean ktab_water_release?" in typo.stderr
+    both = invoke(tmp_path / "x.csv", "--example", "deu_small")
+    assert both.exit_code == 1 and "not both" in both.stderr
+    few = invoke("--example", "deu_small", "--recommend")
+    assert few.exit_code == 1 and "needs outcomes on at least 3 proposals, found 2" in few.stderr

@@ -82,3 +82,15 @@ def test_cv_refits_inside_folds(deu_problems):
 def test_compare_columns(deu_problems):
     frame = compare([get_model("compromise")], deu_problems[:40])
     assert list(frame.columns) == ["model", "n", "mae", "hits", "cv_mae", "cv_hits"]
+
+
+def test_group_kfold_is_scikit_learns_and_says_when_there_are_too_few_groups():
+    from sklearn.model_selection import GroupKFold
+
+    groups = [f"p{i // 2}" for i in range(14)]
+    ours = group_kfold(groups, 5, seed=3)
+    theirs = [t for _, t in GroupKFold(5, shuffle=True, random_state=3).split(np.zeros((14, 1)), groups=groups)]
+    assert all(np.array_equal(a, b) for a, b in zip(ours, theirs, strict=True))
+    assert len(group_kfold(groups[:6], 5, seed=0)) == 3   # k cut to the number of proposals
+    with pytest.raises(ValueError, match="at least 2 proposals, got 1"):
+        group_kfold(["p1", "p1"], 5)

@@ -8,7 +8,7 @@ import pytest
 
 from .conftest import problem_line
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "negotiation"
+EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "multivector" / "negotiation" / "examples"
 
 
 def test_models_and_proposals(client):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 CHROMIUM = os.environ.get("MULTIVECTOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "negotiation"
+EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "multivector" / "negotiation" / "examples"
 SHOTS = os.environ.get("MULTIVECTOR_SHOTS")   # a folder: save a screenshot of each page there
 
 

@@ -93,7 +93,29 @@ def _print_scenario(result: dict) -> None:
              title=f"forecast by round ({result['rounds']} rounds)")
 
 
-def _run_file(file: Path, model: str, rule: str | None, terms: str, fmt: Format, draws: int, seed: int) -> None:
+def _list_examples(fmt: Format) -> None:
+    from ..negotiation.samples import examples
+
+    df = pd.DataFrame([{"example": e.name, "layout": e.kind, "what it shows": e.description} for e in examples()])
+    emit(df, fmt, title="Sample inputs shipped with multivector",
+         caption="run one: multivector negotiate --example NAME (illustrative numbers, not evidence)")
+
+
+def _input(file: Path | None, example: str | None):
+    """The file to read: FILE, or the shipped example named with --example (read from the package)."""
+    if example is None:
+        return file
+    if file is not None:
+        fail("give a FILE or --example NAME, not both")
+    from ..negotiation.samples import example_file
+
+    try:
+        return example_file(example)
+    except NegotiationFileError as exc:
+        fail(str(exc))
+
+
+def _run_file(file, model: str, rule: str | None, terms: str, fmt: Format, draws: int, seed: int) -> None:
     try:
         kind, problems = read_problems(file)
         on = rule_terms_on(terms, rule is not None)
@@ -121,7 +143,7 @@ def _run_file(file: Path, model: str, rule: str | None, terms: str, fmt: Format,
         _print_scenario(result)
 
 
-def _run_recommend(file: Path, fmt: Format, seed: int) -> None:
+def _run_recommend(file, fmt: Format, seed: int) -> None:
     from ..negotiation.selection import compare_models
 
     try:
@@ -133,7 +155,10 @@ def _run_recommend(file: Path, fmt: Format, seed: int) -> None:
              "it judges the models out of sample on them")
     with progress_bar("models") as bar:
         task = bar.add_task("nested cross-validation", total=len(MODEL_NAMES))
-        cmp = compare_models(problems, seed=seed, on_step=lambda _name: bar.advance(task))
+        try:
+            cmp = compare_models(problems, seed=seed, on_step=lambda _name: bar.advance(task))
+        except ValueError as exc:   # too few proposals with outcomes to cross-validate
+            fail(f"{file}: {exc} — --recommend judges the models out of sample; give a larger DEU file")
     rec = cmp.recommendation
     if fmt is Format.json:
         typer.echo(json.dumps({"seed": seed, "recommended": rec.model, "reason": rec.reason,
@@ -151,7 +176,7 @@ def _run_recommend(file: Path, fmt: Format, seed: int) -> None:
               zip(cmp.table.gain, cmp.table.gain_low, cmp.table.gain_high, strict=True)],
     )[["model", "n", "mae", "hits", "gain"]].rename(columns={"gain": "gain vs compromise [95%]",
                                                              "hits": "≤10", "mae": "MAE"})
-    emit(view, Format.table, title=f"Out of sample on {file.name}: nested CV grouped by proposal (seed {seed})",
+    emit(view, Format.table, title=f"Out of sample on {Path(file).name}: nested CV grouped by proposal (seed {seed})",
          caption="≤10: share within 10 points; fitted models (stubborn): nested cross-validation; the others "
                  "forecast every issue unfitted")
     console.print(f"recommended: [bold]{rec.model}[/bold] — {rec.reason}")
@@ -178,14 +203,24 @@ def negotiate(
     draws: Annotated[int, typer.Option(
         "--draws", min=0, max=5000, help="Perturbed copies for the forecast interval (0: no interval).")] = DRAWS,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the interval's draws and the bootstrap.")] = 0,
+    example: Annotated[str | None, typer.Option(
+        "--example", help="A sample input shipped with multivector, by name (instead of FILE), e.g. "
+                          "ktab_water_release; see --list-examples.")] = None,
+    list_examples: Annotated[bool, typer.Option("--list-examples", help="List the shipped sample inputs.")] = False,
 ) -> None:
     """Forecast the outcome of the proposal(s) in FILE, or of the case's proposals.
 
     A DEU file is scored against its recorded outcomes beside the baselines (status quo, agenda setter, compromise); a KTAB or BDM file gets the forecast per dimension with an interval from perturbing its inputs, and the rounds of bdm/smp.
 
     With --case and --proposal ID or --all, the problems come from the case's evidence base. --recommend judges every model out of sample (nested cross-validation) and names the one to use.
+
+    --example NAME reads a sample input shipped with multivector in place of FILE (--list-examples lists them).
     """
     rule_name = rule.value if rule is not None else None
+    if list_examples:
+        _list_examples(fmt)
+        return
+    file = _input(file, example)
     if recommend:
         if file is None:
             fail("--recommend needs a DEU file with outcomes, e.g. ../shared/data/deu3_dev.tsv")
@@ -197,7 +232,7 @@ def negotiate(
         run_case(case, proposal, all_, model.value, rule_name, rule_terms.value, fmt, draws, seed)
         return
     if file is None:
-        fail("give a FILE, or --case NAME with --proposal ID or --all")
+        fail("give a FILE, --example NAME (see --list-examples), or --case NAME with --proposal ID or --all")
     _run_file(file, model.value, rule_name, rule_terms.value, fmt, draws, seed)
 
 

@@ -86,14 +86,19 @@ def evaluate(
 
 
 def group_kfold(groups: Sequence[str], k: int = 5, seed: int = 0) -> list[np.ndarray]:
-    """Test-index arrays for k folds that keep each group together (seeded shuffle of groups)."""
+    """Test-index arrays of k folds that keep each group together: scikit-learn's ``GroupKFold``
+    with the groups shuffled by ``seed`` (a generator of its own; no global random state).
+
+    k is cut to the number of groups; fewer than two groups cannot be cross-validated.
+    """
+    from sklearn.model_selection import GroupKFold
+
     groups = np.asarray(groups, dtype=object)
-    unique = np.array(sorted(set(groups.tolist())), dtype=object)
-    k = max(2, min(k, unique.size))
-    rng = np.random.default_rng(seed)
-    order = unique[rng.permutation(unique.size)]
-    folds = np.array_split(order, k)
-    return [np.flatnonzero(np.isin(groups, fold)) for fold in folds]
+    n = len(set(groups.tolist()))
+    if n < 2:
+        raise ValueError(f"cross-validation needs at least 2 proposals, got {n}")
+    cv = GroupKFold(n_splits=max(2, min(k, n)), shuffle=True, random_state=seed)
+    return [test for _, test in cv.split(np.zeros((len(groups), 1)), groups=groups)]
 
 
 def cross_validate(

@@ -76,6 +76,9 @@ def nested_cv(candidates: Sequence, problems: Sequence[NegotiationProblem], name
     on the outer training proposals only, so nothing of the outer test fold reaches a fit.
     """
     data = [p for p in problems if p.outcome is not None]
+    n = len({_prnr(p) for p in data})
+    if n < 3:   # every outer training set needs two proposals for its inner folds
+        raise ValueError(f"nested cross-validation needs outcomes on at least 3 proposals, found {n}")
     folds = group_kfold([_prnr(p) for p in data], outer_k, seed)
     predicted = np.full(len(data), np.nan)
     choices, fitted_models = [], []
