@@ -64,3 +64,26 @@ def test_plan_drops_references_first_and_never_narrows_a_token():
     assert shown == [0, 1] and widths[0] == len(cells[0][0]) and kinds == ["token", "text"]
     shown, widths, _ = plan_columns(cols, cells, 200)
     assert shown == [0, 1, 2] and sum(widths) + 3 * 3 + 1 <= 200
+
+
+def test_no_wrap_keeps_a_column_on_one_line():
+    cols = ["series", "note"]
+    cells = [["a series name with spaces in it", "word " * 12]]
+    assert plan_columns(cols, cells, 80)[2] == ["text", "text"]
+    shown, widths, kinds = plan_columns(cols, cells, 80, no_wrap=("series",))
+    assert kinds == ["token", "text"] and widths[0] == len(cells[0][0])
+
+
+def test_emit_honours_no_wrap(capsys, monkeypatch):
+    import pandas as pd
+
+    from multivector.cli import output
+
+    monkeypatch.setattr(output.console, "width", 40)
+    name = "a name of several words, longer"
+    df = pd.DataFrame({"series": [name], "value": ["1"]})
+    output.emit(df, "table")
+    wrapped = capsys.readouterr().out
+    output.emit(df, "table", no_wrap=("series",))
+    kept = capsys.readouterr().out
+    assert name not in wrapped and name in kept

@@ -7,7 +7,6 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -92,10 +91,6 @@ def write_table_atomic(df: pd.DataFrame, path: str | Path, fmt: str) -> Path:
 def dump_json(obj) -> str:
     return json.dumps(plain(obj) if not isinstance(obj, dict) else {k: plain(v) for k, v in obj.items()},
                       ensure_ascii=False, indent=2)
-
-
-def join_ids(values: Iterable) -> str:
-    return ", ".join(map(str, values))
 
 
 # ----------------------------------------------------------------- output sets

@@ -42,17 +42,21 @@ def _cell(value) -> str:
     return str(value)
 
 
-def plan_columns(cols: list[str], cells: list[list[str]], width: int) -> tuple[list[int], list[int], list[str]]:
+def plan_columns(cols: list[str], cells: list[list[str]], width: int,
+                 no_wrap: tuple[str, ...] = ()) -> tuple[list[int], list[int], list[str]]:
     """Which columns to show, how wide, and how: (indices shown, widths, kinds) for a screen `width` wide.
 
     Kinds: `token` (ids, numbers, dates, names: one line, never broken; elided
     with … beyond MAX_TOKEN), `text` (wrapped at spaces only) and `elided`
-    (reference lists, one line with …). When even the narrowest layout is wider
+    (reference lists, one line with …). Columns named in `no_wrap` are tokens
+    whatever they hold. When even the narrowest layout is wider
     than the screen, columns are dropped from the right (the first is kept);
     the caller says which. A pure function, so the layout is tested without a
     terminal.
     """
     def kind(k: int) -> str:
+        if cols[k] in no_wrap:
+            return "token"
         if cols[k] in ELIDED_COLUMNS:
             return "elided"
         if cols[k] in TEXT_COLUMNS or any(" " in r[k] and len(r[k]) > 24 for r in cells):
@@ -93,6 +97,7 @@ def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = ""
          no_wrap: tuple[str, ...] = (), limit: int | None = None) -> None:
     """Print `df` as a table that fits the terminal, or as JSON or CSV (every column, every character).
 
+    no_wrap: columns kept on one line whatever they hold (elided with … when too wide);
     limit: show at most this many rows (the table says how many there are);
     a table longer than the screen goes through a pager when stdout is a terminal.
     """
@@ -108,7 +113,7 @@ def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = ""
         return
     cells = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
     cols = list(map(str, df.columns))
-    shown, widths, kinds = plan_columns(cols, cells, console.width)
+    shown, widths, kinds = plan_columns(cols, cells, console.width, tuple(no_wrap))
     notes = [caption] if caption else []
     if len(df) < total:
         notes.append(f"first {len(df)} of {total} rows (--limit)")

@@ -31,9 +31,9 @@ def ties_by_pole(weights: np.ndarray, depth: np.ndarray, lead: np.ndarray) -> np
 
     Status weights × depth × lead weight, summed over organizations: a state's
     engagement in each organization is split among the poles that lead it
-    (SCO: half Russia, half China). Reference: the "share of institutional ties"
-    of the design (DESIGN.md §4), in the spirit of alignment indices that weight
-    ties by their depth (Kuik 2008; Lim & Cooper 2015).
+    (SCO: half Russia, half China). The share of a state's institutional ties that
+    each pole leads (docs/measures.md), in the spirit of alignment indices that
+    weight ties by their depth (Kuik 2008; Lim & Cooper 2015).
 
     >>> w = np.ones((1, 2, 1), dtype=np.float32)                  # one state in two organizations
     >>> ties_by_pole(w, np.array([1.0, 0.5]), np.array([[1.0, 0.0], [0.5, 0.5]]))[0, 0].round(3).tolist()

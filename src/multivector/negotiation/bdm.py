@@ -64,7 +64,7 @@ over ten rounds):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -378,8 +378,3 @@ def predict(problem: NegotiationProblem, options: BDMOptions | None = None) -> P
             "runs": runs,
         },
     )
-
-
-def with_options(**changes: object) -> BDMOptions:
-    """Convenience: default options with some fields changed."""
-    return replace(BDMOptions(), **changes)  # type: ignore[arg-type]

@@ -128,7 +128,3 @@ def get_model(name: str, options: Any = None, label: str | None = None, rule_ter
         model = stubborn.StubbornModel(params=options or stubborn.StubbornParams(), name=label,
                                        refit=options is None)
     return VetoModel(model, label) if rule_terms else model
-
-
-def all_models() -> list[Any]:
-    return [get_model(n) for n in MODEL_NAMES]
