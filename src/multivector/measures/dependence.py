@@ -42,10 +42,11 @@ def fill_years(obs: pd.DataFrame, years: np.ndarray, carry: bool = True, max_car
                ) -> list[dict]:
     """Year-by-year values for one series of observations (columns id, value, period_start, period_end).
 
-    >>> obs = pd.DataFrame({"id": ["a", "b"], "value": [20.0, 35.0], "period_start": [2000, 2008],
-    ...                     "period_end": [2000, 2008], "sources": [["s1"], ["s2"]]})
-    >>> [(r["year"], r["value"], r["flag"]) for r in fill_years(obs, np.arange(1999, 2010, 4))]
-    [(1999, 20.0, 'carried'), (2003, 25.625, 'interpolated'), (2007, 33.125, 'interpolated')]
+    Examples:
+        >>> obs = pd.DataFrame({"id": ["a", "b"], "value": [20.0, 35.0], "period_start": [2000, 2008],
+        ...                     "period_end": [2000, 2008], "sources": [["s1"], ["s2"]]})
+        >>> [(r["year"], r["value"], r["flag"]) for r in fill_years(obs, np.arange(1999, 2010, 4))]
+        [(1999, 20.0, 'carried'), (2003, 25.625, 'interpolated'), (2007, 33.125, 'interpolated')]
     """
     obs = obs.sort_values(["period_start", "period_end", "id"]).reset_index(drop=True)
     start = obs["period_start"].to_numpy(dtype=np.int64)

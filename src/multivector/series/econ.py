@@ -1,7 +1,8 @@
 """A folder of yearly economic series: every WDI file of `WDI_FILES` and the AidData file.
 
->>> sorted(ECON_FILES)[:1]
-['aiddata_gcdf3_china_devfin_commitments.csv']
+Examples:
+    >>> sorted(ECON_FILES)[:1]
+    ['aiddata_gcdf3_china_devfin_commitments.csv']
 """
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ Series (one point per state and year):
 - `unga_ideal_point` (unit `ideal point`, no partner): the one-dimensional
   ideal point, higher = closer to the United States-led order.
 
->>> from multivector.series.unga import UNGA_SERIES
->>> [s for s, _, _, _ in UNGA_SERIES]
-['unga_agree_rus', 'unga_agree_chn', 'unga_agree_usa', 'unga_ideal_point']
+Examples:
+    >>> from multivector.series.unga import UNGA_SERIES
+    >>> [s for s, _, _, _ in UNGA_SERIES]
+    ['unga_agree_rus', 'unga_agree_chn', 'unga_agree_usa', 'unga_ideal_point']
 """
 
 from __future__ import annotations
