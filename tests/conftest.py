@@ -9,6 +9,27 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+#: The shared folder beside the project: data/ (COW excerpt, DEU III, UNGA, econ) and source/ (the article).
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def require_shared(*parts: str) -> Path:
+    """A path under ../shared; a test that needs a missing one fails, with how to fix it, never skips."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"{path} is missing: the tests read the shared data beside the project (../shared/data and "
+                    "../shared/source, read-only); put the shared folder there (.ci/run checks for it first)",
+                    pytrace=False)
+    return path
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "shared(path): the test reads ../shared/PATH; it fails when it is missing")
+
+
+def pytest_runtest_setup(item):
+    for mark in item.iter_markers("shared"):
+        require_shared(*(mark.args or ("data",)))
 
 
 @pytest.fixture(scope="session", autouse=True)

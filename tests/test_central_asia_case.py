@@ -105,7 +105,7 @@ def test_every_mechanism_has_claims(kb):
         assert counts.get(m, 0) >= 3, m
 
 
-@pytest.mark.skipif(not ARTICLE.exists(), reason="the shared article is not beside the project")
+@pytest.mark.shared("source", "article.txt")
 def test_facts_are_in_our_own_words(kb):
     """No statement repeats a run of 8 words from the article (names and titles aside)."""
     n = 8

@@ -21,7 +21,7 @@ LISTINGS = [
     ["kb", "claims", "--limit", "40"], ["kb", "indicators"], ["kb", "orgs"], ["kb", "actors"], ["kb", "sources"],
     ["kb", "search", "remittances"], ["measures", "--state", "KAZ"], ["scenarios"], ["proposals"],
     ["drivers", "--state", "KAZ"], ["kb", "series", "--name", "remittances_pct_gdp", "--actor", "KGZ"],
-    *([["kb", "compare-cow", str(COW)]] if COW.exists() else []),
+    ["kb", "compare-cow", str(COW)],
 ]
 ID_COLUMNS = ("id", "actor", "org", "state", "file")
 

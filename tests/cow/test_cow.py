@@ -25,7 +25,7 @@ HERE = Path(__file__).parent
 HAND_CASE = HERE.parent / "measures" / "fixtures" / "hand_case"
 HAND_COW = HERE / "fixtures" / "hand_cow.csv"
 
-needs_excerpt = pytest.mark.skipif(not EXCERPT.exists(), reason="../shared/data excerpt not present")
+needs_excerpt = pytest.mark.shared("data", "cow_igo_v3_state_year_excerpt.csv")
 
 
 @pytest.fixture(scope="module")
@@ -136,14 +136,9 @@ def test_synthetic_full_width_file(tmp_path):
     assert len(sp) > 0 and (sp["end"] >= sp["start"]).all()
 
 
-def test_compare_excerpt_with_embedded_case_if_valid():
-    from multivector import CaseError
-
-    if not EXCERPT.exists():
-        pytest.skip("no excerpt")
-    try:
-        kb = CaseBase.load()
-    except CaseError:
-        pytest.skip("the embedded case is being edited and does not validate")
+@needs_excerpt
+def test_compare_excerpt_with_embedded_case():
+    """The embedded case must validate (a CaseError here is a failure, never a skip)."""
+    kb = CaseBase.load()
     res = compare_with_base(kb, read_cow(EXCERPT))
     assert res.agreement["compared"] > 3000 and res.agreement["rate"] > 0.9

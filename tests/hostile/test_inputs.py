@@ -3,8 +3,8 @@
 The exact cases are the ones found by trying bad input on the command line
 (issue 14); the Hypothesis tests fuzz the scenario, case-file and negotiation
 readers with random bytes, random YAML and mutations of valid files. A failure
-is any exception other than the project's input error, or a read that takes
-longer than a few seconds.
+is any exception other than the project's input error (how fast bad input is
+refused is shown by benchmarks/bench_hostile_inputs.py, not asserted here).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -68,10 +67,9 @@ def _one_line(exc: BaseException) -> str:
 
 # ------------------------------------------------------------------ exact cases
 def test_alias_bomb_is_refused_at_once():
-    t0 = time.perf_counter()
+    """Refused when the first alias is composed, before any expansion (benchmarks/bench_hostile_inputs.py times it)."""
     with pytest.raises(CaseError) as err:
         parse_scenario(BOMB, "bomb.yaml", STATES, ORGS)
-    assert time.perf_counter() - t0 < 2
     assert "alias *a is not allowed" in _one_line(err.value)
     assert "bomb.yaml:4:" in str(err.value)
 
@@ -197,14 +195,12 @@ def _mutations(valid_text: str = SCENARIO):
 def test_fuzz_scenario_reader(tmp_path, data):
     path = tmp_path / "fuzz.yaml"
     path.write_bytes(data)
-    t0 = time.perf_counter()
     try:
         load_scenario(path, STATES, ORGS)
         event("valid")
     except CaseError as exc:
         _one_line(exc)
         event("clean error")
-    assert time.perf_counter() - t0 < 5
 
 
 yaml_values = st.recursive(

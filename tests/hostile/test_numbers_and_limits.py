@@ -69,7 +69,7 @@ def test_bdm_on_300_actors_stays_small():
     assert np.all(np.isfinite(p)) and peak < 200 * 2**20   # an actors³ array would be 216 MB
 
 
-@pytest.mark.skipif(not COW.exists(), reason="COW excerpt not available")
+@pytest.mark.shared("data", "cow_igo_v3_state_year_excerpt.csv")
 @pytest.mark.parametrize("edit, message", [
     (lambda row: "," + row.split(",", 1)[1], "empty `ccode`"),
     (lambda row: ",".join([*row.split(",")[:2], "2000000000", *row.split(",")[3:]]), "outside 1816"),

@@ -71,7 +71,7 @@ def test_measures_dependence(app):
     assert [(x["year"], x["flag"]) for x in rows] == [(2001, "interpolated"), (2002, "interpolated")]
 
 
-@pytest.mark.skipif(not EXCERPT.exists(), reason="no excerpt")
+@pytest.mark.shared("data", "cow_igo_v3_state_year_excerpt.csv")
 def test_measures_on_cow_file(app):
     r = run(app, "measures", "--cow", EXCERPT, "--case", HAND_CASE, "--state", "GEO", "--from", 2005, "--to", 2005,
             "-f", "json")
@@ -80,7 +80,7 @@ def test_measures_on_cow_file(app):
     assert row["state"] == "GEO" and row["ties"]["RUS"] > 0 and row["ties"]["WEST"] > 0
 
 
-@pytest.mark.skipif(not EXCERPT.exists(), reason="no excerpt")
+@pytest.mark.shared("data", "cow_igo_v3_state_year_excerpt.csv")
 def test_import_cow_igo(app, tmp_path):
     r = run(app, "import", "cow-igo", EXCERPT, "--format", "json", "--out", tmp_path / "out")
     assert r.exit_code == 0, r.output

@@ -20,14 +20,25 @@ DEU_COLUMNS = ["isnr", "prnr", "proc", "counvte", "pcom", "pep", "pde", "pfr", "
 @pytest.fixture(scope="session")
 def deu_problems() -> list[NegotiationProblem]:
     if not DEU_DEV.exists():
-        pytest.skip(f"{DEU_DEV} not available")
+        pytest.fail(f"{DEU_DEV} is missing: the shared data must be beside the project (../shared/data)",
+                    pytrace=False)
     return read_deu_tsv(DEU_DEV)
+
+
+@pytest.fixture(scope="session")
+def dev_comparison(deu_problems):
+    """Every model out of sample on the DEU dev file, as `--recommend` and the docs' figures compute it."""
+    from multivector.figures.negotiation import BOOTSTRAP, SEED
+    from multivector.negotiation.selection import compare_models
+
+    return compare_models(deu_problems, seed=SEED, reps=BOOTSTRAP)
 
 
 @pytest.fixture(scope="session")
 def emissions() -> NegotiationProblem:
     if not EMISSIONS.exists():
-        pytest.skip(f"{EMISSIONS} not available")
+        pytest.fail(f"{EMISSIONS} is missing: the shared data must be beside the project (../shared/data)",
+                    pytrace=False)
     return read_bdm_csv(EMISSIONS)
 
 
@@ -93,12 +104,14 @@ def make_problem():
 @pytest.fixture(scope="session")
 def deu_path() -> Path:
     if not DEU_DEV.exists():
-        pytest.skip(f"{DEU_DEV} not available")
+        pytest.fail(f"{DEU_DEV} is missing: the shared data must be beside the project (../shared/data)",
+                    pytrace=False)
     return DEU_DEV
 
 
 @pytest.fixture(scope="session")
 def emissions_path() -> Path:
     if not EMISSIONS.exists():
-        pytest.skip(f"{EMISSIONS} not available")
+        pytest.fail(f"{EMISSIONS} is missing: the shared data must be beside the project (../shared/data)",
+                    pytrace=False)
     return EMISSIONS

@@ -135,7 +135,11 @@ def test_case_rule_terms(ktab_file):
     assert on["baselines"]["status_quo"] == 0.0 and on["interval"]["draws"] == 20
 
 
-def test_recommend(deu_path):
+def test_recommend(deu_path, dev_comparison, monkeypatch):
+    """The command prints the library's comparison (computed once per session: tests/negotiation/conftest.py)."""
+    from multivector.negotiation import selection
+
+    monkeypatch.setattr(selection, "compare_models", lambda problems, seed, on_step: dev_comparison)
     out = invoke(deu_path, "--recommend", "-f", "json")
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)

@@ -101,3 +101,21 @@ def test_forecast_interval_is_seeded_and_brackets_the_forecast(make_problem):
     assert np.all(np.abs(copy.capability / p.capability - 1) <= 0.2 + 1e-9)
     with pytest.raises(ValueError, match="at least 2"):
         forecast_interval(model, p, 1)
+
+
+def test_the_recommended_model_is_what_the_rule_gives_on_the_dev_file(dev_comparison, deu_problems):
+    """`models.RECOMMENDED` re-derived: the fixed rule, applied to the nested-CV figures of the DEU dev file."""
+    from pathlib import Path
+
+    from multivector import figures
+    from multivector.figures.negotiation import deu_table
+    from multivector.negotiation.models import RECOMMENDED
+
+    rec = dev_comparison.recommendation
+    assert rec.model == RECOMMENDED
+    assert (rec.model == rec.challenger) == (rec.low > MARGIN)   # the rule, read off its own figures
+    # and the table the docs print is this computation, not an older one
+    stored = figures.stored_tables(Path(__file__).resolve().parents[2])["negotiation/deu"]
+    fresh = deu_table(dev_comparison, deu_problems)
+    assert (stored.rows, stored.note) == (fresh.rows, fresh.note)
+    assert f"Recommendation: **{RECOMMENDED}**" in stored.note

@@ -8,7 +8,7 @@ import pytest
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
-#: The shared data folder beside the project (/work/shared/data); absent on machines without it.
+#: The shared data folder beside the project (tests needing it are marked `shared` and fail without it).
 SHARED = Path(__file__).parents[2].parent / "shared" / "data"
 
 SERIES_SOURCE_IDS = ("bg_unga_voting_data", "bg_unga_bsv2017", "bg_wdi_remittances", "bg_wdi_trade", "bg_wdi_gdp",

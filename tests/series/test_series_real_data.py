@@ -1,6 +1,6 @@
 """The embedded case's series against the shared data files they were imported from.
 
-Skipped where ../shared/data (beside the project) is absent.
+They fail, saying so, where ../shared/data (beside the project) is absent.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from multivector.series import read_econ, read_unga
 
 from .conftest import SHARED
 
-pytestmark = pytest.mark.skipif(not (SHARED / "unga_idealpoints_excerpt.csv").is_file()
-                                or not (SHARED / "econ").is_dir(),
-                                reason=f"the shared data folder {SHARED} (beside the project) is absent")
+pytestmark = [pytest.mark.shared("data", "unga_idealpoints_excerpt.csv"), pytest.mark.shared("data", "econ")]
 
 
 @pytest.fixture(scope="module")

@@ -108,10 +108,9 @@ def test_run_progress_result_and_cache(client, web_app):
     got = pd.DataFrame(res["engagement"])[direct.columns]
     pd.testing.assert_frame_equal(got.reset_index(drop=True), direct.reset_index(drop=True), check_dtype=False)
 
-    # asked again: done at once, from disk
-    t0 = time.monotonic()
+    # asked again: done at once, from the store (no new job is queued; benchmarks/bench_hostile_inputs.py times it)
     again = client.post("/api/v1/jobs", json={"scenario": body}).json()
-    assert again["status"] == "done" and again["key"] == job["key"] and time.monotonic() - t0 < 1
+    assert again["status"] == "done" and again["key"] == job["key"] and again["progress"] == done["progress"]
 
     # a restarted server (a new store on the same folder) finds it
     from multivector.web.results import ResultStore

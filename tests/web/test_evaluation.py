@@ -25,11 +25,12 @@ def stored(web_app):
         path.write_bytes(had)
 
 
-def test_without_an_evaluation(client, web_app):
+def test_without_an_evaluation(client, web_app, tmp_path, monkeypatch):
     from multivector.evaluate.store import _path
 
-    if _path(web_app.state.ctx.inputs).exists():
-        pytest.skip("an evaluation is stored in this cache")
+    # stored evaluations live in the cache folder: an empty one of this test's own, whatever others stored
+    monkeypatch.setenv("MULTIVECTOR_CACHE_DIR", str(tmp_path))
+    assert not _path(web_app.state.ctx.inputs).exists()
     r = client.get("/api/v1/evaluation")
     assert r.status_code == 404 and "POST /api/v1/evaluation/jobs" in r.json()["detail"]
     assert "Run the evaluation" in client.get("/check").text
