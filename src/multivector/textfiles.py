@@ -53,6 +53,11 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line > 0 else self.file
         return f"{where}: {self.message} — {self.fix}"
 
+    def under(self, folder: str | Path) -> str:
+        """The problem with its file named from `folder` (a case's files are named relative to it; a file
+        elsewhere, such as a user's imported series, by its own path)."""
+        return str(self) if Path(self.file).is_absolute() else f"{folder}/{self}"
+
 
 class InputFileError(ValueError):
     """A user file that cannot be read as what it should be. str() is `file:line: what — how to fix`.

@@ -211,5 +211,7 @@ def test_import_without_a_case_writes_to_the_user_data_folder_and_the_embedded_c
     overlay.write_text(overlay.read_text().replace("unga_agree_rus,KAZ", "unga_agree_rus,XXX", 1))
     _, problems = check_case(embedded)
     assert any(p.file == str(overlay) and "XXX" in p.message for p in problems)
+    r = run("kb", "validate")
+    assert r.exit_code == 1 and any(line.startswith(f"{overlay}:") and "XXX" in line for line in r.output.splitlines())
     overlay.unlink()
     assert CaseBase.load().series(name="unga_agree_rus").equals(shipped)

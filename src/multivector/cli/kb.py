@@ -51,7 +51,7 @@ def validate(path: Annotated[Path | None, typer.Argument(help="Case folder (defa
     if not problems and (Path(folder) / "model.yaml").exists():
         problems = model_problems(folder)   # what `simulate` and `drivers` read, checked the same way
     for p in problems:   # problems on stderr, the verdict on stdout
-        err_console.print(f"{folder}/{p}", highlight=False, soft_wrap=True, markup=False)
+        err_console.print(p.under(folder), highlight=False, soft_wrap=True, markup=False)
     if problems:
         console.print(f"[red]invalid[/red]: {len(problems)} problem(s) in {folder}", highlight=False)
         raise typer.Exit(1)

@@ -52,7 +52,7 @@ def _case_ids(case: Path | None) -> tuple[Path, set[str], set[str]]:
         fail("; ".join(str(p) for p in exc.problems))
     bad = [p for p in problems if p.file in ("actors.yaml", "sources.yaml")]
     for p in bad:
-        err_console.print(f"{folder}/{p}", highlight=False, soft_wrap=True, markup=False)
+        err_console.print(p.under(folder), highlight=False, soft_wrap=True, markup=False)
     if bad:
         fail(f"fix actors.yaml and sources.yaml of {folder} first: an import needs the case's actors and sources")
     return folder, {a.id for a in parsed.rows("actors")}, {s.id for s in parsed.rows("sources")}
@@ -130,7 +130,7 @@ def _write_all(folder: Path, target: Path, parts: list[tuple[str, object, list[s
             console.print("skipped: none (every state and partner of the file is in actors.yaml)")
     if problems:
         for p in problems:
-            err_console.print(f"{folder}/{p}", highlight=False, soft_wrap=True, markup=False)
+            err_console.print(p.under(folder), highlight=False, soft_wrap=True, markup=False)
         fail(f"the written series have {len(problems)} problem(s); run `multivector kb validate {folder}`")
 
 
