@@ -176,6 +176,99 @@ def show_comparison(cmp, top: int, fmt: Format) -> None:
     emit(rows, fmt, title=f"Balance index in {end}: scenario minus the same run without its changes")
 
 
+def _iv(p: float, lo: float, hi: float) -> str:
+    return f"{100 * p:.0f} [{100 * lo:.0f}–{100 * hi:.0f}]"
+
+
+def forecast(register: Annotated[Path | None, typer.Option(
+                 "--register", help="Write the forecast as a registered forecast (JSON and its .sha256) into this "
+                                    "folder, never replacing a file; commit or publish it.")] = None,
+             end: Annotated[int, typer.Option("--end", help="Last year forecast.")] = 2030,
+             runs: Annotated[int, typer.Option("--runs", min=1, max=100_000, help="Monte Carlo runs.")] = 2000,
+             seed: Annotated[int, typer.Option("--seed", min=0, help="The one seed of every random draw.")] = 0,
+             fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+             case: CaseOpt = None) -> None:
+    """The baseline forecast from the record: every status's probability, with its 90% interval, for each year
+    after the record. With --register, written once into a folder so it can be scored later
+    (`multivector evaluate --registered FILE`)."""
+    from ..forecasts import RegisteredForecastError, baseline_forecast
+    from ..forecasts import register as run_register
+
+    kb = open_case(case)
+    record_until = int(kb.meta.get("period", {}).get("end", 2025))
+    if end <= record_until:
+        fail(f"--end {end}: the record ends in {record_until}; a forecast is for later years (e.g. --end 2030)")
+    with progress_bar("years", disable=runs * (end - record_until) < 20_000 or not err_console.is_terminal) as bar:
+        task = bar.add_task(f"forecast {record_until + 1}–{end} ({runs} runs)", total=end - record_until)
+        step = lambda t: bar.update(task, completed=t + 1)  # noqa: E731
+        try:
+            if register is not None:
+                path = run_register(kb, register, end=end, runs=runs, seed=seed, progress=step)
+            else:
+                path = None
+                _, table = baseline_forecast(kb, end, runs, seed, progress=step)
+        except (RegisteredForecastError, ValueError) as exc:
+            fail(str(exc))
+        except CaseError as exc:
+            _case_errors(exc)
+    if path is not None:
+        from ..forecasts import read_registered
+
+        reg = read_registered(path)   # read back: what was written verifies
+        table, doc = reg.rows, reg.doc
+        err_console.print(f"registered {path} (sha256 {doc['sha256'][:16]}…) and {path.name}.sha256; commit or "
+                          "publish both, never edit them", highlight=False, soft_wrap=True)
+    if fmt is not Format.table:
+        emit(table, fmt)
+        return
+    years = sorted({record_until + 1, min(2030, end), end})
+    w = table[table.year.isin(years)].assign(p=lambda d: [_iv(*v) for v in zip(d.p_member, d.p_member_p05,
+                                                                                 d.p_member_p95, strict=True)])
+    view = w.pivot_table(index=["state", "line"], columns="year", values="p", aggfunc="first").reset_index()
+    emit(view, fmt, title=f"P(member) %, from the record of {record_until} — share of {runs} runs [90% interval]",
+         caption="--format csv or json: every status, year and interval")
+
+
+def score_registered_file(path: Path, fmt: Format, case: Path | None) -> None:
+    """`multivector evaluate --registered FILE`: check the file's hashes and score it against the record."""
+    from ..forecasts import RegisteredForecastError, read_registered, score_registered
+    from ..model.inputs import load_inputs
+
+    kb = open_case(case)
+    try:
+        reg = read_registered(path)
+        res = score_registered(reg, load_inputs(kb, end=max(reg.years[1], 2035)), kb.content_hash)
+    except RegisteredForecastError as exc:
+        fail(str(exc))
+    except CaseError as exc:
+        _case_errors(exc)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(plain({**res.summary, "scores": records(res.scores),
+                                           "changes": records(res.changes), "rows": records(res.rows)})) + "\n")
+        return
+    if fmt is Format.csv:
+        sys.stdout.write(res.scores.to_csv(index=False))
+        return
+    s = res.summary
+    console.print(f"[bold]Registered forecast[/bold] {path.name}: registered {s['registered']}, code "
+                  f"{(s['code'].get('commit') or s['code'].get('package') or '?')[:10]}, SHA-256 verified; scored "
+                  f"{s['rows_scored']} rows of {', '.join(map(str, s['scored_years']))} against the record "
+                  f"(it now ends in {s['case_now']['record_until']})", highlight=False, soft_wrap=True)
+    sc = res.scores
+    emit(pd.DataFrame({"year": sc.year, "n": sc.n, "log": sc.forecast_log.round(3),
+                       "log (p)": sc.persistence_log.round(3), "Brier": sc.forecast_brier.round(3),
+                       "Brier (p)": sc.persistence_brier.round(3), "RPS": sc.forecast_rps.round(3),
+                       "RPS (p)": sc.persistence_rps.round(3), "skill": sc.skill_log.round(2)}), fmt,
+         title="Scores (lower is better); (p): persistence of the registration's record",
+         caption=f"log score floor {s['log_floor']:g}; skill = 1 − log / persistence's log")
+    if len(res.changes):
+        ch = res.changes
+        emit(pd.DataFrame({"state": ch.state, "line": ch.line, "year": ch.year, "was": ch.registered_record,
+                           "recorded": ch.recorded, "P(recorded)": ch.p_recorded.round(2)}), fmt,
+             title="What changed since the registration, and the probability the forecast gave it")
+
+
 def register(app: typer.Typer, kb_app: typer.Typer | None = None) -> None:
     """Mount `multivector simulate` and `multivector forecast`."""
     app.command()(simulate)
+    app.command()(forecast)

@@ -93,3 +93,15 @@ def paired_continuous(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, re
         lo[moved], hi[moved] = np.nanpercentile(means, [LOW, HIGH], axis=0)
     return {"scenario": sa.reshape(shape), "baseline": sb.reshape(shape), "difference": diff.reshape(shape),
             "p05": lo.reshape(shape), "p95": hi.reshape(shape)}
+
+
+def share_interval(a: np.ndarray, rng: np.random.Generator, resamples: int = RESAMPLES
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(share, p05, p95) of a 0/1 outcome a (R, ...) over runs: the share of runs, and its 5th and 95th
+    percentiles over bootstrap resamples of the runs (a resample's count is Binomial(R, share))."""
+    a = np.asarray(a, bool)
+    R = a.shape[0]
+    share = a.mean(0)
+    counts = rng.binomial(R, np.broadcast_to(share, (resamples, *share.shape)))
+    lo, hi = np.percentile(counts / R, [LOW, HIGH], axis=0)
+    return share, lo, hi

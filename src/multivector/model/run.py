@@ -135,3 +135,23 @@ def write_per_run_parquet(res: SimulationResult, scenario: str, path, runs_per_g
             writer.write_table(table)
             if progress:
                 progress(hi, res.runs)
+
+
+def intervals_table(res: SimulationResult, resamples: int | None = None) -> pd.DataFrame:
+    """{state, org, line, year, p_none, p_none_p05, p_none_p95, p_partner, ..., p_member_p95}: the share of runs at
+    each level with its 5th–95th percentile over bootstrap resamples of the runs (model/paired.py), for every
+    state, open organization and year. Needs the per-run levels; the bootstrap draws from the run's seed."""
+    from .paired import RESAMPLES, bootstrap_rng, share_interval
+
+    if res.levels is None:
+        raise ValueError("the intervals need the per-run levels (keep_levels=True)")
+    inp = res.inputs
+    rng = bootstrap_rng(res.seed)
+    t, s, l_ = np.nonzero(inp.max_level >= 1)
+    out = pd.DataFrame({"state": np.array(inp.states)[s], "org": inp.era_org[t, l_].astype(str),
+                        "line": np.array(inp.lines)[l_], "year": inp.years[t]})
+    lv = res.levels[:, t, s, l_]                                   # (R, n)
+    for k, name in enumerate(LEVELS):
+        share, lo, hi = share_interval(lv == k, rng, resamples or RESAMPLES)
+        out[f"p_{name}"], out[f"p_{name}_p05"], out[f"p_{name}_p95"] = share.round(4), lo.round(4), hi.round(4)
+    return out.sort_values(["state", "line", "year"], kind="stable").reset_index(drop=True)
