@@ -208,3 +208,23 @@ def test_the_command_line_says_counterfactual(tmp_path):
     bad.write_text("name: late\nstart: 2029\nend: 2030\n")
     r = run("simulate", bad)
     assert r.exit_code == 1 and "at the latest" in r.output
+
+
+@pytest.mark.parametrize("args", [
+    ["simulate", "scenarios/russia-distracted.yaml", "--compare", "--runs", "60"],
+    ["simulate", "scenarios/baseline.yaml", "--runs", "60"],
+    ["forecast", "--runs", "60"],
+], ids=["simulate-compare", "simulate", "forecast"])
+def test_projection_tables_fit_80_columns(args, monkeypatch):
+    from pathlib import Path
+
+    from multivector.cli import output
+
+    monkeypatch.chdir(Path(__file__).parents[2])
+    monkeypatch.setattr(output.console, "width", 80)
+    monkeypatch.setenv("MULTIVECTOR_NO_PAGER", "1")
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    wide = [ln for ln in r.stdout.splitlines() if len(ln) > 80]
+    assert not wide, wide[0]
+    assert "not shown at this width" not in r.stdout

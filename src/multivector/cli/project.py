@@ -129,8 +129,10 @@ def _marks(start, end: int) -> list[int]:
 
 def show_projection(run, eng: pd.DataFrame, idx: pd.DataFrame, fmt: Format) -> None:
     sc, start = run.scenario, run.start
-    kind = "[bold yellow]counterfactual[/bold yellow]" if run.counterfactual else "projection"
-    console.print(f"[bold]{sc.name}[/bold] — {kind}: {start.describe()}", highlight=False, soft_wrap=True)
+    what = start.describe()
+    if run.counterfactual:
+        what = what.replace("counterfactual", "[bold yellow]counterfactual[/bold yellow]", 1)
+    console.print(f"[bold]{sc.name}[/bold]: {what}", highlight=False)
     marks = _marks(start, sc.end)
     view = eng[eng.year.isin(marks)].pivot_table(index=["state", "line"], columns="year", values="p_member")
     view.columns = [f"{y} rec" if y < start.year else str(y) for y in view.columns]
@@ -253,7 +255,7 @@ def score_registered_file(path: Path, fmt: Format, case: Path | None) -> None:
     console.print(f"[bold]Registered forecast[/bold] {path.name}: registered {s['registered']}, code "
                   f"{(s['code'].get('commit') or s['code'].get('package') or '?')[:10]}, SHA-256 verified; scored "
                   f"{s['rows_scored']} rows of {', '.join(map(str, s['scored_years']))} against the record "
-                  f"(it now ends in {s['case_now']['record_until']})", highlight=False, soft_wrap=True)
+                  f"(it now ends in {s['case_now']['record_until']})", highlight=False)
     sc = res.scores
     emit(pd.DataFrame({"year": sc.year, "n": sc.n, "log": sc.forecast_log.round(3),
                        "log (p)": sc.persistence_log.round(3), "Brier": sc.forecast_brier.round(3),
