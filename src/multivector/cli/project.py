@@ -93,8 +93,9 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
             d = outset.path
             run.write_per_run(d / "runs.parquet")   # streamed in row groups: little memory beyond the run
             tabs = {"engagement": eng, "indices": idx, "stances": stances, "depth": depth}
-            if cmp is not None:
-                tabs["compare"] = cmp.table
+            if cmp is not None:   # the run without the changes beside it, as the web app keeps it
+                tabs.update(compare=cmp.table, baseline_engagement=cmp.baseline.engagement(),
+                            baseline_indices=cmp.baseline.indices())
             for name, df in tabs.items():
                 write_table_atomic(df.assign(seed=sc.seed, scenario=sc.name), d / f"{name}.csv", "csv")
             write_atomic(d / "summary.json", json.dumps({k: plain(v) for k, v in summary.items()}, indent=2))
