@@ -291,7 +291,8 @@ def test_lab_library_scenario_runs_and_its_link_restores_it(app_page, chromium_b
     _shot(page, "lab-russia-distracted")
     if SHOTS:
         page.locator("#chart-difference").screenshot(path=str(Path(SHOTS) / "lab-difference.png"))
-        page.locator("#chart-members").screenshot(path=str(Path(SHOTS) / "lab-members.png"))
+        for chart in ("members", "fan", "balance"):
+            page.locator(f"#chart-{chart}").screenshot(path=str(Path(SHOTS) / f"lab-{chart}.png"))
     link = page.input_value("#share")
     assert "&library=russia-distracted" in link
     other = chromium_browser.new_context(viewport={"width": 800, "height": 1000})

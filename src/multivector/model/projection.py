@@ -86,23 +86,27 @@ def resolve_changes(changes: list[DriverChange], start: int) -> list[DriverChang
     return [replace(c, start=start) if c.start is None else c for c in changes]
 
 
-def initial_state(inp: ModelInputs, start: int) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(levels, tenure) of the year before `start` from the record; (None, None) from the first modelled year.
+def initial_state(inp: ModelInputs, start: int) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
+    """(levels, tenure, depth) the projection starts from: the record of the year before `start`.
 
-    levels: (S, L) recorded level in `start − 1` (0 where none is recorded); tenure: (S, L) the
-    consecutive years each recorded tie had been held by `start` (model.utility.recorded_tenure).
+    levels: (S, L) recorded level in `start − 1` (0 where none is recorded), None from the first modelled
+    year (nothing joined yet: that is the record too); tenure: (S, L) the consecutive years each recorded
+    tie had been held by `start` (model.utility.recorded_tenure), None from the first year; depth: (L,) the
+    coded depth of each line's organization in `start` (the record knows no other depth, and a new treaty
+    that year brings its own).
     """
     from .utility import recorded_tenure
 
+    depth = inp.depth[inp.year_index(start)].copy()
     if start <= int(inp.years[0]):
-        return None, None   # 1991: the states had joined nothing yet; that is the record too
+        return None, None, depth
     if start - 1 > inp.record_until:
         raise ValueError(f"start {start}: the record ends in {inp.record_until}; start at {inp.record_until + 1} "
                          "at the latest")
     levels = np.maximum(inp.record[inp.year_index(start - 1)], 0).astype(np.int8)
     rec = np.where(inp.exists[:, None, :], inp.record, -1)
     tenure = recorded_tenure(rec)[inp.year_index(start)]
-    return levels, tenure
+    return levels, tenure, depth
 
 
 def scenario_inputs(kb: CaseBase, end: int) -> ModelInputs:
@@ -202,8 +206,9 @@ def project(kb: CaseBase | None, scenario: Scenario | str | Path, parameters: Pa
     start = start or projection_start(scenario, full.record_until, int(full.years[0]))
     clipped: list[str] = []
     changed = apply_changes(full, resolve_changes(scenario.changes, start.year), clipped)
-    initial, tenure = initial_state(full, start.year)
+    initial, tenure, depth = initial_state(full, start.year)
     res = simulate(changed.restrict(start.year, scenario.end), parameters, runs=scenario.runs, seed=scenario.seed,
                    parameter_spec=scenario.parameters, initial=initial, initial_tenure=tenure,
-                   keep_levels=keep_levels, progress=progress, posterior=posterior)
+                   initial_depth=np.broadcast_to(depth, (scenario.runs, len(depth))), keep_levels=keep_levels,
+                   progress=progress, posterior=posterior)
     return Projection(scenario, start, changed, res, parameters, clipped, posterior is not None)

@@ -49,6 +49,7 @@ class SweepContext:
     start: Start                  # where every point's projection starts
     initial: np.ndarray | None    # (S, L) recorded levels the year before the start (None from 1991)
     tenure: np.ndarray | None
+    depth: np.ndarray             # (L,) the coded depth the start year's organizations have
     parameters: Parameters
     posterior: object | None
     prefix_end: int               # last year simulated once for all points (start − 1: no prefix)
@@ -89,11 +90,11 @@ def _load_context(spec: SweepSpec, case: str | None) -> SweepContext:
     if late:
         raise ValueError(f"outcome {late[0]} reads a year before the sweep's start {start.year} (the record); "
                          f"read a year from {start.year} on")
-    initial, tenure = initial_state(full, start.year)
+    initial, tenure, depth = initial_state(full, start.year)
     base = resolve_changes(spec.base.changes, start.year)
     inputs = apply_changes(full, base).restrict(int(full.years[0]), spec.end)
     posterior = default_posterior() if spec.weights == "posterior" else None
-    return SweepContext(inputs, start, initial, tenure, default_parameters(), posterior,
+    return SweepContext(inputs, start, initial, tenure, depth, default_parameters(), posterior,
                         split_year(spec, start.year) - 1)
 
 
@@ -113,10 +114,10 @@ def shared_start(spec: SweepSpec, ctx: SweepContext) -> dict:
     wss, prefix_seed, point_seed = run_seeds(spec.seed)
     w0 = draw_parameters(ctx.parameters, spec.base.parameters, R, np.random.default_rng(wss), ctx.posterior)
     y0, start = ctx.prefix_end + 1, ctx.start.year
-    initial, tenure, depth = ctx.initial, ctx.tenure, None
+    initial, tenure, depth = ctx.initial, ctx.tenure, np.broadcast_to(ctx.depth, (R, len(ctx.depth)))
     if y0 > start:
         pre = simulate(inp.restrict(start, ctx.prefix_end), ctx.parameters, R, prefix_seed,
-                       initial=initial, initial_tenure=tenure, weights=w0)
+                       initial=initial, initial_tenure=tenure, initial_depth=depth, weights=w0)
         initial, tenure, depth = pre.final["levels"], pre.final["tenure"], pre.final["depth"].copy()
         t = inp.year_index(y0)
         renewed = inp.era_org[t] != inp.era_org[t - 1]       # a new treaty in the first year sets the depth anew
