@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from multivector.model import Parameters, simulate
 from multivector.model.engine import choice_probabilities, year_utilities
-from multivector.model.run import run_scenario
+from multivector.model.projection import project
 from multivector.model.scenario import parse_scenario
 
 PARAMS = Parameters()
@@ -51,14 +51,14 @@ def test_a_scenario_that_changes_nothing_equals_the_baseline(kb):
     same = parse_scenario("name: same\nstart: 1991\nend: 2030\nruns: 40\nseed: 3\ndrivers:\n"
                           "  - {actor: RUS, driver: attention, from: 2000, scale: 1.0}\n"
                           "  - {actor: KAZ, driver: threat_level, from: 1995, add: 0.0}\n", states=["KAZ", "UZB"])
-    a, b = run_scenario(kb, base, PARAMS), run_scenario(kb, same, PARAMS)
+    a, b = project(kb, base, PARAMS), project(kb, same, PARAMS)
     assert np.array_equal(a.result.probs, b.result.probs)
     assert np.array_equal(a.result.balance, b.result.balance, equal_nan=True)
 
 
 def test_a_scenario_start_uses_the_record_of_the_year_before(kb):
     sc = parse_scenario("name: late\nstart: 2013\nend: 2020\nruns: 30\nseed: 1\n", states=["KAZ", "UZB"])
-    run = run_scenario(kb, sc, Parameters(switching_cost=25.0))
+    run = project(kb, sc, Parameters(switching_cost=25.0))
     eng = run.engagement()
     first = eng[(eng.year == 2013) & (eng.line == "CSTO")].set_index("state")
     # With a very high switching cost the first year repeats 2012's record: KAZ in, UZB in (left end-2012).

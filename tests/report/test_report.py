@@ -65,3 +65,31 @@ def test_evaluation_section_shows_a_stored_evaluation(tmp_path):
     html = path.read_text(encoding="utf-8")
     assert 'id="evaluation-reliability"' in html and 'id="evaluation-scores"' in html
     assert "CORP; MCB" in html and "<td>base_rate</td>" in html
+
+
+def test_a_compared_scenario_gets_its_section(tmp_path):
+    """`simulate --compare --out DIR` then `report --scenario DIR`: the difference panels and P(member) with the
+    record for every state, from the stored tables; a folder without a comparison is refused."""
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+
+    case = Path(__file__).parents[1] / "fixtures" / "model_case"
+    spec = tmp_path / "s.yaml"
+    spec.write_text("name: rep\nruns: 30\nseed: 1\nend: 2030\n"
+                    "drivers:\n  - {actor: RUS, driver: revisionism, from: 2027, set: 1.0}\n")
+    run = CliRunner().invoke(app, ["simulate", str(spec), "--compare", "--out", str(tmp_path / "sc"), "--case",
+                                   str(case)])
+    assert run.exit_code == 0, run.output
+    r = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "rep"), "--scenario", str(tmp_path / "sc"),
+                                 "--case", str(case)])
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "rep" / "index.html").read_text(encoding="utf-8")
+    for st in ("KAZ", "UZB"):
+        assert f'id="scenario-difference-{st}"' in html and f'id="scenario-members-{st}"' in html
+    assert 'href="#scenario"' in html and "the record" in html and "first change 2027" in html
+    plain = tmp_path / "plain"
+    assert CliRunner().invoke(app, ["simulate", str(spec), "--out", str(plain), "--case", str(case)]).exit_code == 0
+    bad = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "rep2"), "--scenario", str(plain),
+                                   "--case", str(case)])
+    assert bad.exit_code == 1 and "--compare" in bad.output

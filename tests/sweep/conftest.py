@@ -59,5 +59,6 @@ def load(case_inputs):
 
     def _load(path):
         inp = case_inputs
-        return load_spec(path, inp.states, {o for o in inp.era_org.ravel() if o}, inp.lines)
+        return load_spec(path, inp.states, {o for o in inp.era_org.ravel() if o}, inp.lines,
+                         record_until=inp.record_until)
     return _load

@@ -55,7 +55,7 @@ def test_inline_run_writes_parts_manifest_and_results(reference, tiny):
     assert not list((folder / "parts").glob(".*"))          # no temporary file left behind
     res = r.results
     assert list(res.point) == list(range(20)) and (res.seed == tiny.seed).all()
-    assert res.point_seed.nunique() == 20
+    assert res.point_seed.nunique() == 1      # common random numbers: every point draws the same
     assert res["P_member(UZB, EAEU, 2028)"].between(0, 1).all()
     assert res["n_members(CSTO, 2028)"].between(0, 5).all()
     assert res["mean_balance(KAZ, 2026, 2028)"].between(0, 100).all()
@@ -130,12 +130,12 @@ def test_damaged_part_file_is_run_again(reference, tiny, tmp_path):
 
 
 def test_prefix_shared_by_a_chunk_matches_a_full_run(tmp_path, case_inputs):
-    """A base from 2015 with factors from 2022: the years 2015-2021 are simulated once per chunk; the
-    outcome at a point agrees with `run_scenario` of the same change over all years (within Monte Carlo error)."""
+    """A sweep from 2018 with factors from 2022: the years 2018-2021 are simulated once for every point; the
+    outcome at a point agrees with the projection of the same scenario (within Monte Carlo error)."""
     import numpy as np
 
     from multivector.kb import CaseBase
-    from multivector.model.run import run_scenario
+    from multivector.model.projection import project
     from multivector.model.scenario import parse_scenario
     from multivector.sweep import parse_spec
 
@@ -145,6 +145,7 @@ def test_prefix_shared_by_a_chunk_matches_a_full_run(tmp_path, case_inputs):
     orgs = {o for o in inp.era_org.ravel() if o}
     text = f"""name: prefix
 base: {ROOT / 'scenarios' / 'russia-distracted.yaml'}
+start: 2018
 end: 2030
 runs: 1500
 seed: 2
@@ -154,19 +155,19 @@ factors:
 design: {{method: grid, levels: 2}}
 outcomes: ["P_member(UZB, EAEU, 2030)", "mean_balance(KAZ, 2022, 2030)"]
 """
-    spec = parse_spec(text, str(tmp_path / "s.yaml"), inp.states, orgs, inp.lines)
+    spec = parse_spec(text, str(tmp_path / "s.yaml"), inp.states, orgs, inp.lines, record_until=inp.record_until)
     from multivector.sweep.points import split_year
 
-    assert split_year(spec) == 2022 and spec.start == 2015
+    assert split_year(spec) == 2022 and spec.start == 2018 and spec.resolved.counterfactual
     res = run(spec, tmp_path / "out", workers=1).results
     kb = CaseBase.load()
     for k, value in enumerate((0.2, 0.8)):
-        sc = parse_scenario(f"name: x\nstart: 2015\nend: 2030\nruns: 3000\nseed: 9\ndrivers:\n"
+        sc = parse_scenario(f"name: x\nstart: 2018\nend: 2030\nruns: 3000\nseed: 9\ndrivers:\n"
                             f"  - {{actor: RUS, driver: attention, from: 2022, set: {value}}}\n"
                             "  - {actor: RUS, driver: economic_offer, from: 2022, scale: 0.6}\n"
                             "parameters:\n  balance_weight: {dist: lognormal, median: 1.0, sigma: 0.1, relative: true}\n",
                             "x.yaml", inp.states, orgs)
-        full = run_scenario(kb, sc)
+        full = project(kb, sc)
         eng = full.engagement()
         p = eng[(eng.state == "UZB") & (eng.org == "EAEU") & (eng.year == 2030)].p_member.iloc[0]
         got = res["P_member(UZB, EAEU, 2030)"].iloc[k]
@@ -175,6 +176,36 @@ outcomes: ["P_member(UZB, EAEU, 2030)", "mean_balance(KAZ, 2022, 2030)"]
         t0 = list(full.result.years).index(2022)
         bal = float(np.nanmean(full.result.balance[:, t0:, kaz]))
         assert abs(res["mean_balance(KAZ, 2022, 2030)"].iloc[k] - bal) < 2.0, (value, bal)
+
+
+def test_outcomes_before_the_first_change_are_the_same_at_every_point(tmp_path, case_inputs):
+    """Anchored like scenarios: from the record's end, factors from 2028; outcomes of 2027 do not differ at all
+    between points (common random numbers), those of 2029 do."""
+    from multivector.sweep import parse_spec
+
+    from .conftest import ROOT
+
+    inp = case_inputs
+    text = f"""name: anchored
+base: {ROOT / 'scenarios' / 'baseline.yaml'}
+end: 2029
+runs: 60
+seed: 3
+chunk: 3
+factors:
+  - {{name: rev, actor: RUS, driver: revisionism, from: 2028, set: [0.0, 1.0]}}
+  - {{name: sov, actor: UZB, driver: sovereignty_sensitivity, from: 2028, set: [0.0, 1.0]}}
+design: {{method: lhs, n: 6}}
+outcomes: ["P_member(UZB, EAEU, 2027)", "P_tie(UZB, CSTO, 2027)", "balance(UZB, 2027)",
+           "P_member(UZB, EAEU, 2029)", "balance(UZB, 2029)"]
+"""
+    spec = parse_spec(text, str(tmp_path / "a.yaml"), inp.states, {o for o in inp.era_org.ravel() if o}, inp.lines,
+                      record_until=inp.record_until)
+    assert spec.start == inp.record_until + 1 and not spec.resolved.counterfactual
+    res = run(spec, tmp_path / "out", workers=1).results
+    for col in ("P_member(UZB, EAEU, 2027)", "P_tie(UZB, CSTO, 2027)", "balance(UZB, 2027)"):
+        assert res[col].nunique() == 1, col        # exactly the same at every point: differences are zero
+    assert res["P_member(UZB, EAEU, 2029)"].nunique() > 1 and res["balance(UZB, 2029)"].nunique() > 1
 
 
 def _cli(*args) -> list[str]:

@@ -20,7 +20,10 @@ def test_tiny_spec_parses(tiny_spec_file, load):
     assert [o.label for o in spec.outcomes] == ["P_member(UZB, EAEU, 2028)", "mean_balance(KAZ, 2026, 2028)",
                                                 "n_members(CSTO, 2028)"]
     assert spec.design.method == "sobol" and spec.design.n == 4
-    assert spec.base.parameters   # the base scenario's weight uncertainty comes along
+    from .conftest import ROOT
+
+    other = load(tiny_spec_file(TINY.replace("{base}", str(ROOT / "scenarios" / "western-reengagement.yaml"))))
+    assert other.base.parameters and other.base.changes   # the base scenario's weight uncertainty comes along
 
 
 def test_digest_changes_with_the_spec(tiny_spec_file, load):
@@ -103,3 +106,22 @@ def test_every_shipped_spec_parses(load):
         spec = load(p)
         assert n_points(spec) > 0 and spec.outcomes
     assert n_points(load(specs[0].with_name("central-asia-2035.yaml"))) == 1024
+
+
+def test_the_start_is_resolved_from_the_record(tiny_spec_file, load, tmp_path):
+    from multivector.kb import CaseError
+
+    from .conftest import TINY
+
+    no_start = TINY.replace("start: 2026\n", "")
+    spec = load(tiny_spec_file(no_start))
+    assert spec.start == 2026 and not spec.resolved.counterfactual
+    past = no_start.replace("    from: 2027\n", "    from: 2020\n").replace("2026, 2028)", "2020, 2028)")
+    spec = load(tiny_spec_file(past))
+    assert spec.start == 2020 and spec.resolved.counterfactual      # a factor inside the record: from 2020
+    early = no_start.replace('"n_members(CSTO, 2028)"', '"n_members(CSTO, 2024)"')
+    with pytest.raises(CaseError) as info:
+        load(tiny_spec_file(early))
+    p = info.value.problems[0]
+    assert "before the sweep's start 2026" in p.message and p.line == early.splitlines().index(
+        '  - "n_members(CSTO, 2024)"') + 1

@@ -16,7 +16,10 @@ def test_library(client):
     names = {s["name"] for s in client.get("/api/v1/scenarios").json()}
     assert {"baseline", "russia-distracted"} <= names
     rd = client.get("/api/v1/scenarios/russia-distracted").json()
-    assert rd["drivers"] and rd["link"].startswith("/lab?s=")
+    assert rd["drivers"] and rd["link"].startswith("/lab?s=") and rd["link"].endswith("&library=russia-distracted")
+    listed = {s["name"]: s for s in client.get("/api/v1/scenarios").json()}
+    assert listed["russia-distracted"]["counterfactual"] and listed["russia-distracted"]["start"] == 2022
+    assert listed["baseline"]["start"] == 2026 and not listed["baseline"]["counterfactual"]
     assert client.get("/api/v1/scenarios/../../etc/passwd").status_code == 404
     r = client.get("/api/v1/scenarios/no-such")
     assert r.status_code == 404 and "unknown scenario" in problem_line(r)
@@ -37,6 +40,7 @@ def _with(**kw):
     (_with(runs=0), "`runs` must be a whole number ≥ 1"),
     (_with(end=2010), "`end` (2010) is before `start`"),
     (_with(start=1900), "`start` must be a year"),
+    (_with(start=2029, drivers=[]), "starts in 2026 at the latest"),
     (_with(seed=-1), "`seed` must be a whole number ≥ 0"),
     (_with(name="../etc"), "name` may hold only letters"),
     (_with(colour="red"), "colour`"),
@@ -86,7 +90,7 @@ def test_not_json(client):
 
 
 def test_run_progress_result_and_cache(client, web_app):
-    from multivector.model.run import run_scenario
+    from multivector.model.projection import project
     from multivector.web.scenarios import ScenarioIn, to_scenario
 
     body = _with(seed=5, name="cache-me")
@@ -104,7 +108,7 @@ def test_run_progress_result_and_cache(client, web_app):
     ctx = web_app.state.ctx
     sc = to_scenario(ScenarioIn.model_validate(body), ctx.inputs.states, ctx.model_orgs)
     with ctx.lock:   # the app's DuckDB connection is shared with its threads
-        direct = run_scenario(ctx.kb, sc).engagement()
+        direct = project(ctx.kb, sc).engagement()
     got = pd.DataFrame(res["engagement"])[direct.columns]
     pd.testing.assert_frame_equal(got.reset_index(drop=True), direct.reset_index(drop=True), check_dtype=False)
 
@@ -119,28 +123,70 @@ def test_run_progress_result_and_cache(client, web_app):
 
 
 def test_downloads_compare_and_figures(client):
-    a = wait(client, client.post("/api/v1/jobs", json={"scenario": _with(seed=8)}).json()["id"])
-    b = wait(client, client.post("/api/v1/jobs", json={"scenario": _with(seed=8, name="nochange",
-                                                                           drivers=[])}).json()["id"])
-    ka, kb = a["key"], b["key"]
-    for table in ("engagement", "indices", "stances", "depth"):
+    """A compared run: the library's comparison (`simulate --compare`), zero before the first change, its tables
+    downloadable, and the charts with the record and the difference panels."""
+    from multivector.model.compare import COLUMNS
+
+    body = _with(seed=8, start=None, end=2032, drivers=[{"actor": "RUS", "driver": "revisionism", "from": 2028,
+                                                          "set": 1.0}])
+    job = client.post("/api/v1/jobs", json={"scenario": body, "compare": True}).json()
+    assert job["progress"]["total"] == 2 * (2032 - 2026 + 1)
+    a = wait(client, job["id"])
+    ka = a["key"]
+    plain = wait(client, client.post("/api/v1/jobs", json={"scenario": body}).json()["id"])
+    assert plain["key"] != ka          # a compared run is another result
+    for table in ("engagement", "indices", "stances", "depth", "compare", "baseline_engagement"):
         csv = client.get(f"/api/v1/results/{ka}/{table}.csv")
         assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
         pq = client.get(f"/api/v1/results/{ka}/{table}.parquet")
         df = pd.read_parquet(io.BytesIO(pq.content))
         assert (df.seed == 8).all()
         assert client.get(f"/api/v1/results/{ka}/{table}.json").json()
-    cmp = client.get(f"/api/v1/results/{ka}/compare/{kb}").json()
-    assert cmp["same_draws"] and cmp["largest_differences"]
-    assert all(abs(d["difference"]) > 0 for d in cmp["largest_differences"])
-    figs = client.get(f"/api/v1/results/{ka}/figures", params={"state": "KAZ", "baseline": kb}).json()
+    rows = pd.read_csv(io.BytesIO(client.get(f"/api/v1/results/{ka}/compare.csv").content))
+    assert set(COLUMNS) <= set(rows.columns)
+    before = rows[rows.year < 2028]
+    assert len(before) and (before[["difference", "p05", "p95"]] == 0).all().all()   # exactly zero in the API
+    eng = pd.read_csv(io.BytesIO(client.get(f"/api/v1/results/{ka}/engagement.csv").content))
+    assert set(eng[eng.year <= 2025].source) == {"record"} and set(eng[eng.year >= 2026].source) == {"model"}
+    cmp = client.get(f"/api/v1/results/{ka}/compare").json()
+    assert cmp["first_change"] == 2028 and cmp["start"] == 2026 and not cmp["counterfactual"]
+    assert cmp["largest_differences"] and all(d["year"] >= 2028 and d["difference"] != 0
+                                              for d in cmp["largest_differences"])
+    assert "bootstrap" in cmp["interval"] and cmp["balance"]
+    nope = client.get(f"/api/v1/results/{plain['key']}/compare")
+    assert nope.status_code == 404 and "without a comparison" in problem_line(nope)
+    figs = client.get(f"/api/v1/results/{ka}/figures", params={"state": "KAZ"}).json()
+    assert set(figs["figures"]) == {"members", "fan", "balance", "difference"} and figs["compared"]
     for fig in figs["figures"].values():
         layout = fig["layout"]
-        assert layout["title"]["text"] and layout["xaxis"]["title"]["text"] == "year"
-        assert layout["yaxis"]["title"]["text"]
+        assert layout["title"]["text"]
+        names = {t.get("name") for t in fig["data"]}
+        assert names & {"the record", "member on record", "difference"}, names
+    records = [t for t in figs["figures"]["members"]["data"] if t.get("name") == "the record"]
+    assert records and max(max(_values(t["x"])) for t in records) == 2025     # the record up to its end
     assert figs["line"] in figs["lines"]
     one = client.get(f"/api/v1/results/{ka}/figures", params={"state": "KAZ", "line": "SCO"}).json()
     assert one["line"] == "SCO"
+    assert "difference" not in client.get(f"/api/v1/results/{plain['key']}/figures",
+                                          params={"state": "KAZ"}).json()["figures"]
+
+
+def _values(v) -> list:
+    """A Plotly JSON array: a list, or {dtype, bdata} (base64 of a typed array)."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(v, dict):
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).tolist()
+    return list(v)
+
+
+def test_a_counterfactual_says_so(client):
+    done = wait(client, client.post("/api/v1/jobs", json={"scenario": _with(seed=3, start=None)}).json()["id"])
+    s = client.get(done["result"]).json()["summary"]
+    assert s["counterfactual"] is True and s["kind"] == "counterfactual" and s["start"] == 2022
+    assert "counterfactual from 2022" in s["start_description"]
 
 
 @pytest.mark.parametrize("path, status", [

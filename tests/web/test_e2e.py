@@ -191,6 +191,39 @@ def test_measures_charts(app_page):
     _shot(page, "measures")
 
 
+RECORD_DRAWN = """(id) => {
+  const gd = document.getElementById(id);
+  const lines = [...gd.querySelectorAll('path.js-line')].filter(
+      (p) => p.style.stroke === 'rgb(34, 34, 34)' && (p.getAttribute('d') || '').length > 10);
+  const rec = gd._fullData.filter((t) => t.name === 'the record' || t.name === 'member on record');
+  const last = Math.max(...rec.map((t) => Math.max(...Array.from(t.x))));
+  return {drawn: lines.length, last};
+}"""
+
+DIFFERENCE_DRAWN = """() => {
+  const gd = document.getElementById('chart-difference');
+  if (gd.hidden || !gd.data) return null;
+  const panels = gd.querySelectorAll('.cartesianlayer .subplot').length;
+  const bands = [...gd.querySelectorAll('path.js-fill')].filter((p) => (p.getAttribute('d') || '').length > 10).length;
+  const lines = [...gd.querySelectorAll('path.js-line')].filter(
+      (p) => p.style.stroke === 'rgb(44, 111, 187)' && (p.getAttribute('d') || '').length > 10).length;
+  return {panels, bands, lines, width: gd.getBoundingClientRect().width, title: gd.querySelector('.gtitle').textContent};
+}"""
+
+
+def _check_record_and_difference(page, record_until: int = 2025) -> dict:
+    """The lab's difference chart has a panel per organization with its band, and the record is drawn, to its
+    end, on every model chart."""
+    page.wait_for_function(f"() => ({DIFFERENCE_DRAWN})() !== null")
+    diff = page.evaluate(DIFFERENCE_DRAWN)
+    assert diff["panels"] >= 5 and diff["lines"] >= diff["panels"] and diff["bands"] >= 1, diff
+    assert diff["width"] <= 800 and "without its changes" in diff["title"]
+    for chart in ("chart-members", "chart-fan", "chart-balance"):
+        rec = page.evaluate(RECORD_DRAWN, chart)
+        assert rec["drawn"] >= 1 and rec["last"] == record_until, (chart, rec)
+    return diff
+
+
 def test_lab_run_compare_and_share(app_page, chromium_browser, server):
     page = app_page
     page.goto("/lab")
@@ -206,12 +239,17 @@ def test_lab_run_compare_and_share(app_page, chromium_browser, server):
     page.click("#run")
     page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Done')",
                            timeout=90_000)
-    _charts(page, 3)
+    _charts(page, 4)
+    _check_record_and_difference(page)
+    assert "counterfactual" in page.inner_text("#result-summary")      # a change in 2022: inside the record
     assert page.evaluate("document.getElementById('progress').value") == 1
     assert "Done" in page.inner_text("#status")
     assert page.locator("#differences tbody tr").count() >= 1
+    first = page.locator("#differences tbody tr").first.locator("td").all_text_contents()
+    assert int(first[2]) >= 2022 and first[6].startswith("[")      # counted from the first change, with its interval
     page.select_option("#view-state", "KGZ")
     page.wait_for_function("() => document.querySelector('#chart-members .gtitle').textContent.includes('KGZ')")
+    page.wait_for_function("() => document.querySelector('#chart-difference .gtitle').textContent.includes('KGZ')")
     href = page.get_attribute("#downloads a >> nth=0", "href")
     assert href.startswith("/api/v1/results/")
     link = page.input_value("#share")
@@ -231,6 +269,38 @@ def test_lab_run_compare_and_share(app_page, chromium_browser, server):
     assert p2.locator("#changes .c-amount").input_value() == "0.2"
     other.close()
     assert not errors, errors
+
+
+def test_lab_library_scenario_runs_and_its_link_restores_it(app_page, chromium_browser):
+    """A library scenario (a counterfactual from 2022), run compared at 800 px: the difference chart and the
+    record line render without console errors; its share link brings the same choice back in the drop-down."""
+    page = app_page
+    page.goto("/lab")
+    page.select_option("#library", "russia-distracted")
+    page.click("#load-library")
+    page.wait_for_function("() => document.getElementById('sc-name').value === 'russia-distracted'")
+    page.fill("#sc-runs", "200")
+    page.click("#run")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Done')",
+                           timeout=120_000)
+    page.select_option("#view-state", "UZB")
+    page.wait_for_function("() => document.querySelector('#chart-difference .gtitle').textContent.includes('UZB')")
+    diff = _check_record_and_difference(page)
+    assert "first change 2022" in diff["title"]
+    _fits(page)
+    _shot(page, "lab-russia-distracted")
+    if SHOTS:
+        page.locator("#chart-difference").screenshot(path=str(Path(SHOTS) / "lab-difference.png"))
+        for chart in ("members", "fan", "balance"):
+            page.locator(f"#chart-{chart}").screenshot(path=str(Path(SHOTS) / f"lab-{chart}.png"))
+    link = page.input_value("#share")
+    assert "&library=russia-distracted" in link
+    other = chromium_browser.new_context(viewport={"width": 800, "height": 1000})
+    p2 = other.new_page()
+    p2.goto(link)
+    p2.wait_for_selector("#results:not([hidden])", timeout=60_000)
+    assert p2.input_value("#library") == "russia-distracted" and p2.input_value("#sc-name") == "russia-distracted"
+    other.close()
 
 
 def test_lab_refuses_a_bad_scenario(app_page):

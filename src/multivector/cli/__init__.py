@@ -11,6 +11,7 @@ from . import library as library_cli
 from . import measures as measures_cli
 from . import model as model_cli
 from . import negotiate as negotiate_cli
+from . import project as project_cli
 from . import report as report_cli
 from . import series as series_cli
 from . import serve as serve_cli
@@ -68,6 +69,7 @@ def _root(ctx: typer.Context, debug: bool = typer.Option(
 app.add_typer(kb_cli.app, name="kb")
 app.command()(overview)
 model_cli.register(app)
+project_cli.register(app)
 for _mod in (measures_cli, cow_cli, report_cli, evaluate_cli, series_cli, library_cli, serve_cli):
     _mod.register(app, kb_cli.app)
 negotiate_cli.register(app)

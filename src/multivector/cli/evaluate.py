@@ -62,6 +62,9 @@ def evaluate(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Folder for forecasts.parquet/.csv (every forecast row), scores, events, reliability.")] = None,
     case: CaseOpt = None,
+    registered: Annotated[Path | None, typer.Option(
+        "--registered", help="Instead: score this registered forecast (multivector forecast --register) against "
+                             "the record, refusing a file whose SHA-256 does not match.")] = None,
 ) -> None:
     """Score forecasters at rolling origins against the record: proper scores, events, reliability.
 
@@ -69,6 +72,10 @@ def evaluate(
     the rest of the record without seeing it. Lower log, Brier and RPS are
     better; skill is 1 - log score / persistence's. See docs/evaluation.md.
     """
+    if registered is not None:   # a registered forecast, scored by multivector.forecasts (cli/project.py)
+        from .project import score_registered_file
+
+        return score_registered_file(registered, fmt, case)
     from ..evaluate import FORECASTERS
     from ..evaluate import evaluate as run_evaluate
     from ..evaluate.store import save_latest

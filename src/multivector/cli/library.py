@@ -22,8 +22,13 @@ def scenario_folder() -> Path:
 def scenarios(folder: Annotated[Path | None, typer.Option(
                   "--dir", help="Folder of scenario files (default: ./scenarios, the library that ships).")] = None,
               fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
-    """The scenario library: each file with its years, runs, seed, driver changes and what it asks."""
+    """The scenario library: each file with its years (from the record), runs, seed, driver changes and what it asks.
+
+    `kind` says whether the run is a projection from the record's end or a counterfactual that starts
+    inside the record, at its first driver change.
+    """
     from ..model.inputs import load_inputs
+    from ..model.projection import projection_start
     from ..model.scenario import load_scenario
 
     folder = folder or scenario_folder()
@@ -41,13 +46,24 @@ def scenarios(folder: Annotated[Path | None, typer.Option(
         try:
             sc = load_scenario(f, inp.states, orgs)
         except CaseError as exc:   # a broken file is listed with its first problem, not skipped
-            rows.append({"file": str(f), "name": f.stem, "years": "", "runs": None, "seed": None, "changes": None,
-                         "description": f"does not load: {exc.problems[0]}"})
+            rows.append({"file": str(f), "name": f.stem, "kind": "", "years": "", "runs": None, "seed": None,
+                         "changes": None, "description": f"does not load: {exc.problems[0]}"})
             continue
-        rows.append({"file": str(f), "name": sc.name, "years": f"{sc.start}–{sc.end}", "runs": sc.runs,
+        try:
+            start = projection_start(sc, inp.record_until, int(inp.years[0]))
+        except ValueError as exc:   # listed with the reason, like a file that does not load
+            rows.append({"file": str(f), "name": sc.name, "kind": "", "years": "", "runs": sc.runs, "seed": sc.seed,
+                         "changes": len(sc.changes), "description": f"cannot start: {exc}"})
+            continue
+        rows.append({"file": str(f), "name": sc.name,
+                     "kind": "counterfactual" if start.counterfactual else "projection",
+                     "years": f"{start.year}–{sc.end}", "runs": sc.runs,
                      "seed": sc.seed, "changes": len(sc.changes), "description": sc.description})
-    emit(pd.DataFrame(rows), fmt, title=f"Scenarios in {folder}",
-         caption="run one: multivector simulate FILE" if fmt is Format.table else "")
+    df = pd.DataFrame(rows)
+    if fmt is Format.table:   # the file is the folder and the name: the table keeps its width for the rest
+        df = df.drop(columns="file")
+    emit(df, fmt, title=f"Scenarios in {folder}",
+         caption="run one: multivector simulate FILE --compare (years before the start are the record)" if fmt is Format.table else "")
 
 
 def proposals(fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:

@@ -1,4 +1,5 @@
-"""`multivector drivers | simulate | backtest | calibrate | explain`: thin adapters over multivector.model."""
+"""`multivector drivers | backtest | calibrate | explain`: thin adapters over multivector.model (`simulate` and
+`forecast`, projections from the record, are in cli/project.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from .. import __version__
-from ..io_utils import plain, records, write_atomic, write_table_atomic
+from ..io_utils import plain, records
 from ..kb import CaseError, UnknownIdError
 from ..model.inputs import POWERS, load_inputs
 from ..model.parameters import Parameters, default_parameters
@@ -142,90 +142,16 @@ def drivers(state: Annotated[str | None, typer.Option("--state", help="Only this
     emit(df, fmt)
 
 
-def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (see scenarios/).")],
-             runs: Annotated[int | None, typer.Option("--runs", help="Monte Carlo runs (overrides the file).")] = None,
-             seed: Annotated[int | None, typer.Option("--seed", help="Seed (overrides the file).")] = None,
-             out: Annotated[Path | None, typer.Option("--out", help="Folder for per-run Parquet and summaries.")] = None,
-             fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-             weights: WeightsOpt = None, case: CaseOpt = None,
-             fixed_weights: Annotated[bool, typer.Option(
-                 "--fixed-weights", help="Use the point weights in every run (default: draw each run's weights "
-                                         "from the posterior stored with them).")] = False) -> None:
-    """Run a scenario: membership probabilities and the balance index with uncertainty."""
-    from ..model.parameters import default_posterior, load_posterior
-    from ..model.run import run_scenario
-    from ..model.scenario import load_scenario
-
-    kb = open_case(case)
-    params = _params(weights)
-    posterior = None if fixed_weights else (default_posterior() if weights is None else load_posterior(weights))
-    try:
-        inp0 = load_inputs(kb)
-        sc = load_scenario(scenario, inp0.states, {o for o in inp0.era_org.ravel() if o})
-    except CaseError as exc:
-        _case_errors(exc)
-    if runs is not None:
-        from ..model.scenario import MAX_RUNS
-
-        if not 1 <= runs <= MAX_RUNS:
-            fail(f"--runs {runs:,}: give 1 to {MAX_RUNS:,} (about {runs * 0.3 / 1024:,.0f} MB of per-run table "
-                 "asked); for more, run several seeds or a sweep")
-        sc.runs = runs
-    if seed is not None:
-        sc.seed = seed
-    n_years = sc.end - sc.start + 1
-    outset = _output_set(out)   # checked before the work: a bad --out fails now, not after it
-    with progress_bar("years", disable=sc.runs * n_years < 20_000 or not err_console.is_terminal) as bar:
-        task = bar.add_task(f"simulating {sc.name} ({sc.runs} runs)", total=n_years)
-        with discard_on_failure(outset):
-            run = run_scenario(kb, sc, params, keep_levels=out is not None, posterior=posterior,
-                               progress=lambda t: bar.update(task, completed=t + 1))
-    eng, idx, stances, depth = run.engagement(), run.indices(), run.stances(), run.depth()
-    summary = {"scenario": sc.name, "description": sc.description, "seed": sc.seed, "runs": sc.runs,
-               "version": __version__, "case": kb.folder.name,
-               "start": sc.start, "end": sc.end, "parameters": params.as_dict(),
-               "parameter_distributions": sc.parameters, "clipped_changes": run.clipped,
-               "parameter_uncertainty": run.parameter_uncertainty}
-    for note in run.clipped:
-        err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False, soft_wrap=True)
-    if outset is not None:   # the whole set is swapped in at once: old set or new set, never a mix
-        with outset:
-            d = outset.path
-            run.write_per_run(d / "runs.parquet")   # streamed in row groups: little memory beyond the run
-            write_table_atomic(eng.assign(seed=sc.seed, scenario=sc.name), d / "engagement.csv", "csv")
-            write_table_atomic(idx.assign(seed=sc.seed, scenario=sc.name), d / "indices.csv", "csv")
-            write_table_atomic(stances.assign(seed=sc.seed, scenario=sc.name), d / "stances.csv", "csv")
-            write_table_atomic(depth.assign(seed=sc.seed, scenario=sc.name), d / "depth.csv", "csv")
-            write_atomic(d / "summary.json", json.dumps({k: plain(v) for k, v in summary.items()}, indent=2))
-        err_console.print(f"wrote {out}/runs.parquet, engagement.csv, indices.csv, stances.csv, depth.csv, "
-                          "summary.json", highlight=False, soft_wrap=True)
-    if fmt is Format.json:
-        payload = {**{k: plain(v) for k, v in summary.items()}, "engagement": records(eng), "indices": records(idx),
-                   "stances": records(stances), "depth": records(depth)}
-        sys.stdout.write(json.dumps(payload) + "\n")
-        return
-    if fmt is Format.csv:
-        sys.stdout.write(eng.to_csv(index=False))
-        return
-    last = sc.end
-    marks = sorted({sc.start, min(2025, last), last} | ({2030} if sc.start <= 2030 <= last else set()))
-    view = eng[eng.year.isin(marks)].pivot_table(index=["state", "line"], columns="year", values="p_member")
-    emit(view.round(2).reset_index(), fmt, title=f"P(member) — {sc.name}, {sc.runs} runs, seed {sc.seed}")
-    iv = idx[idx.year.isin(marks)].assign(
-        balance=lambda d: d.balance_index_mean.round(1).astype(str) + " [" + d.balance_index_p05.round(0).astype(str)
-        + "–" + d.balance_index_p95.round(0).astype(str) + "]")
-    emit(iv.pivot(index="state", columns="year", values="balance").reset_index(), fmt,
-         title="Balance index: mean [5th–95th percentile]")
-
-
 def backtest(train_until: Annotated[int, typer.Option("--train-until", help="Last year the weights were fitted on; later years are the test.")] = 2008,
              runs: Annotated[int, typer.Option("--runs", min=1, max=100_000, help="Monte Carlo runs of the free run.")] = 500,
              seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every random draw (stored with the result).")] = 0,
              fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
              weights: WeightsOpt = None, case: CaseOpt = None) -> None:
-    """Run the model free from 1991 and compare with the record, year by year (one split).
+    """The model's own history: a free run from 1991 compared with the record, year by year (one split).
 
-    For rolling origins, proper scores and reference forecasts use `multivector evaluate`.
+    Never a projection and never a baseline: scenarios and forecasts start from the record
+    (`multivector simulate`). For rolling origins, proper scores and reference forecasts use
+    `multivector evaluate`.
     """
     from ..model.backtest import backtest as run_backtest
 
@@ -247,7 +173,8 @@ def backtest(train_until: Annotated[int, typer.Option("--train-until", help="Las
         sys.stdout.write(res.rows.to_csv(index=False))
         return
     s = res.summary
-    console.print(f"[bold]Backtest[/bold] (free run from 1991, {s['runs']} runs, seed {s['seed']}; "
+    console.print(f"[bold]Backtest[/bold]: the model's own history, a free run from 1991 that never sees the "
+                  f"record ({s['runs']} runs, seed {s['seed']}; "
                   f"train ≤ {s['train_until']}): accuracy {s['accuracy']:.3f}, balanced accuracy "
                   f"{s['balanced_accuracy']:.3f}; after {s['train_until']}: accuracy {s['test_accuracy']:.3f}, "
                   f"balanced {s['test_balanced_accuracy']:.3f}  (n = {s['n']})")
@@ -372,5 +299,5 @@ def explain(state: Annotated[str, typer.Argument(help="State id, e.g. KAZ.")],
 
 
 def register(app: typer.Typer) -> None:
-    for fn in (drivers, simulate, backtest, calibrate, explain):
+    for fn in (drivers, backtest, calibrate, explain):
         app.command()(fn)

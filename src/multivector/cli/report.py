@@ -19,6 +19,9 @@ def report(
     sweep: Annotated[Path | None, typer.Option(
         "--sweep", help="A sweep folder analysed with `multivector sweep analyze DIR` (its analysis.json), "
                         "shown as a section.")] = None,
+    scenario: Annotated[Path | None, typer.Option(
+        "--scenario", help="A folder written by `multivector simulate SCENARIO --compare --out DIR`, shown as a "
+                           "section: the differences it makes and P(member), with the record.")] = None,
 ) -> None:
     """Write OUT/index.html: timelines, network by year, balance, ties, dependence, evidence (opens offline)."""
     from ..report import build_report
@@ -26,7 +29,8 @@ def report(
 
     kb = open_case(case)
     ev = _evaluation(kb, evaluation)
-    path = build_report(kb, out, progress=console.is_terminal, evaluation=ev, sweep=_sweep(sweep))
+    path = build_report(kb, out, progress=console.is_terminal, evaluation=ev, sweep=_sweep(sweep),
+                        scenario=_scenario(scenario))
     console.print(f"wrote {path.resolve()}", highlight=False, soft_wrap=True)
 
 
@@ -69,6 +73,33 @@ def _sweep(folder: Path | None) -> dict | None:
     if not isinstance(data, dict) or not {"name", "design", "factors", "outcomes"} <= set(data):
         fail(f"--sweep {path} is not a sweep analysis; give a folder analysed by `multivector sweep analyze`")
     return data
+
+
+def _scenario(folder: Path | None) -> dict | None:
+    """The stored tables of a compared scenario run (`simulate --compare --out DIR`)."""
+    import json
+
+    import pandas as pd
+
+    from .output import fail
+
+    if folder is None:
+        return None
+    need = ("engagement", "compare", "baseline_engagement")
+    missing = [n for n in ("summary.json", *(f"{t}.csv" for t in need)) if not (folder / n).is_file()]
+    if missing:
+        fail(f"--scenario {folder}: no {', '.join(missing)}; write it with `multivector simulate SCENARIO --compare "
+             f"--out {folder}`")
+    try:
+        out = {"summary": json.loads((folder / "summary.json").read_text(encoding="utf-8"))}
+        for t in need:
+            out[t] = pd.read_csv(folder / f"{t}.csv", keep_default_na=False, na_values=[""])
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        fail(f"--scenario {folder}: cannot read it ({exc}); write it again with `multivector simulate --compare --out`")
+    if "compare" not in out["summary"]:
+        fail(f"--scenario {folder} was written without --compare; run `multivector simulate SCENARIO --compare --out "
+             f"{folder}`")
+    return out
 
 
 def register(app: typer.Typer, kb_app: typer.Typer | None = None) -> None:

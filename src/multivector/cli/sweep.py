@@ -64,7 +64,8 @@ def run(spec_path: Annotated[Path, typer.Argument(metavar="SPEC.yaml", help="Swe
     kb = open_case(case)
     try:
         inp = load_inputs(kb)
-        spec = load_spec(spec_path, inp.states, {o for o in inp.era_org.ravel() if o}, inp.lines)
+        spec = load_spec(spec_path, inp.states, {o for o in inp.era_org.ravel() if o}, inp.lines,
+                         record_until=inp.record_until)
     except CaseError as exc:
         _case_errors(exc)
     out = out or Path("sweep-results") / spec.name
@@ -72,7 +73,9 @@ def run(spec_path: Annotated[Path, typer.Argument(metavar="SPEC.yaml", help="Swe
     n_chunks = -(-total // spec.chunk)
     case_arg = str(kb.folder) if case is not None else None
     err_console.print(f"sweep {spec.name}: {total:,} points × {spec.runs:,} runs in {n_chunks:,} chunks of "
-                      f"{spec.chunk}, years {spec.start}–{spec.end}, seed {spec.seed} → {out}", highlight=False, markup=False)
+                      f"{spec.chunk}, years {spec.start}–{spec.end} from the record of {spec.start - 1}"
+                      + (" (a counterfactual)" if spec.resolved.counterfactual else "")
+                      + f", seed {spec.seed} → {out}", highlight=False, markup=False)
     state: dict = {}
     try:
         with open_executor(workers, scheduler, dask_local) as (ex, info), \

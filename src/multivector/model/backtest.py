@@ -1,7 +1,9 @@
-"""Backtest: run the model free from 1991 and compare every state-organization-year with the record.
+"""Backtest: the model's own history, a free run from 1991 compared with every state-organization-year of the record.
 
 Year t sees only the drivers and the model's own simulated levels at t−1, never
-the recorded status. Predicted level = the most probable level across runs.
+the recorded status. Predicted level = the most probable level across runs. It is
+never a projection and never a baseline: those start from the record
+(model/projection.py).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def backtest(kb: CaseBase | None = None, params: Parameters | None = None, train
     a, p = inp.record[t, s, l_], pred[t, s, l_]
     test = inp.years[t] > train_until
     summary = {
+        "kind": "backtest", "what": "the model's own history: a free run from 1991 that never sees the record",
         "seed": seed, "runs": runs, "train_until": train_until, "n": int(len(rows)),
         "accuracy": float((a == p).mean()), "balanced_accuracy": balanced_accuracy(a, p),
         "train_accuracy": float((a[~test] == p[~test]).mean()),

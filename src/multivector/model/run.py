@@ -1,96 +1,16 @@
-"""Run a scenario and summarise it: raw per-run levels kept apart from the summary tables."""
+"""The tables of a simulation: summaries over runs, kept apart from the raw per-run levels.
+
+Pure functions of a `SimulationResult`; a projection (model/projection.py) adds the
+record's rows before its start and says which rows are which (`source`).
+"""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..kb import CaseBase
-from .engine import SimulationResult, simulate
-from .inputs import LEVELS, ModelInputs, load_inputs
-from .parameters import Parameters, default_parameters
-from .scenario import Scenario, apply_changes, load_scenario
-
-
-@dataclass
-class ScenarioRun:
-    scenario: Scenario
-    result: SimulationResult
-    parameters: Parameters
-    clipped: list[str] = field(default_factory=list)   # driver changes that left the 0–1 scale
-    parameter_uncertainty: bool = False                 # weights drawn from the posterior in every run
-
-    def engagement(self) -> pd.DataFrame:
-        return engagement_table(self.result)
-
-    def indices(self) -> pd.DataFrame:
-        return indices_table(self.result)
-
-    def per_run(self) -> pd.DataFrame:
-        return per_run_table(self.result, self.scenario.name)
-
-    def write_per_run(self, path, progress=None) -> None:
-        """Stream the per-run table to Parquet, a row group per block of runs (see `write_per_run_parquet`)."""
-        write_per_run_parquet(self.result, self.scenario.name, path, progress=progress)
-
-    def stances(self) -> pd.DataFrame:
-        return stances_table(self.result)
-
-    def depth(self) -> pd.DataFrame:
-        return depth_table(self.result)
-
-
-def prepare(kb: CaseBase, scenario: Scenario) -> tuple[ModelInputs, np.ndarray | None]:
-    """Inputs for the scenario's years, with its changes applied, and the starting levels."""
-    return prepare_with_tenure(kb, scenario)[:2]
-
-
-def prepare_with_tenure(kb: CaseBase, scenario: Scenario, clipped: list[str] | None = None
-                        ) -> tuple[ModelInputs, np.ndarray | None, np.ndarray | None]:
-    """As `prepare`, and the recorded tenure of each tie at the start (None from 1991)."""
-    from .utility import recorded_tenure
-
-    inp = load_inputs(kb, end=max(scenario.end, 2035))
-    initial = tenure = None
-    if scenario.start > inp.years[0]:
-        if scenario.start - 1 > inp.record_until:
-            raise ValueError(f"start {scenario.start}: the record ends in {inp.record_until}; "
-                             f"start at {inp.record_until + 1} at the latest")
-        initial = np.maximum(inp.record[inp.year_index(scenario.start - 1)], 0)
-        rec = np.where(inp.exists[:, None, :], inp.record, -1)
-        tenure = recorded_tenure(rec)[inp.year_index(scenario.start)] if scenario.start <= inp.record_until + 1 \
-            else None
-    inp = apply_changes(inp, scenario.changes, clipped)
-    return inp.restrict(scenario.start, scenario.end), initial, tenure
-
-
-def run_scenario(kb: CaseBase, scenario: Scenario | str | Path, parameters: Parameters | None = None,
-                 runs: int | None = None, seed: int | None = None, keep_levels: bool = False,
-                 progress: Callable[[int], None] | None = None, posterior="default") -> ScenarioRun:
-    """Run a scenario. posterior: "default" draws every run's weights from the shipped posterior when
-    the shipped weights are used (None: fixed weights; or a Posterior)."""
-    if not isinstance(scenario, Scenario):
-        inp0 = load_inputs(kb)
-        scenario = load_scenario(scenario, inp0.states, {o for o in inp0.era_org.ravel() if o})
-    if runs is not None:
-        scenario.runs = runs
-    if seed is not None:
-        scenario.seed = seed
-    if isinstance(posterior, str):
-        from .parameters import default_posterior
-
-        posterior = default_posterior() if parameters is None else None
-    parameters = parameters or default_parameters()
-    clipped: list[str] = []
-    inp, initial, tenure = prepare_with_tenure(kb, scenario, clipped)
-    res = simulate(inp, parameters, runs=scenario.runs, seed=scenario.seed, parameter_spec=scenario.parameters,
-                   initial=initial, keep_levels=keep_levels, progress=progress, initial_tenure=tenure,
-                   posterior=posterior)
-    return ScenarioRun(scenario, res, parameters, clipped, posterior is not None)
+from .engine import SimulationResult
+from .inputs import LEVELS
 
 
 def engagement_table(res: SimulationResult) -> pd.DataFrame:
@@ -215,3 +135,23 @@ def write_per_run_parquet(res: SimulationResult, scenario: str, path, runs_per_g
             writer.write_table(table)
             if progress:
                 progress(hi, res.runs)
+
+
+def intervals_table(res: SimulationResult, resamples: int | None = None) -> pd.DataFrame:
+    """{state, org, line, year, p_none, p_none_p05, p_none_p95, p_partner, ..., p_member_p95}: the share of runs at
+    each level with its 5th–95th percentile over bootstrap resamples of the runs (model/paired.py), for every
+    state, open organization and year. Needs the per-run levels; the bootstrap draws from the run's seed."""
+    from .paired import RESAMPLES, bootstrap_rng, share_interval
+
+    if res.levels is None:
+        raise ValueError("the intervals need the per-run levels (keep_levels=True)")
+    inp = res.inputs
+    rng = bootstrap_rng(res.seed)
+    t, s, l_ = np.nonzero(inp.max_level >= 1)
+    out = pd.DataFrame({"state": np.array(inp.states)[s], "org": inp.era_org[t, l_].astype(str),
+                        "line": np.array(inp.lines)[l_], "year": inp.years[t]})
+    lv = res.levels[:, t, s, l_]                                   # (R, n)
+    for k, name in enumerate(LEVELS):
+        share, lo, hi = share_interval(lv == k, rng, resamples or RESAMPLES)
+        out[f"p_{name}"], out[f"p_{name}_p05"], out[f"p_{name}_p95"] = share.round(4), lo.round(4), hi.round(4)
+    return out.sort_values(["state", "line", "year"], kind="stable").reset_index(drop=True)

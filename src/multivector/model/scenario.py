@@ -2,6 +2,11 @@
 
 A scenario is a YAML mapping (see scenarios/*.yaml). Every mistake is reported
 with its line: unknown keys, drivers, actors, organizations, years out of range.
+
+`start` is optional: a projection starts from the record (model/projection.py), in
+the year after the record ends, or in the year of the first driver change when that
+falls inside the recorded years (a counterfactual). A change without `from` runs from
+the projection's start.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ MIN_YEAR, MAX_YEAR = 1991, 2100
 class DriverChange:
     actor: str
     driver: str
-    start: int
+    start: int | None    # first year; None: from the projection's start
     end: int | None
     op: str          # set | scale | add
     amount: float
@@ -42,13 +47,18 @@ class DriverChange:
 class Scenario:
     name: str
     description: str = ""
-    start: int = 1991
+    start: int | None = None     # None: from the record (model/projection.py decides the year)
     end: int = 2035
     runs: int = 1000
     seed: int = 0
     changes: list[DriverChange] = field(default_factory=list)
     parameters: dict = field(default_factory=dict)
     path: str = "<scenario>"
+
+    def first_change(self) -> int | None:
+        """The first year a driver change names (`from`), None when no change names one."""
+        years = [c.start for c in self.changes if c.start is not None]
+        return min(years) if years else None
 
 
 #: More runs than this add nothing visible and would ask for gigabytes (the per-run table is ~280 KB a run).
@@ -93,15 +103,19 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
     if "name" not in doc:
         bad(1, "required key `name` is missing", "add `name: my-scenario`")
 
-    def year(key: str, default: int) -> int:
+    def year(key: str, default: int | None) -> int | None:
         v = doc.get(key, default)
-        if not isinstance(v, int) or not MIN_YEAR <= v <= MAX_YEAR:
-            bad(keys.get(key, 1), f"`{key}` must be a year from {MIN_YEAR} to {MAX_YEAR}, got {v!r}", "write a year such as 2035")
+        if v is None and default is None:
+            return None
+        if not isinstance(v, int) or isinstance(v, bool) or not MIN_YEAR <= v <= MAX_YEAR:
+            bad(keys.get(key, 1), f"`{key}` must be a year from {MIN_YEAR} to {MAX_YEAR}, got {v!r}",
+                "write a year such as 2035" if key == "end" else "write a year such as 2022, or leave `start` out to "
+                "start from the record (the year after it ends, or the year of the first change)")
             return default
         return v
 
-    sc.start, sc.end = year("start", 1991), year("end", 2035)
-    if sc.end < sc.start:
+    sc.start, sc.end = year("start", None), year("end", 2035)
+    if sc.start is not None and sc.end < sc.start:
         bad(keys.get("end", 1), f"`end` ({sc.end}) is before `start` ({sc.start})", "make end the later year")
     for key, lo, hi in (("runs", 1, MAX_RUNS), ("seed", 0, 2**63 - 1)):
         v = doc.get(key, getattr(sc, key))
@@ -181,7 +195,7 @@ def number_amount(op: str, value, line: int, bad) -> float | None:
     return float(value)
 
 
-def parse_change(item: dict, bad, start: int, end: int, states: list[str] | None, orgs: set[str] | None,
+def parse_change(item: dict, bad, start: int | None, end: int, states: list[str] | None, orgs: set[str] | None,
                  extra_keys: frozenset[str] = frozenset(), amount=number_amount) -> DriverChange | None:
     """One driver change from its marked mapping (actor, driver, partner or org, from/to, set|scale|add).
 
@@ -227,10 +241,11 @@ def parse_change(item: dict, bad, start: int, end: int, states: list[str] | None
     if value is None:
         return None
     frm, to = ch.get("from", start), ch.get("to")
+    lo = MIN_YEAR if start is None else start
     for key, v in (("from", frm), ("to", to)):
-        if v is not None and (not isinstance(v, int) or not start <= v <= end):
-            bad(kl.get(key, ln), f"`{key}` year {v!r} is outside the scenario's years {start}-{end}",
-                "use a year within start..end")
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= end):
+            bad(kl.get(key, ln), f"`{key}` year {v!r} is outside the scenario's years {lo}-{end}",
+                "use a year within start..end" if start is not None else f"use a year from {lo} to `end` ({end})")
     if isinstance(frm, int) and isinstance(to, int) and to < frm:
         bad(kl["to"], f"`to` ({to}) is before `from` ({frm})", "swap them")
     return DriverChange(actor=actor, driver=d, start=frm if isinstance(frm, int) else start,
@@ -260,6 +275,9 @@ def apply_changes(inp: ModelInputs, changes: list[DriverChange], clipped: list[s
     d = inp.drivers.copy()
     years = inp.years
     for ch in changes:
+        if ch.start is None:
+            raise ValueError(f"the change of {ch.driver} has no first year; resolve it with "
+                             "model.projection.resolve_changes first")
         mask = (years >= ch.start) & (years <= (ch.end if ch.end is not None else years[-1]))
         if ch.driver in STATE_DRIVERS:
             arr, idx = d.state[ch.driver], (mask, inp.states.index(ch.actor))

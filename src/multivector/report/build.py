@@ -218,12 +218,45 @@ def sweep_html(sweep: dict | None) -> str:
             f"{html.escape(', '.join(a.factors))}. See docs/sweeps.md.</p>{box}{figs}</section>")
 
 
+def scenario_html(kb, scenario: dict | None) -> str:
+    """The section of a stored comparison (`simulate SCENARIO --compare --out DIR`; never re-run here): for every
+    state, the difference the scenario makes with its paired interval, one panel per organization, and
+    P(member) by organization beside the run without its changes, the record drawn to its end."""
+    if not scenario:
+        return ""
+    from ..model.inputs import load_inputs
+    from ..model.record import record_engagement, record_indices
+    from . import scenario_figures as SF
+
+    s = scenario["summary"]
+    inp = load_inputs(kb)
+    record = record_engagement(inp)
+    names = dict(zip(kb.actors()["id"], kb.actors()["name"], strict=True))
+    c = s.get("compare", {})
+    parts = []
+    for st in inp.states:
+        view = SF.View(state=st, name=names.get(st, st), start=int(s["start"]), first_change=c.get("first_change"),
+                       counterfactual=bool(s.get("counterfactual")), record=record,
+                       record_indices=record_indices(inp))
+        parts.append(_div(SF.difference_panels(scenario["compare"], view), f"scenario-difference-{st}"))
+        parts.append(_div(SF.member_panels(scenario["engagement"], view, scenario["baseline_engagement"]),
+                          f"scenario-members-{st}"))
+    kind = "counterfactual" if s.get("counterfactual") else "projection"
+    return (f'<section id="scenario"><h2>Scenario: {html.escape(str(s["scenario"]))}</h2><p class="note">'
+            f"{html.escape(str(s.get('description', '')))} A {kind}: {html.escape(str(s.get('start_description', '')))}"
+            f"; {s['runs']} runs, seed {s['seed']}. Compared with {html.escape(str(c.get('baseline', '')))}; "
+            f"intervals: {html.escape(str(c.get('interval', '')))}. Written by <code>multivector simulate "
+            f"--compare --out</code>; see docs/model.md, “Projections from the record”.</p>{''.join(parts)}</section>")
+
+
 def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dict | None = None,
-                 sweep: dict | None = None) -> Path:
+                 sweep: dict | None = None, scenario: dict | None = None) -> Path:
     """Write `out_dir/index.html` for a case and return its path (written atomically).
 
     evaluation: a stored `multivector evaluate` result (its JSON), shown as its own section.
     sweep: a stored `multivector sweep analyze` result (analysis.json), shown as its own section.
+    scenario: a stored comparison ({summary, engagement, compare, baseline_engagement} of `simulate --compare
+    --out`), shown as its own section.
     """
     from contextlib import nullcontext
 
@@ -279,7 +312,7 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
 content hash {html.escape(kb.content_hash[:12])} · {period[0]}–{period[1]} · {len(facts)} facts</p></header>
 <nav><a href="#summary">Summary</a><a href="#gantt">Memberships</a><a href="#network">Network</a>
 <a href="#balance">Balance</a><a href="#ties">Ties by pole</a><a href="#dependence">Dependence</a>
-<a href="#evaluation">Forecast evaluation</a>{'<a href="#sweep">Sweep</a>' if sweep else ''}<a href="#evidence">Evidence</a></nav>
+<a href="#evaluation">Forecast evaluation</a>{'<a href="#sweep">Sweep</a>' if sweep else ''}{'<a href="#scenario">Scenario</a>' if scenario else ''}<a href="#evidence">Evidence</a></nav>
 <section id="summary"><h2>What the measures show</h2>
 <p class="note">Generated from the numbers below. Balance index: 100 × (1 − normalized Herfindahl index of ties
 to Russia, China and the West); ties = Σ status weight × depth × lead weight (member 1, associate 0.75,
@@ -297,6 +330,7 @@ balance index.</p>{_div(ties, 'ties-chart')}</section>
 <section id="dependence"><h2>Dependence indicators</h2>{_div(depfig, 'dependence-chart')}</section>
 <section id="evaluation"><h2>Forecast evaluation</h2>{evaluation_html(evaluation)}</section>
 {sweep_html(sweep)}
+{scenario_html(kb, scenario)}
 <section id="evidence"><h2>Evidence</h2><p class="note">Every fact of the base with its citations
 (hover a citation for the source).</p>{_evidence_html(facts, titles)}</section>
 <footer>Written by multivector from the case files; every number traces to the evidence table.

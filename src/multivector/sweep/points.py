@@ -1,19 +1,28 @@
-"""Run the engine for the points of one chunk, cheaply.
+"""Run the engine for the points of one chunk, cheaply, every point a projection from the record.
 
-What a chunk shares is computed once:
+Every point starts from the record as a scenario does (model/projection.py): the
+recorded statuses, tenure and depth of the year before the sweep's start, the base
+scenario's changes and the point's factor values applied from their years.
 
-- the case's inputs, with the base scenario's changes applied (loaded once per worker process);
+Every point uses the same random numbers (common random numbers; Glasserman 2004,
+§4.2): run r draws the same weights and the same uniforms each year at every point,
+so points differ only by their factor values. An outcome read before the first year
+any factor changes is therefore exactly the same at every point, and the differences
+Saltelli's and Morris's estimators take carry no sampling noise of their own.
+
+What a process shares is computed once:
+
+- the case's inputs, with the base scenario's changes applied;
 - each run's weights (drawn from the posterior or the base scenario's distributions);
 - the history before the first year any factor changes or any outcome is read (the "prefix"):
-  no factor can change those years, so all points of the chunk start from the same simulated
-  paths of the prefix (levels, tenure and depth reached, per run) and only the years from there
-  on are simulated per point. The points of a chunk thereby share common random numbers up to
-  that year, which lowers the noise of the differences between them (Glasserman 2004, §4.2).
+  no factor can change those years, so every point starts from the same simulated paths of
+  the prefix (levels, tenure and depth reached, per run) and only the years from there on
+  are simulated per point.
 
-Seeds: chunk c takes the child (1, c) of the sweep's SeedSequence(seed) (the design takes (0,));
-its children are, in order, the weights' stream, the prefix's seed and one seed per point. A
-chunk's result therefore depends on its points and the seed only, never on which worker ran it
-or when.
+Seeds: the design takes the child (0,) of the sweep's SeedSequence(seed); the runs take the
+child (1,), whose children are, in order, the weights' stream, the prefix's seed and the
+points' seed. A chunk's result therefore depends on its points and the seed only, never on
+which worker ran it or when.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import pandas as pd
 from ..model.engine import draw_parameters, simulate
 from ..model.inputs import ModelInputs
 from ..model.parameters import Parameters
+from ..model.projection import Start
 from .spec import SweepSpec
 
 _CONTEXTS: dict[tuple, SweepContext] = {}   # per process: the loaded case, reused by every chunk
@@ -36,18 +46,22 @@ class SweepContext:
     """What every chunk of a sweep reads: the inputs with the base changes, the start, the weights."""
 
     inputs: ModelInputs           # all years to the end, base scenario's changes applied
-    initial: np.ndarray | None    # (S, L) levels the year before the start (None from 1991)
+    start: Start                  # where every point's projection starts
+    initial: np.ndarray | None    # (S, L) recorded levels the year before the start (None from 1991)
     tenure: np.ndarray | None
+    depth: np.ndarray             # (L,) the coded depth the start year's organizations have
     parameters: Parameters
     posterior: object | None
-    prefix_end: int               # last year simulated once per chunk (start − 1: no prefix)
+    prefix_end: int               # last year simulated once for all points (start − 1: no prefix)
+    shared: dict | None = None    # the weights and the prefix's end state, once computed
 
 
-def split_year(spec: SweepSpec) -> int:
+def split_year(spec: SweepSpec, start: int | None = None) -> int:
     """The first year that can differ between points: the earliest factor year or outcome year."""
-    years = [f.first_year if f.first_year is not None else spec.start for f in spec.factors]
+    start = spec.start if start is None else start
+    years = [f.first_year if f.first_year is not None else start for f in spec.factors]
     years += [o.first_year for o in spec.outcomes]
-    return max(spec.start, min(years))
+    return max(start, min(years))
 
 
 def context(spec: SweepSpec, case: str | None = None) -> SweepContext:
@@ -61,25 +75,56 @@ def context(spec: SweepSpec, case: str | None = None) -> SweepContext:
 
 def _load_context(spec: SweepSpec, case: str | None) -> SweepContext:
     from ..kb import CaseBase
-    from ..model.inputs import load_inputs
     from ..model.parameters import default_parameters, default_posterior
-    from ..model.run import prepare_with_tenure
+    from ..model.projection import initial_state, resolve_changes, scenario_inputs
     from ..model.scenario import apply_changes
 
     kb = CaseBase.load(case) if case else CaseBase.load()
-    base = replace(spec.base, changes=[])
-    full = load_inputs(kb, end=max(spec.end, 2035))
-    _, initial, tenure = prepare_with_tenure(kb, base)
-    inputs = apply_changes(full, spec.base.changes).restrict(int(full.years[0]), spec.end)
+    full = scenario_inputs(kb, spec.end)
+    start = spec.resolved   # resolved by the caller that knew the case; else here, without changing the spec
+    if start is None:
+        from ..model.projection import projection_start
+
+        start = projection_start(spec.scenario(), full.record_until, int(full.years[0]))
+    late = [o.label for o in spec.outcomes if o.first_year < start.year]
+    if late:
+        raise ValueError(f"outcome {late[0]} reads a year before the sweep's start {start.year} (the record); "
+                         f"read a year from {start.year} on")
+    initial, tenure, depth = initial_state(full, start.year)
+    base = resolve_changes(spec.base.changes, start.year)
+    inputs = apply_changes(full, base).restrict(int(full.years[0]), spec.end)
     posterior = default_posterior() if spec.weights == "posterior" else None
-    return SweepContext(inputs, initial, tenure, default_parameters(), posterior, split_year(spec) - 1)
+    return SweepContext(inputs, start, initial, tenure, depth, default_parameters(), posterior,
+                        split_year(spec, start.year) - 1)
 
 
-def chunk_seeds(seed: int, chunk: int, points: int) -> tuple[np.random.SeedSequence, int, list[int]]:
-    """(weights' SeedSequence, prefix seed, point seeds) of a chunk: children of (1, chunk) of the sweep's seed."""
-    kids = np.random.SeedSequence(seed, spawn_key=(1, chunk)).spawn(2 + points)
+def run_seeds(seed: int) -> tuple[np.random.SeedSequence, int, int]:
+    """(weights' SeedSequence, prefix seed, points' seed): children of (1,) of the sweep's seed, the same for
+    every chunk and point."""
+    kids = np.random.SeedSequence(seed, spawn_key=(1,)).spawn(3)
     as_int = lambda s: int(s.generate_state(1, np.uint64)[0] >> np.uint64(1))  # noqa: E731 (a non-negative int64)
-    return kids[0], as_int(kids[1]), [as_int(k) for k in kids[2:]]
+    return kids[0], as_int(kids[1]), as_int(kids[2])
+
+
+def shared_start(spec: SweepSpec, ctx: SweepContext) -> dict:
+    """Each run's weights, and the levels, tenure and depth every point goes on from (computed once)."""
+    if ctx.shared is not None:
+        return ctx.shared
+    inp, R = ctx.inputs, spec.runs
+    wss, prefix_seed, point_seed = run_seeds(spec.seed)
+    w0 = draw_parameters(ctx.parameters, spec.base.parameters, R, np.random.default_rng(wss), ctx.posterior)
+    y0, start = ctx.prefix_end + 1, ctx.start.year
+    initial, tenure, depth = ctx.initial, ctx.tenure, np.broadcast_to(ctx.depth, (R, len(ctx.depth)))
+    if y0 > start:
+        pre = simulate(inp.restrict(start, ctx.prefix_end), ctx.parameters, R, prefix_seed,
+                       initial=initial, initial_tenure=tenure, initial_depth=depth, weights=w0)
+        initial, tenure, depth = pre.final["levels"], pre.final["tenure"], pre.final["depth"].copy()
+        t = inp.year_index(y0)
+        renewed = inp.era_org[t] != inp.era_org[t - 1]       # a new treaty in the first year sets the depth anew
+        depth[:, renewed] = inp.depth[t][renewed]
+    ctx.shared = {"weights": w0, "y0": y0, "initial": initial, "tenure": tenure, "depth": depth,
+                  "point_seed": point_seed}
+    return ctx.shared
 
 
 def point_weights(spec: SweepSpec, w0: dict[str, np.ndarray], values: dict[str, float]) -> dict[str, np.ndarray]:
@@ -100,30 +145,20 @@ def run_points(spec: SweepSpec, chunk: int, points: pd.DataFrame, case: str | No
 
     points: rows of the design table (point, factor values) of this chunk, in point order.
     """
+    from ..model.projection import resolve_changes
     from ..model.scenario import apply_changes
 
     ctx = context(spec, case)
-    inp = ctx.inputs
-    R = spec.runs
-    wss, prefix_seed, seeds = chunk_seeds(spec.seed, chunk, len(points))
-    w0 = draw_parameters(ctx.parameters, spec.base.parameters, R, np.random.default_rng(wss), ctx.posterior)
-    y0 = ctx.prefix_end + 1
-    initial, tenure, depth = ctx.initial, ctx.tenure, None
-    if y0 > spec.start:
-        pre = simulate(inp.restrict(spec.start, ctx.prefix_end), ctx.parameters, R, prefix_seed,
-                       initial=initial, initial_tenure=tenure, weights=w0)
-        initial, tenure, depth = pre.final["levels"], pre.final["tenure"], pre.final["depth"].copy()
-        t = inp.year_index(y0)
-        renewed = inp.era_org[t] != inp.era_org[t - 1]       # a new treaty in the first year sets the depth anew
-        depth[:, renewed] = inp.depth[t][renewed]
+    sh = shared_start(spec, ctx)
     rows = []
-    for (_, pt), pseed in zip(points.iterrows(), seeds, strict=True):
+    for _, pt in points.iterrows():
         values = {f.name: float(pt[f.name]) for f in spec.factors}
         changes = [replace(f.change, amount=values[f.name]) for f in spec.factors if f.change is not None]
-        pinp = apply_changes(inp, changes).restrict(y0, spec.end)
-        res = simulate(pinp, ctx.parameters, R, pseed, initial=initial, initial_tenure=tenure,
-                       initial_depth=depth, weights=point_weights(spec, w0, values))
-        row = {"point": int(pt["point"]), "chunk": chunk, "seed": spec.seed, "point_seed": pseed, **values}
+        pinp = apply_changes(ctx.inputs, resolve_changes(changes, ctx.start.year)).restrict(sh["y0"], spec.end)
+        res = simulate(pinp, ctx.parameters, spec.runs, sh["point_seed"], initial=sh["initial"],
+                       initial_tenure=sh["tenure"], initial_depth=sh["depth"],
+                       weights=point_weights(spec, sh["weights"], values))
+        row = {"point": int(pt["point"]), "chunk": chunk, "seed": spec.seed, "point_seed": sh["point_seed"], **values}
         row.update({o.label: o.value(res) for o in spec.outcomes})
         rows.append(row)
     out = pd.DataFrame(rows)

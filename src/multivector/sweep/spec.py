@@ -7,6 +7,12 @@ outcomes the "outcomes of interest" of exploratory modelling (Bankes 1993;
 Kwakkel 2017, the EMA Workbench); the design names the sampling plan of the
 sensitivity method that will read the results (sobol, morris) or a plain
 space-filling plan (lhs, grid).
+
+Every point is a projection from the record (model/projection.py): the sweep starts
+in the year after the record ends, or at the first change (of the base scenario or
+of a factor) that falls inside the recorded years, unless the spec or its base gives
+`start`. The start is resolved when the case's last recorded year is known
+(`record_until`, which the command line passes).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pathlib import Path
 from ..kb.problems import CaseError, Problem
 from ..kb.rawfiles import YamlSyntaxError, load_marked, strip_marks
 from ..model.parameters import Parameters
+from ..model.projection import Start, projection_start
 from ..model.scenario import DriverChange, Scenario, load_scenario, parse_change
 from .outcomes import Outcome, OutcomeError, parse_outcome
 
@@ -66,7 +73,8 @@ class Factor:
             return f"weight {self.weight} {self.op} {self.low:g}..{self.high:g}"
         c = self.change
         who = "/".join(x for x in (c.actor, c.partner, c.org) if x)
-        years = f"{c.start}-{c.end}" if c.end else f"{c.start}-"
+        first = c.start if c.start is not None else "start"
+        years = f"{first}-{c.end}" if c.end else f"{first}-"
         return f"{c.driver} {who} {years} {self.op} {self.low:g}..{self.high:g}"
 
 
@@ -95,10 +103,23 @@ class SweepSpec:
     base_text: str = ""           # the base scenario file as read, part of the spec's identity
     text: str = ""                # the spec file as read
     extra: dict = field(default_factory=dict)
+    resolved: Start | None = None   # where the projections start (None until `resolve` knows the record's end)
 
     @property
-    def start(self) -> int:
-        return self.base.start
+    def start(self) -> int | None:
+        """The first simulated year of every point (None while unresolved and not given)."""
+        return self.resolved.year if self.resolved is not None else self.base.start
+
+    def scenario(self) -> Scenario:
+        """The base scenario with every driver factor's change added: what decides where the sweep starts."""
+        from dataclasses import replace
+
+        return replace(self.base, changes=[*self.base.changes, *(f.change for f in self.factors if f.change)])
+
+    def resolve(self, record_until: int, first_year: int = 1991) -> Start:
+        """Fix the start from the record's last year (model.projection.projection_start); ValueError if impossible."""
+        self.resolved = projection_start(self.scenario(), record_until, first_year)
+        return self.resolved
 
     @property
     def end(self) -> int:
@@ -114,6 +135,7 @@ class SweepSpec:
                  "factors": [{**asdict(f), "line": 0, "change": None if f.change is None else
                               {**asdict(f.change), "line": 0}} for f in self.factors],
                  "outcomes": [o.label for o in self.outcomes],
+                 "start": self.start,
                  "base": {"start": self.base.start, "end": self.base.end, "parameters": self.base.parameters,
                           "changes": [{**asdict(c), "line": 0} for c in self.base.changes]}}
         return hashlib.sha256(json.dumps(ident, sort_keys=True, default=str).encode()).hexdigest()
@@ -125,11 +147,12 @@ def _is_number(v) -> bool:
 
 def parse_spec(text: str, path: str = "<spec>", states: list[str] | None = None,
                orgs: set[str] | None = None, lines: list[str] | None = None,
-               base: Scenario | None = None) -> SweepSpec:
+               base: Scenario | None = None, record_until: int | None = None) -> SweepSpec:
     """Parse and check a sweep spec; raise CaseError listing every problem with its line.
 
     `base`: the base scenario already loaded (else the file named by `base:` is read, relative to the
-    spec's folder; without `base:` the scenario is the case's own drivers from start to end).
+    spec's folder; without `base:` the scenario is the case's own drivers to 2035). `record_until`: the
+    case's last recorded year; given, the start is resolved and every outcome's year checked against it.
     """
     problems: list[Problem] = []
 
@@ -153,7 +176,7 @@ def parse_spec(text: str, path: str = "<spec>", states: list[str] | None = None,
     if base is None:
         ref = doc.get("base")
         if ref is None:
-            base = Scenario(name="case", start=2026, end=2035)
+            base = Scenario(name="case", end=2035)
         elif not isinstance(ref, str):
             bad(keys["base"], f"`base` must be the path of a scenario file, got {ref!r}",
                 "write e.g. `base: ../scenarios/baseline.yaml` (relative to this file)")
@@ -171,14 +194,15 @@ def parse_spec(text: str, path: str = "<spec>", states: list[str] | None = None,
                     problems.extend(exc.problems)
                     base = Scenario(name="case")
                 base_text = bpath.read_text(encoding="utf-8", errors="replace")
-    for key in ("start", "end"):   # the spec may narrow the base scenario's years
+    for key in ("start", "end"):   # the spec may set the base scenario's years
         if key in doc:
             v = doc[key]
             if not isinstance(v, int) or isinstance(v, bool) or not 1991 <= v <= 2100:
-                bad(keys[key], f"`{key}` must be a year from 1991 to 2100, got {v!r}", "write a year such as 2035")
+                bad(keys[key], f"`{key}` must be a year from 1991 to 2100, got {v!r}", "write a year such as 2035"
+                    if key == "end" else "write a year such as 2026, or leave `start` out to start from the record")
             else:
                 setattr(base, key, v)
-    if base.end < base.start:
+    if base.start is not None and base.end < base.start:
         bad(keys.get("end", 1), f"`end` ({base.end}) is before `start` ({base.start})", "make end the later year")
 
     spec = SweepSpec(name=str(doc.get("name") or Path(path).stem), base=base, factors=[],
@@ -208,6 +232,19 @@ def parse_spec(text: str, path: str = "<spec>", states: list[str] | None = None,
         if n > MAX_POINTS:
             bad(keys.get("design", 1), f"a grid of {spec.design.levels} levels on {len(spec.factors)} factors has "
                 f"{n:,} points (at most {MAX_POINTS:,})", "use fewer levels, or lhs/sobol")
+    if record_until is not None and not problems:
+        try:
+            spec.resolve(record_until)
+        except ValueError as exc:
+            bad(keys.get("start", 1), str(exc).replace(f" in {base.path}", ""),
+                "leave `start` out, or give a year up to the record's end + 1")
+        else:
+            for o in spec.outcomes:
+                if o.first_year < spec.start:
+                    bad(spec.extra.get("outcome_lines", {}).get(o.label, keys.get("outcomes", 1)),
+                        f"outcome {o.label} reads {o.first_year}, before the sweep's start {spec.start} "
+                        "(those years are the record, the same at every point)",
+                        f"read a year from {spec.start} on")
     if problems:
         raise CaseError(problems, path)
     return spec
@@ -405,7 +442,7 @@ def _parse_outcomes(doc, keys, spec: SweepSpec, bad, states, orgs, lines) -> Non
             bad(ln, f"an outcome must be an expression in quotes, got {item!r}", 'write e.g. "P_member(UZB, EAEU, 2035)"')
             continue
         try:
-            o = parse_outcome(item, states, orgs, lines, spec.start, spec.end)
+            o = parse_outcome(item, states, orgs, lines, spec.start or 1991, spec.end)
         except OutcomeError as exc:
             bad(ln, exc.what, exc.fix)
             continue
@@ -414,6 +451,7 @@ def _parse_outcomes(doc, keys, spec: SweepSpec, bad, states, orgs, lines) -> Non
             continue
         seen.add(o.label)
         spec.outcomes.append(o)
+        spec.extra.setdefault("outcome_lines", {})[o.label] = ln
 
 
 def _item_line(text_lines: list[str], start: int, k: int, item) -> int:
@@ -424,8 +462,8 @@ def _item_line(text_lines: list[str], start: int, k: int, item) -> int:
 
 
 def load_spec(path: str | Path, states: list[str] | None = None, orgs: set[str] | None = None,
-              lines: list[str] | None = None) -> SweepSpec:
-    """Read and check a spec file (errors as CaseError, each `file:line: what — fix`)."""
+              lines: list[str] | None = None, record_until: int | None = None) -> SweepSpec:
+    """Read and check a spec file (errors as CaseError, each `file:line: what — fix`); see `parse_spec`."""
     from ..textfiles import TextFileError, read_text
 
     path = Path(path)
@@ -433,4 +471,4 @@ def load_spec(path: str | Path, states: list[str] | None = None, orgs: set[str] 
         text = read_text(path, "sweep spec", max_bytes=2**20)
     except TextFileError as exc:
         raise CaseError([Problem(exc.file, exc.line, exc.what, exc.fix)]) from None
-    return parse_spec(text, str(path), states, orgs, lines)
+    return parse_spec(text, str(path), states, orgs, lines, record_until=record_until)

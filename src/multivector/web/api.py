@@ -27,6 +27,7 @@ from .negotiation import (
 from .scenarios import (
     MAX_WEB_RUNS,
     ScenarioIn,
+    check_start,
     encode_link,
     from_scenario,
     scenario_digest_fields,
@@ -272,12 +273,25 @@ def measures(request: Request, state: Id = None, from_: Annotated[Year, Query(al
 # ------------------------------------------------------------------ scenarios and jobs
 @router.get("/scenarios", tags=["scenarios"])
 def scenarios(request: Request) -> Response:
-    """The scenario library: name, years, runs, seed, changes, what it asks."""
+    """The scenario library: name, years (from the record: `start` is the first simulated year), whether it is a
+    counterfactual, runs, seed, changes, what it asks."""
+    from ..model.projection import projection_start
+
     def compute():
         lib = request.app.state.library
-        return [{"name": n, "description": sc.description, "rationale": lib.rationales.get(n, ""), "start": sc.start,
-                 "end": sc.end, "runs": sc.runs, "seed": sc.seed, "changes": len(sc.changes)}
-                for n, sc in lib.scenarios.items()]
+        inp = _ctx(request).inputs
+        out = []
+        for n, sc in lib.scenarios.items():
+            row = {"name": n, "description": sc.description, "rationale": lib.rationales.get(n, ""), "start": None,
+                   "end": sc.end, "counterfactual": None, "first_change": sc.first_change(), "runs": sc.runs,
+                   "seed": sc.seed, "changes": len(sc.changes)}
+            try:
+                start = projection_start(sc, inp.record_until, int(inp.years[0]))
+                row.update(start=start.year, counterfactual=start.counterfactual)
+            except ValueError as exc:   # listed with the reason it cannot run
+                row["problem"] = str(exc)
+            out.append(row)
+        return out
 
     return _json(request, compute)
 
@@ -288,7 +302,8 @@ def scenario(request: Request, name: str) -> Response:
     def compute():
         lib = request.app.state.library
         body = from_scenario(lib.get(name))
-        return {**body, "rationale": lib.rationales.get(name, ""), "link": "/lab?s=" + encode_link(body)}
+        return {**body, "rationale": lib.rationales.get(name, ""),
+                "link": "/lab?s=" + encode_link(body) + "&library=" + name}
 
     return _json(request, compute)
 
@@ -298,6 +313,7 @@ def validate(request: Request, body: ScenarioIn) -> dict:
     """Check a scenario as `multivector simulate` would; 422 lists every problem by field."""
     ctx = _ctx(request)
     sc = to_scenario(body, ctx.inputs.states, ctx.model_orgs)
+    check_start(sc, ctx.inputs)
     norm = from_scenario(sc)
     return {"valid": True, "scenario": norm, "link": "/lab?s=" + encode_link(norm)}
 
@@ -310,6 +326,8 @@ class JobIn(BaseModel):
     library: str | None = Field(None, max_length=80)
     runs: int | None = Field(None, ge=1, le=MAX_WEB_RUNS, description=f"1 to {MAX_WEB_RUNS:,}.")
     seed: int | None = Field(None, ge=0, le=2**63 - 1)
+    compare: bool = Field(False, description="Also run the scenario without its driver changes (same start, seed, "
+                                             "runs and random numbers) and store the paired differences.")
 
 
 def scenario_of(request: Request, body: JobIn):
@@ -327,19 +345,24 @@ def scenario_of(request: Request, body: JobIn):
         sc.runs = body.runs
     if body.seed is not None:
         sc.seed = body.seed
+    check_start(sc, ctx.inputs)
     return sc
 
 
 @router.post("/jobs", tags=["scenarios"], status_code=202)
 def submit(request: Request, body: JobIn) -> dict:
-    """Run a scenario in the worker pool; returns the job (done at once when the result is cached)."""
+    """Run a scenario from the record in the worker pool (with `compare`, also the same run without its changes);
+    returns the job (done at once when the result is cached)."""
+    from ..model.projection import projection_start
     from .results import result_key
 
     ctx = _ctx(request)
     sc = scenario_of(request, body)
-    key = result_key(scenario_digest_fields(sc), ctx.kb.content_hash)
-    job = request.app.state.jobs.submit_scenario(sc, key)
-    return request.app.state.jobs.status(job.id) | {"link": "/lab?s=" + encode_link(from_scenario(sc))}
+    start = projection_start(sc, ctx.inputs.record_until, int(ctx.inputs.years[0]))
+    key = result_key({**scenario_digest_fields(sc), "compare": body.compare}, ctx.kb.content_hash)
+    job = request.app.state.jobs.submit_scenario(sc, key, body.compare, start.year)
+    link = "/lab?s=" + encode_link(from_scenario(sc)) + (f"&library={body.library}" if body.library else "")
+    return request.app.state.jobs.status(job.id) | {"link": link}
 
 
 @router.get("/jobs/{job_id}", tags=["scenarios"])
@@ -380,51 +403,71 @@ def download(request: Request, key: str, table: str, fmt: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{key[:12]}-{table}.{fmt}"'})
 
 
-@router.get("/results/{key}/compare/{baseline}", tags=["scenarios"])
-def compare(request: Request, key: str, baseline: str, top: Annotated[int, Query(ge=1, le=200)] = 15) -> Response:
-    """Where the scenario differs most from the baseline (same seed and runs: common random numbers)."""
+@router.get("/results/{key}/compare", tags=["scenarios"])
+def compare(request: Request, key: str, top: Annotated[int, Query(ge=1, le=200)] = 15) -> Response:
+    """The scenario against the same run without its changes (same start, seed, runs and random numbers): the
+    largest differences in P(member), counted from the first change on, and the balance index's, each with its
+    5th–95th percentile interval over the paired runs (`model.compare`, as `simulate --compare`)."""
     def compute():
-        from ..model.compare import balance_differences, engagement_differences
+        from ..model.compare import largest_differences
 
         store = request.app.state.store
-        a, b = store.summary(key), store.summary(baseline)
-        same = a["seed"] == b["seed"] and a["runs"] == b["runs"]
-        diff = engagement_differences(store.table(key, "engagement"), store.table(baseline, "engagement"), top)
-        bal = balance_differences(store.table(key, "indices"), store.table(baseline, "indices"))
-        return {"scenario": a["scenario"], "baseline": b["scenario"], "same_draws": same,
-                "largest_differences": records(diff),
-                "balance": records(bal[bal.year.isin(sorted({a["start"], min(2025, a["end"]), a["end"]}))])}
+        s = store.summary(key)
+        table = store.table(key, "compare")
+        c = s.get("compare", {})
+        fc = c.get("first_change")
+        big = largest_differences(table, fc, top)
+        bal = table[table.measure == "balance"]
+        marks = sorted({s["start"], min(s["record_until"], s["end"]), s["end"]} | ({2030} if s["start"] <= 2030
+                                                                                    <= s["end"] else set()))
+        return {"scenario": s["scenario"], "start": s["start"], "first_change": fc,
+                "counterfactual": s["counterfactual"], "kind": s["kind"], "baseline": c.get("baseline"),
+                "interval": c.get("interval"), "seed": s["seed"], "runs": s["runs"],
+                "largest_differences": records(big.drop(columns=["seed", "scenario"], errors="ignore")),
+                "balance": records(bal[bal.year.isin(marks)].drop(columns=["line", "org", "gained", "lost", "seed",
+                                                                           "scenario"], errors="ignore"))}
 
     return _json(request, compute)
 
 
 @router.get("/results/{key}/figures", tags=["scenarios"])
 def figures(request: Request, key: str, state: Annotated[str, Query(max_length=10)],
-            line: Annotated[str | None, Query(max_length=40)] = None,
-            baseline: Annotated[str | None, Query(max_length=40)] = None) -> Response:
-    """Plotly figures (JSON) of one state: P(member) by organization, the status fan of one line, the
-    balance index band; the baseline drawn beside them when given."""
+            line: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    """Plotly figures (JSON) of one state: P(member) by organization (one panel each, the record drawn to its
+    end), the status fan of one line, the balance index band and, for a compared run, the difference from the
+    same run without the scenario's changes with its paired interval (one panel per organization)."""
     def compute():
+        from ..model.record import record_engagement, record_indices
         from ..report import scenario_figures as SF
 
         ctx, store = _ctx(request), request.app.state.store
+        summary = store.summary(key)
         eng, idx = store.table(key, "engagement"), store.table(key, "indices")
         s = ctx.state(state)
         if s not in set(eng.state):
             raise WebInputError(f"{s} is not a state of this run", f"use one of {', '.join(sorted(set(eng.state)))}")
-        b_eng = b_idx = None
-        if baseline:
-            b_eng, b_idx = store.table(baseline, "engagement"), store.table(baseline, "indices")
-        lines = sorted(set(eng[eng.state == s].line))
+        compared = bool(summary.get("compared"))
+        b_eng = store.table(key, "baseline_engagement") if compared else None
+        b_idx = store.table(key, "baseline_indices") if compared else None
+        start = int(summary["start"])
+        model = eng[eng.source == "model"]
+        lines = sorted(set(model[model.state == s].line))
         chosen = line
-        if chosen is None:   # the line whose membership moves most over the years
-            chosen = max(lines, key=lambda ln: eng[(eng.state == s) & (eng.line == ln)].p_member.var())
+        if chosen is None:   # the line whose membership moves most over the simulated years
+            chosen = max(lines, key=lambda ln: model[(model.state == s) & (model.line == ln)].p_member.var())
         elif chosen not in lines:
             raise WebInputError(f"{chosen!r} is not an organization line open to {s}", f"use one of {', '.join(lines)}")
+        with ctx.lock:
+            record, rec_idx = record_engagement(ctx.inputs), record_indices(ctx.inputs)
         name = ctx.state_names.get(s, s)
-        figs = {"members": SF.member_lines(eng, s, name, b_eng), "fan": SF.membership_fan(eng, s, chosen, name, b_eng),
-                "balance": SF.balance_band(idx, s, name, b_idx)}
-        return {"state": s, "line": chosen, "lines": lines,
+        view = SF.View(state=s, name=name, start=start, first_change=(summary.get("compare") or {}).get(
+            "first_change"), counterfactual=bool(summary.get("counterfactual")), record=record,
+            record_indices=rec_idx)
+        figs = {"members": SF.member_panels(eng, view, b_eng), "fan": SF.membership_fan(eng, view, chosen, b_eng),
+                "balance": SF.balance_band(idx, view, b_idx)}
+        if compared:
+            figs["difference"] = SF.difference_panels(store.table(key, "compare"), view)
+        return {"state": s, "line": chosen, "lines": lines, "compared": compared,
                 "figures": {k: json.loads(f.to_json()) for k, f in figs.items()}}
 
     return _json(request, compute)

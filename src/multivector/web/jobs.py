@@ -90,11 +90,13 @@ class JobManager:
             self._pool.submit(worker.warm)
 
     # ------------------------------------------------------------------ submit
-    def submit_scenario(self, scenario, key: str) -> Job:
-        n_years = scenario.end - scenario.start + 1
+    def submit_scenario(self, scenario, key: str, compare: bool = False, first_year: int | None = None) -> Job:
+        """first_year: the projection's first simulated year (model.projection.projection_start), for the
+        progress total; a comparison simulates the years twice."""
+        n_years = (scenario.end - (first_year or scenario.start or scenario.end) + 1) * (2 if compare else 1)
         return self._submit(key, "scenario", scenario.name, n_years, scenario.runs, scenario.seed,
                             lambda job: self._pool.submit(worker.run_scenario_job, job.id, scenario, key,
-                                                          str(self.store.root)),
+                                                          str(self.store.root), compare),
                             done_already=self.store.has(key))
 
     def submit_evaluation(self, key: str, runs: int, seed: int, total: int) -> Job:

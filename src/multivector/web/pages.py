@@ -147,13 +147,16 @@ def measures_figures(app, chosen: tuple[str, ...]) -> dict[str, str]:
 @router.get("/lab", response_class=HTMLResponse)
 def lab(request: Request, s: Annotated[str | None, Query(max_length=20_000)] = None,
         library: Opt = None):
-    """The scenario lab; `?s=` (a share link) or `?library=NAME` fills the form."""
+    """The scenario lab; `?s=` (a share link) or `?library=NAME` fills the form; with both, the form comes from
+    the link and the drop-down shows the library scenario it was loaded from."""
     from ..kb.vocab import DEPENDENCE_DRIVERS, DRIVERS, ORG_DRIVERS, POWER_DRIVERS
     from .scenarios import MAX_WEB_RUNS, decode_link, from_scenario, to_scenario
 
     ctx, lib = request.app.state.ctx, request.app.state.library
     initial = None
     try:
+        if library:
+            lib.get(library)   # 404 page for a name the library does not hold
         if s:
             initial = from_scenario(to_scenario(decode_link(s), ctx.inputs.states, ctx.model_orgs))
         elif library:
@@ -169,6 +172,7 @@ def lab(request: Request, s: Annotated[str | None, Query(max_length=20_000)] = N
                   states=ctx.inputs.states, powers=powers, names=ctx.state_names, drivers=DRIVERS,
                   dependence=DEPENDENCE_DRIVERS, org_drivers=ORG_DRIVERS, power_drivers=POWER_DRIVERS,
                   orgs=sorted(ctx.model_orgs), max_runs=MAX_WEB_RUNS, auto_run=bool(s or library),
+                  selected=library or "baseline", record_until=ctx.inputs.record_until,
                   sweeps=request.app.state.sweeps.list())
 
 

@@ -1,7 +1,8 @@
 """Finished scenario runs on disk, keyed by a hash of what shapes their numbers.
 
 A result is a folder `<cache>/web-results/<key>/` holding the same summary tables
-as `multivector simulate --out` (engagement, indices, stances, depth as CSV, and
+as `multivector simulate --out` (engagement, indices, stances, depth as CSV, with a
+comparison also compare and the baseline's engagement and indices, and
 summary.json with the seed and the version), written as one `OutputSet` so a
 reader (or a restarted server) sees a complete result or none. The key is a
 SHA-256 of the scenario's numbers, the seed, the runs, the package version and
@@ -24,7 +25,8 @@ from ..io_utils import OutputSet, plain, write_atomic, write_table_atomic
 from .errors import WebInputError
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
-TABLES = ("engagement", "indices", "stances", "depth")
+TABLES = ("engagement", "indices", "stances", "depth", "compare", "baseline_engagement", "baseline_indices")
+COMPARED = ("compare", "baseline_engagement", "baseline_indices")   # only in a result run with compare
 FORMATS = ("csv", "json", "parquet")
 
 
@@ -68,7 +70,11 @@ class ResultStore:
         if name not in TABLES:
             raise WebInputError(f"unknown result table {name!r}", f"use one of {', '.join(TABLES)}", status=404)
         self.summary(key)   # 404 if missing
-        return pd.read_csv(self.folder(key) / f"{name}.csv")
+        path = self.folder(key) / f"{name}.csv"
+        if name in COMPARED and not path.is_file():
+            raise WebInputError(f"result {key} was run without a comparison, so it has no {name} table",
+                                'run it again with "compare": true (the lab\'s "Compare" box)', status=404)
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
 
     def download(self, key: str, name: str, fmt: str) -> tuple[bytes, str]:
         """(bytes, media type) of one table as csv, json or parquet."""

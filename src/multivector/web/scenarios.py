@@ -49,7 +49,8 @@ class ScenarioIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field("custom", min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     description: str = Field("", max_length=2000)
-    start: int = 1991
+    start: int | None = Field(None, description="First simulated year; empty: from the record (the year after it "
+                                                "ends, or the first change inside it: a counterfactual).")
     end: int = 2035
     runs: int = 1000
     seed: int = 0
@@ -73,7 +74,8 @@ def to_scenario(body: ScenarioIn, states: list[str], orgs: set[str]) -> Scenario
         where[len(lines)] = field
 
     for key in ("name", "description", "start", "end", "runs", "seed"):
-        put(f"{key}: {_yaml_value(getattr(body, key))}", key)
+        if getattr(body, key) is not None:   # no start: from the record
+            put(f"{key}: {_yaml_value(getattr(body, key))}", key)
     if body.drivers:
         put("drivers:", "drivers")
         for i, ch in enumerate(body.drivers):
@@ -95,7 +97,9 @@ def from_scenario(sc: Scenario) -> dict:
     out = {"name": sc.name, "description": sc.description, "start": sc.start, "end": sc.end, "runs": sc.runs,
            "seed": sc.seed, "drivers": [], "parameters": sc.parameters}
     for ch in sc.changes:
-        d = {"actor": ch.actor, "driver": ch.driver, "from": ch.start, ch.op: ch.amount}
+        d = {"actor": ch.actor, "driver": ch.driver, ch.op: ch.amount}
+        if ch.start is not None:
+            d["from"] = ch.start
         if ch.end is not None:
             d["to"] = ch.end
         if ch.partner:
@@ -104,6 +108,18 @@ def from_scenario(sc: Scenario) -> dict:
             d["org"] = ch.org
         out["drivers"].append(d)
     return out
+
+
+def check_start(sc: Scenario, inputs) -> None:
+    """WebInputError when the scenario cannot start from the record (a `start` after the record's end + 1,
+    an `end` before the start), in the words of `multivector simulate`."""
+    from ..model.projection import projection_start
+
+    try:
+        projection_start(sc, inputs.record_until, int(inputs.years[0]))
+    except ValueError as exc:
+        what, _, fix = str(exc).replace(f" in {sc.path}", "").partition("; ")
+        raise WebInputError(f"`start`/`end`: {what}", fix or "leave `start` empty to start from the record") from None
 
 
 def scenario_digest_fields(sc: Scenario) -> dict:

@@ -4,8 +4,9 @@ Each worker loads the case once. Progress and cancel flags live in two shared
 dicts (a multiprocessing Manager) given at start: the engine's per-year
 progress callback writes how far it got and raises `JobCancelled` once the job
 is flagged, so a cancelled or abandoned job frees its worker within a year step.
-The run itself is `model.run.run_scenario` with the scenario's seed, exactly
-what `multivector simulate` runs.
+The run itself is `model.projection.project` with the scenario's seed, or with a
+comparison `model.compare.compare` (the scenario and the same run without its
+changes), exactly what `multivector simulate [--compare]` runs.
 """
 
 from __future__ import annotations
@@ -55,26 +56,36 @@ def _reporter(job_id: str):
     return report
 
 
-def run_scenario_job(job_id: str, scenario, key: str, root: str) -> str:
-    """Run one scenario and write its result set under `root/key`; return the key."""
+def run_scenario_job(job_id: str, scenario, key: str, root: str, compare: bool = False) -> str:
+    """Project one scenario from the record (and, with `compare`, the same run without its changes) and write
+    its result set under `root/key`; return the key."""
     from .. import __version__
-    from ..model.run import run_scenario
+    from ..model.compare import compare as run_compare
+    from ..model.projection import project, scenario_inputs
     from .results import ResultStore
+    from .scenarios import from_scenario
 
     kb = _kb()
     report = _reporter(job_id)
-    run = run_scenario(kb, scenario, None, progress=lambda t: report(t + 1))
+    inputs = _CTX.get("inputs")
+    if inputs is None or inputs.years[-1] < scenario.end:
+        inputs = _CTX["inputs"] = scenario_inputs(kb, scenario.end)
+    if compare:
+        cmp = run_compare(kb, scenario, inputs=inputs, progress=report)
+        run = cmp.scenario
+    else:
+        cmp, run = None, project(kb, scenario, inputs=inputs, progress=lambda t: report(t + 1))
     sc = run.scenario
     tables = {"engagement": run.engagement(), "indices": run.indices(), "stances": run.stances(),
               "depth": run.depth()}
+    if cmp is not None:
+        tables.update(compare=cmp.table, baseline_engagement=cmp.baseline.engagement(),
+                      baseline_indices=cmp.baseline.indices())
     tables = {k: v.assign(seed=sc.seed, scenario=sc.name) for k, v in tables.items()}
-    summary = {"key": key, "scenario": sc.name, "description": sc.description, "seed": sc.seed, "runs": sc.runs,
-               "version": __version__, "case": kb.folder.name, "case_hash": kb.content_hash,
-               "start": sc.start, "end": sc.end, "parameters": run.parameters.as_dict(),
-               "parameter_distributions": sc.parameters, "clipped_changes": run.clipped,
-               "parameter_uncertainty": run.parameter_uncertainty}
-    from .scenarios import from_scenario
-
+    summary = {"key": key, **run.summary(), "version": __version__, "case": kb.folder.name,
+               "case_hash": kb.content_hash, "compared": cmp is not None}
+    if cmp is not None:
+        summary["compare"] = cmp.summary()
     summary["request"] = from_scenario(sc)
     ResultStore(Path(root)).write(key, tables, summary)
     return key

@@ -7,7 +7,7 @@
   const tpl = $("change-row");
   const POWER = new Set([...vocab.power_drivers, ...vocab.org_drivers]);
   const DEP = new Set(vocab.dependence), ORG = new Set(vocab.org_drivers);
-  let current = null;      // {key, baseline}
+  let current = null;      // {key, compared}
   let jobs = [];           // ids being polled
   let stopped = false;
 
@@ -29,7 +29,7 @@
   function addRow(ch) {
     const tr = tpl.content.firstElementChild.cloneNode(true);
     rows.appendChild(tr);
-    ch = ch || { driver: "attention", actor: "RUS", from: Number($("sc-start").value) || 2022, set: 0.5 };
+    ch = ch || { driver: "attention", actor: "RUS", from: Number($("sc-start").value) || vocab.record_until + 1, set: 0.5 };
     tr.querySelector(".c-driver").value = ch.driver;
     fitRow(tr);
     tr.querySelector(".c-actor").value = ch.actor;
@@ -46,7 +46,7 @@
   }
 
   function fill(sc) {
-    $("sc-name").value = sc.name; $("sc-start").value = sc.start; $("sc-end").value = sc.end;
+    $("sc-name").value = sc.name; $("sc-start").value = sc.start ?? ""; $("sc-end").value = sc.end;
     $("sc-runs").value = sc.runs; $("sc-seed").value = sc.seed;
     rows.replaceChildren();
     for (const ch of sc.drivers || []) addRow(ch);
@@ -102,13 +102,15 @@
       status("Checking the scenario…");
       const checked = await MV.json("/api/v1/scenarios/validate", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(sc) });
       const post = (body) => MV.json("/api/v1/jobs", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-      const started = [await post({ scenario: checked.scenario })];
-      if ($("compare").checked) started.push(await post({ library: "baseline", runs: sc.runs, seed: sc.seed }));
+      const compared = $("compare").checked;
+      const started = [await post({ scenario: checked.scenario, compare: compared })];
       jobs = started.map((j) => j.id);
-      history.replaceState(null, "", checked.link);
-      $("share").value = location.origin + checked.link;
+      // the link keeps the drop-down's library scenario, so opening it shows the same choice
+      const link = checked.link + "&library=" + encodeURIComponent($("library").value);
+      history.replaceState(null, "", link);
+      $("share").value = location.origin + link;
       const finished = await poll(jobs);
-      current = { key: finished[0].key, baseline: finished[1] ? finished[1].key : null };
+      current = { key: finished[0].key, compared };
       $("progress").value = 1;
       status("Drawing the charts…");
       await show();
@@ -124,37 +126,43 @@
     const state = $("view-state").value, line = $("view-line").value;
     let url = `/api/v1/results/${current.key}/figures?state=${encodeURIComponent(state)}`;
     if (line) url += `&line=${encodeURIComponent(line)}`;
-    if (current.baseline) url += `&baseline=${current.baseline}`;
     let figs;
     try { figs = await MV.json(url); } catch (e) {   // a line not open to this state: let the server choose
       figs = await MV.json(url.replace(/&line=[^&]*/, ""));
     }
     $("results").hidden = false;
     options($("view-line"), figs.lines, figs.line);
+    $("chart-difference").hidden = !figs.figures.difference;
+    if (figs.figures.difference) MV.draw($("chart-difference"), figs.figures.difference);
     MV.draw($("chart-members"), figs.figures.members);
     MV.draw($("chart-fan"), figs.figures.fan);
     MV.draw($("chart-balance"), figs.figures.balance);
     const summary = await MV.json(`/api/v1/results/${current.key}?tables=`);
     const s = summary.summary;
-    $("result-summary").textContent = `${s.scenario}: ${s.start}–${s.end}, ${s.runs} runs, seed ${s.seed}, version ${s.version}` +
+    $("result-summary").textContent = `${s.scenario}: ${s.start_description}; ` +
+      `${s.start}–${s.end}, ${s.runs} runs, seed ${s.seed}, version ${s.version}` +
       (s.clipped_changes && s.clipped_changes.length ? ". Note: " + s.clipped_changes.join("; ") : ".");
+    $("result-summary").dataset.kind = s.kind;
     const body = document.querySelector("#differences tbody");
     body.replaceChildren();
-    if (current.baseline) {
-      const cmp = await MV.json(`/api/v1/results/${current.key}/compare/${current.baseline}`);
+    const pts = (v) => (v > 0 ? "+" : "") + (100 * v).toFixed(1);
+    if (current.compared) {
+      const cmp = await MV.json(`/api/v1/results/${current.key}/compare`);
       for (const d of cmp.largest_differences) {
         const tr = document.createElement("tr");
-        for (const v of [d.state, d.line, d.year, (100 * d.p_member_scenario).toFixed(1) + "%",
-          (100 * d.p_member_baseline).toFixed(1) + "%", (d.difference > 0 ? "+" : "") + (100 * d.difference).toFixed(1)]) {
+        for (const v of [d.state, d.line, d.year, (100 * d.with_changes).toFixed(1) + "%",
+          (100 * d.without_changes).toFixed(1) + "%", pts(d.difference), `[${pts(d.p05)}, ${pts(d.p95)}]`]) {
           const td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
         }
         body.appendChild(tr);
       }
-      if (!cmp.largest_differences.length) body.innerHTML = "<tr><td colspan='6'>No difference from the baseline.</td></tr>";
-    } else body.innerHTML = "<tr><td colspan='6'>Run with “Compare with the baseline” to see differences.</td></tr>";
+      if (!cmp.largest_differences.length) body.innerHTML = "<tr><td colspan='7'>No difference from the same run without the changes.</td></tr>";
+    } else body.innerHTML = "<tr><td colspan='7'>Run with “Compare” checked to see the differences.</td></tr>";
     const dl = $("downloads");
     dl.replaceChildren();
-    for (const t of ["engagement", "indices", "stances", "depth"]) {
+    const tables = ["engagement", "indices", "stances", "depth"];
+    if (current.compared) tables.push("compare", "baseline_engagement", "baseline_indices");
+    for (const t of tables) {
       const li = document.createElement("li");
       li.append(t + ": ");
       ["csv", "json", "parquet"].forEach((f, i) => {
