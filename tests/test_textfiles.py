@@ -152,6 +152,7 @@ def test_org_meta_errors_name_the_line(tmp_path):
 DIRECT_READS = {
     # reads that are not of a user's file
     "figures/__init__.py": "the repository's own docs and docs/figures/*.json",
+    "provenance.py": "hashes the package's own source",
     "kb/loader.py": "hashes the case files (each one is read through textfiles) for the cache key",
     "series/casefile.py": "hashes the published file the reader has already read through textfiles",
     "negotiation/samples.py": "the package's own examples, then read through textfiles as in-memory files",
@@ -166,6 +167,7 @@ DIRECT_READS = {
     "sweep/execute.py": "a sweep folder the sweep wrote",
     "sweep/manifest.py": "a sweep folder the sweep wrote",
     "sweep/spec.py": "part two: the base scenario of a sweep spec",
+    "figures/sweeps.py": "the sweep folders the producer itself wrote",
 }
 _READ_CALLS = {"read_text", "read_bytes", "safe_load", "read_csv", "read_parquet", "read_table", "open_csv"}
 

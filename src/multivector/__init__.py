@@ -9,6 +9,6 @@ The library is the product; the command line and report are thin adapters.
 """
 
 from .kb import CaseBase, CaseError, UnknownIdError, check_case, load_case
+from .version import __version__
 
-__version__ = "0.1.0"
 __all__ = ["CaseBase", "CaseError", "UnknownIdError", "check_case", "load_case", "__version__"]

@@ -101,4 +101,4 @@ def test_a_file_changed_after_registration_is_refused(registered, tmp_path):
     with pytest.raises(RegisteredForecastError, match="bytes do not match"):
         read_registered(spaced)
     r = cli("evaluate", "--registered", tmp_path / "nope.json", "--case", case)
-    assert r.exit_code == 1 and "cannot read" in r.output
+    assert r.exit_code == 1 and "registered forecast not found" in r.output

@@ -159,13 +159,14 @@ def test_simulate_out_is_checked_before_the_work(tmp_path, monkeypatch):
     """A bad --out fails before the simulation starts (benchmarks/bench_hostile_inputs.py times the command)."""
     from typer.testing import CliRunner
 
-    import multivector.model.run as run_module
+    import multivector.model.compare  # noqa: F401  (bound to the real `project` before it is patched)
+    import multivector.model.projection as projection_module
     from multivector.cli import app
 
     def never(*args, **kwargs):
         raise AssertionError("the simulation ran before --out was checked")
 
-    monkeypatch.setattr(run_module, "run_scenario", never)
+    monkeypatch.setattr(projection_module, "project", never)
     f = tmp_path / "file"
     f.write_text("")
     scenario = Path(__file__).parents[2] / "scenarios" / "baseline.yaml"

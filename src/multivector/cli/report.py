@@ -77,7 +77,6 @@ def _sweep(folder: Path | None) -> dict | None:
 
 def _scenario(folder: Path | None) -> dict | None:
     """The stored tables of a compared scenario run (`simulate --compare --out DIR`)."""
-    import json
 
     import pandas as pd
 
@@ -90,11 +89,18 @@ def _scenario(folder: Path | None) -> dict | None:
     if missing:
         fail(f"--scenario {folder}: no {', '.join(missing)}; write it with `multivector simulate SCENARIO --compare "
              f"--out {folder}`")
+    import io
+
+    from ..textfiles import InputFileError, read_json, read_text
+
     try:
-        out = {"summary": json.loads((folder / "summary.json").read_text(encoding="utf-8"))}
+        out = {"summary": read_json(folder / "summary.json", "scenario summary")}
         for t in need:
-            out[t] = pd.read_csv(folder / f"{t}.csv", keep_default_na=False, na_values=[""])
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+            text = read_text(folder / f"{t}.csv", "scenario table")
+            out[t] = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
+    except InputFileError as exc:
+        fail(f"--scenario {folder}: {exc}")
+    except (OSError, ValueError) as exc:
         fail(f"--scenario {folder}: cannot read it ({exc}); write it again with `multivector simulate --compare --out`")
     if "compare" not in out["summary"]:
         fail(f"--scenario {folder} was written without --compare; run `multivector simulate SCENARIO --compare --out "

@@ -19,16 +19,16 @@ formatted as the docs show them), so the check compares exactly what a reader se
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import pkgutil
 import re
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from ..provenance import code_version
 
 BLOCK = re.compile(r"(<!-- figure (?P<key>[\w.-]+/[\w.-]+) -->\n)(?P<body>.*?)(<!-- /figure -->)", re.S)
 
@@ -68,25 +68,6 @@ def render(table: Table) -> str:
 def producers() -> list[str]:
     """The names of the producer modules of this package."""
     return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
-
-
-def code_version(root: Path | None = None) -> dict:
-    """What made the figures: the package version, the git commit (when in a checkout) and a
-    hash of the package's source, so a figure can be traced to the code that computed it."""
-    from .. import __version__
-
-    src = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for p in sorted(src.rglob("*.py")):
-        h.update(p.relative_to(src).as_posix().encode())
-        h.update(p.read_bytes())
-    commit = None
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root or src, capture_output=True,
-                                text=True, timeout=10).stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return {"package": __version__, "commit": commit, "source_sha256": h.hexdigest()}
 
 
 def figure_dir(root: Path) -> Path:

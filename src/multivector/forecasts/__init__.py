@@ -42,7 +42,7 @@ def register(kb, folder: str | Path, end: int = 2030, runs: int = 2000, seed: in
              progress: Callable[[int], None] | None = None) -> Path:
     """Run the baseline forecast with the shipped weights (each run's weights from their posterior) and write it
     as a registered forecast into `folder`; returns the file's path."""
-    from ..figures import code_version
+    from ..provenance import code_version
 
     if end <= int(kb.meta.get("period", {}).get("end", 2025)):
         raise RegisteredForecastError(f"--end {end}: a forecast is for the years after the record; give a later year")

@@ -114,11 +114,13 @@ def read_registered(path: str | Path) -> Registration:
     path = Path(path)
     fix = ("a registered forecast is never edited: use the file as it was registered, or register a new one "
            "with `multivector forecast --register DIR`")
+    from ..textfiles import InputFileError, read_bytes, read_text
+
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RegisteredForecastError(f"cannot read {path}: {exc.strerror or exc}; give the JSON file "
-                                      "`multivector forecast --register DIR` wrote") from None
+        data = read_bytes(path, "registered forecast")
+    except InputFileError as exc:
+        raise RegisteredForecastError(f"{exc}; give the JSON file `multivector forecast --register DIR` "
+                                      "wrote") from None
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -134,7 +136,10 @@ def read_registered(path: str | Path) -> Registration:
                                       f"file was changed after it was registered; {fix}")
     side = path.with_name(path.name + ".sha256")
     if side.is_file():
-        want = side.read_text(encoding="utf-8", errors="replace").split()[:1]
+        try:
+            want = read_text(side, "forecast checksum").split()[:1]
+        except InputFileError as exc:
+            raise RegisteredForecastError(f"{exc}; {fix}") from None
         if want != [hashlib.sha256(data).hexdigest()]:
             raise RegisteredForecastError(f"{path}: the file's bytes do not match {side.name}; {fix}")
     if doc.get("columns") != COLUMNS:
