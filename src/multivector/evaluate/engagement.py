@@ -62,9 +62,7 @@ def inputs_digest(inp: ModelInputs) -> str:
         for k in sorted(group):
             h.update(k.encode())
             h.update(np.ascontiguousarray(group[k]).tobytes())
-    if inp.neighbours is not None:
-        h.update(np.ascontiguousarray(inp.neighbours).tobytes())
-    h.update(json.dumps([inp.states, inp.lines, inp.record_until, inp.stance_observations], default=str).encode())
+    h.update(json.dumps([inp.states, inp.lines, inp.record_until]).encode())
     return h.hexdigest()
 
 
@@ -101,8 +99,10 @@ class EngagementModel:
     def _key(self, task: ForecastTask, seed: int) -> str:
         # the fit reads the years up to the origin only, so ex-post and ex-ante tasks share it
         seen = task.inputs.restrict(int(task.inputs.years[0]), task.origin)
+        extra = {"stances": seen.stance_observations,
+                 "neighbours": None if seen.neighbours is None else seen.neighbours.tolist()}
         return hashlib.sha256(json.dumps({
-            "inputs": inputs_digest(seen), "origin": task.origin, "settings": asdict(self.calibration),
+            "inputs": inputs_digest(seen), "extra": extra, "origin": task.origin, "settings": asdict(self.calibration),
             "theory": self.theory, "seed": seed, "model": _source_digest()}, sort_keys=True).encode()
         ).hexdigest()[:32]
 

@@ -124,6 +124,8 @@ def write_weights(result: CalibrationResult, path: str | Path, thin: int = THIN,
         path, draws=draws.name, thinned=f"every {thin}th draw of each chain",
         train_until=result.train_until, seed=result.seed, n=result.n, n_stances=result.n_stances,
         diagnostics={k: v for k, v in result.diagnostics.items() if k != "parameters"},
+        diagnostics_weights={k: v for k, v in result.diagnostics["parameters"].items()
+                             if k in Parameters.names()},
         seconds=result.seconds, settings=result.settings, prior_scales=result.scales,
         weights_all_draws=result.weights_summary(), stances_after=result.stances, **extra)
     return draws

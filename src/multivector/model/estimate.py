@@ -124,7 +124,7 @@ def model_data(design: Design) -> dict[str, np.ndarray]:
     """The design as the JAX model reads it: cell index line·4 + from-level, [k < j], −inf where a
     level is closed, the recorded level as a mask, and the stance rows."""
     d = design.arrays()
-    return {"cell": d["line"] * 4 + d["from_level"], "down": DOWN[d["from_level"]], "memory": d["memory"],
+    return {"cell": d["line"] * 4 + d["from_level"], "state": design.state, "down": DOWN[d["from_level"]], "memory": d["memory"],
             "terms": d["terms"], "closed": np.where(d["allowed"], 0.0, -np.inf),
             "observed": np.arange(3)[None, :] == d["level"][:, None],
             "stance_terms": d["stance_terms"], "stance": d["stance"]}
@@ -146,11 +146,14 @@ def constrained(u: dict, theory: bool, xp=np) -> dict:
     if theory:
         w = xp.exp(u["log_w"])
         out.update({WEIGHT[m]: w[..., i] for i, m in enumerate(THEORY)})
+    if "state_raw" in u:   # the state effects of the experiment in benchmarks/state_effects.py
+        out["state_sigma"] = xp.exp(u["log_state_sigma"])
+        out["state_effect"] = out["state_sigma"][..., None] * u["state_raw"]
     return out
 
 
-def transition_log_likelihood_jax(p: dict, data: dict, theory: bool):
-    """Σ log P(recorded level) over the training transitions: transition.logits with the gathers and
+def transition_pointwise_jax(p: dict, data: dict, theory: bool):
+    """(N,) log P(recorded level) of every training transition: transition.logits with the gathers and
     masks precomputed (cell index, −inf offsets of closed levels, the recorded level as a mask)."""
     import jax
     import jax.numpy as jnp
@@ -159,8 +162,15 @@ def transition_log_likelihood_jax(p: dict, data: dict, theory: bool):
     w = jnp.stack([p[WEIGHT[m]] for m in THEORY]) if theory else jnp.zeros(len(THEORY))
     z = (alpha.reshape(-1, 3)[data["cell"]] - (p["exit_tenure_weight"] * data["memory"])[:, None] * data["down"]
          + data["terms"] @ w + data["closed"])
+    if "state_effect" in p:   # a state's effect on the value of a tie, v(k) · γ_state
+        z = z + p["state_effect"][data["state"]][:, None] * jnp.asarray([0.0, 0.5, 1.0])
     lp = z - jax.nn.logsumexp(z, axis=1, keepdims=True)
-    return jnp.sum(jnp.where(data["observed"], lp, 0.0))
+    return jnp.sum(jnp.where(data["observed"], lp, 0.0), axis=1)
+
+
+def transition_log_likelihood_jax(p: dict, data: dict, theory: bool):
+    """Σ log P(recorded level) over the training transitions."""
+    return transition_pointwise_jax(p, data, theory).sum()
 
 
 def stance_log_likelihood_jax(p: dict, data: dict, theory: bool):
@@ -184,10 +194,12 @@ def log_density(u: dict, data: dict, scales: np.ndarray, theory: bool):
           + _halfnormal(p["obstruction_cost"], u["log_obstruction"], OBSTRUCTION_SCALE, jnp))
     if theory:
         lp = lp + _halfnormal(jnp.exp(u["log_w"]), u["log_w"], jnp.asarray(scales), jnp)
+    if "state_raw" in u:
+        lp = lp + _normal(u["state_raw"], 0.0, 1.0, jnp) + _halfnormal(p["state_sigma"], u["log_state_sigma"], 1.0, jnp)
     return lp + transition_log_likelihood_jax(p, data, theory) + stance_log_likelihood_jax(p, data, theory)
 
 
-def _initial(key, n_lines: int, theory: bool) -> dict:
+def _initial(key, n_lines: int, theory: bool, n_states: int = 0) -> dict:
     """A chain's start: every unconstrained coordinate uniform on (−2, 2) (NumPyro's init_to_uniform)."""
     import jax
 
@@ -195,6 +207,8 @@ def _initial(key, n_lines: int, theory: bool) -> dict:
               "log_tau": (), "log_obstruction": ()}
     if theory:
         shapes["log_w"] = (len(THEORY),)
+    if n_states:
+        shapes.update(state_raw=(n_states,), log_state_sigma=())
     keys = jax.random.split(key, len(shapes))
     return {k: jax.random.uniform(kk, s, minval=-2.0, maxval=2.0) for (k, s), kk in zip(shapes.items(), keys,
                                                                                           strict=True)}
@@ -215,8 +229,11 @@ def _compilation_cache(jax) -> None:
 
 def sample(design: Design, seed: int, chains: int = 4, warmup: int = 500, samples: int = 1000,
            theory: bool = True, progress: Callable[[int, int, str], None] | None = None,
-           max_tree_depth: int = 10) -> Fit:
+           max_tree_depth: int = 10, state_effects: int = 0) -> Fit:
     """NUTS on the design: `chains` chains of `warmup` + `samples` iterations, seeded from `seed`.
+
+    state_effects: the number of states, to add a hierarchical state effect v(k) · γ_state (only for the
+    experiment that decided against them, benchmarks/state_effects.py; 0: none).
 
     progress(done, total, description) after every iteration (done counts over all chains).
     """
@@ -248,7 +265,7 @@ def sample(design: Design, seed: int, chains: int = 4, warmup: int = 500, sample
     kept: list[dict] = []
     divergences = 0
     for c in range(chains):
-        state = start(_initial(init_keys[c], n_lines, theory), chain_keys[c])
+        state = start(_initial(init_keys[c], n_lines, theory, state_effects), chain_keys[c])
         zs = []
         for i in range(warmup + samples):
             state = step(state)

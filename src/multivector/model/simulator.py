@@ -43,7 +43,9 @@ class SimulationResult:
     # (T, S, L, 3) support, go along, obstruct among member runs; NaN where no step is on the table
     stance_probs: np.ndarray | None = None
     depth: np.ndarray | None = None          # (R, T, L) the depth each organization had reached in each year
-    final: dict[str, np.ndarray] | None = None   # the state after the last year (levels, tenure, depth), to go on
+    # the state after the last year (levels, tenure, depth), to go on; and each run's probabilities of the
+    # last year (`probs` (R, S, L, 3); `stance_probs` (R, S, L, 3), NaN where no step is on the table)
+    final: dict[str, np.ndarray] | None = None
 
     @property
     def years(self) -> np.ndarray:
@@ -192,6 +194,8 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
     member_count = np.zeros((T, S, L))
     consensus = inp.consensus if inp.consensus is not None else np.ones((T, L), bool)
     tenure = np.zeros((runs, S, L), np.int16)
+    last_p = np.zeros((runs, S, L, 3))
+    last_sp = np.full((runs, S, L, 3), np.nan)
     if initial_tenure is not None:
         tenure[:] = np.where(prev >= 1, initial_tenure, 0)
     for t in range(T):
@@ -217,6 +221,10 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
             p = step_probabilities(inp, t, wc, alpha[c], prev[c], fresh, tenure[c], depth[c], static)
             xc = draw_levels(p, u[c])
             p_sum += p.sum(axis=0)
+            if t == T - 1:
+                last_p[c] = p
+                if on.size:
+                    last_sp[c][..., on, :] = S_.stance_probabilities(S_.stance_utilities(comps, wc))
             x[c] = xc
             # the second decision, where a step is on the table: members' stances, and the depth they let through
             member = (xc == 2) & table[None, None, :]
@@ -239,4 +247,5 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
         stance_probs = stance_sum / member_count[..., None]
     return SimulationResult(inputs=inp, seed=seed, runs=runs, probs=probs, levels=levels, balance=balance,
                             parameters=w, stance_probs=stance_probs, depth=depth_path,
-                            final={"levels": prev, "tenure": tenure, "depth": depth})
+                            final={"levels": prev, "tenure": tenure, "depth": depth, "probs": last_p,
+                                   "stance_probs": last_sp})
