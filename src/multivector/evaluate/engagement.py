@@ -91,7 +91,7 @@ class EngagementModel:
     theory: bool = True                  # False: the nested reference, every theory weight 0
     name: str = "model"
     fitted: dict = field(default_factory=dict, repr=False)      # origin -> (Parameters, info)
-    _posteriors: dict = field(default_factory=dict, repr=False)   # cache key -> (Parameters, Posterior)
+    _posteriors: dict = field(default_factory=dict, repr=False)   # cache key -> (Parameters, Posterior, info)
 
     def fit(self, task: ForecastTask) -> Parameters:
         return self._fit(task)[0]
@@ -109,8 +109,10 @@ class EngagementModel:
     def _fit(self, task: ForecastTask) -> tuple[Parameters, Posterior]:
         seed = task.seed_int(self.name + ":calibration")
         key = self._key(task, seed)
-        if key in self._posteriors:
-            return self._posteriors[key]
+        if key in self._posteriors:   # fitted before by this forecaster: as good as the disk cache
+            params, post, info = self._posteriors[key]
+            self.fitted[task.origin] = (params, {**info, "cached": True})
+            return params, post
         info_path = calibration_cache_dir() / f"{key}.json"
         draws_path = calibration_cache_dir() / f"{key}.draws.parquet"
         post = None
@@ -136,7 +138,7 @@ class EngagementModel:
             info["cached"] = False
         params = point(post)
         self.fitted[task.origin] = (params, info)
-        self._posteriors[key] = (params, post)
+        self._posteriors[key] = (params, post, info)
         return params, post
 
     def forecast(self, task: ForecastTask) -> np.ndarray:
