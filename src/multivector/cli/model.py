@@ -307,8 +307,8 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fi
                   f"{seed}; train ≤ {train_until}: {cal.n} transitions, {cal.n_stances} stances): R-hat max "
                   f"{d['rhat_max']:.4f}, bulk ESS min {d['ess_bulk_min']:.0f}, {d['divergences']} divergences, "
                   f"{cal.seconds:.0f} CPU s", highlight=False)
-    rows = [{"weight": k, "mean": round(v["mean"], 3), "5%": round(v["q05"], 3), "95%": round(v["q95"], 3),
-             "R-hat": round(d["parameters"][k]["rhat"], 3), "ESS": int(d["parameters"][k]["ess_bulk"])}
+    rows = [{"weight": k, "mean": f"{v['mean']:.3g}", "5%": f"{v['q05']:.3g}", "95%": f"{v['q95']:.3g}",
+             "R-hat": f"{d['parameters'][k]['rhat']:.3f}", "ESS": int(d["parameters"][k]["ess_bulk"])}
             for k, v in cal.weights_summary().items()]
     emit(pd.DataFrame(rows), fmt, title="Weights: posterior mean and 90% interval")
     st = cal.stances
