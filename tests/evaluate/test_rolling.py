@@ -14,6 +14,8 @@ from multivector.evaluate.events import event_table
 from multivector.model.inputs import load_inputs
 
 PROBS = ["p_none", "p_partner", "p_member"]
+# a short NUTS fit (its chains need not converge here: these tests check the plumbing, not the posterior)
+QUICK_FIT = CalibrationSettings(chains=2, warmup=40, samples=40, check=False, max_tree_depth=5)
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +24,8 @@ def case_inputs():
 
 
 def _quick(seed_runs=60):
-    """All four forecasters, the model fitted by the fast one-step likelihood."""
-    return [EngagementModel(runs=seed_runs, calibration=CalibrationSettings(method="conditional"), use_cache=False,
+    """All four forecasters, the model fitted by a short NUTS run."""
+    return [EngagementModel(runs=seed_runs, calibration=QUICK_FIT, use_cache=False,
                            parameter_uncertainty=False),
             "persistence", "base_rate", LaggedLogit(runs=seed_runs)]
 
@@ -91,7 +93,7 @@ def test_model_calibration_is_cached(case_inputs, monkeypatch):
     calls = []
     real = engagement.calibrate
     monkeypatch.setattr(engagement, "calibrate", lambda **kw: calls.append(kw) or real(**kw))
-    fc = EngagementModel(runs=20, calibration=CalibrationSettings(method="conditional"), parameter_uncertainty=False)
+    fc = EngagementModel(runs=20, calibration=QUICK_FIT, parameter_uncertainty=False)
     evaluate(inputs=case_inputs, forecasters=[fc], origins=[2000], runs=20, seed=9)
     evaluate(inputs=case_inputs, forecasters=[fc], origins=[2000], runs=20, seed=9)
     assert len(calls) == 1

@@ -16,6 +16,7 @@ from multivector.model.paired import bootstrap_rng, paired_binary, paired_contin
 from multivector.model.projection import initial_state, project, projection_start, scenario_inputs
 from multivector.model.record import recorded_balance, recorded_levels
 from multivector.model.scenario import parse_scenario
+from multivector.model.transition import ALPHA_NAMES
 
 from .conftest import MODEL_CASE
 
@@ -101,7 +102,7 @@ def test_the_first_simulated_year_starts_from_the_record_of_the_year_before(kb, 
     j = full.lines.index("CSTO")
     assert tenure[STATES.index("KAZ"), j] == 2012 - 2002 + 1 and tenure[STATES.index("UZB"), j] == 7
     # nothing changes before 2013 and statuses are sticky: the first year repeats 2012's record
-    sticky = Parameters(review_rate=1e-6)
+    sticky = Parameters(alpha_pooled=tuple(-30.0 if not n.startswith("first") else 0.0 for n in ALPHA_NAMES))
     p = project(kb, scenario("start: 2013\nend: 2016\n"), sticky, posterior=None, inputs=full)
     first = p.result.probs[0]
     assert np.allclose(first[..., 2], full.record[t] == 2, atol=1e-5)
