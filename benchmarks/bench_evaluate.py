@@ -44,8 +44,10 @@ def run_once(forecasters: str, drivers: str, cache: str) -> tuple[float, float]:
     cmd = [str(BIN), "evaluate", "--format", "csv", "--forecasters", forecasters, "--drivers", drivers]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t0
+    if done.returncode != 0:
+        sys.exit(f"multivector evaluate failed:\n{done.stderr}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
 

@@ -39,6 +39,13 @@ def test_persistence_has_change_auc_one_half(ev):
         assert scores[scores.subset != "existing"].change_auc.isna().all()
 
 
+def test_persistence_ties_on_the_regional_inputs_too():
+    from multivector.model.inputs import load_inputs
+
+    ev = evaluate(inputs=load_inputs(), forecasters=["persistence"], origins=[2008], seed=0)
+    assert ev.scores[ev.scores.subset == "existing"].change_auc.iloc[0] == 0.5
+
+
 def test_change_units_by_hand():
     rows = pd.DataFrame({
         "forecaster": "f", "origin": 2000, "state": ["A", "A", "B", "B", "C", "C"], "line": "L",

@@ -51,7 +51,8 @@ def change_units(forecasts: pd.DataFrame, window: int = WINDOW) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     p_origin = np.select([rows["status_at_origin"] == lv for lv in ("none", "partner", "member")],
                          [rows["p_none"], rows["p_partner"], rows["p_member"]], default=np.nan)
-    units = rows.assign(p_change=1.0 - p_origin, changed=rows["actual"] != rows["status_at_origin"])
+    # rounded: probabilities equal but for floating-point noise (renormalised over different open levels) tie
+    units = rows.assign(p_change=np.round(1.0 - p_origin, 12), changed=rows["actual"] != rows["status_at_origin"])
     return (units.groupby(["forecaster", "origin", "state", "line"], sort=False)
             .agg(p_change=("p_change", "max"), changed=("changed", "any")).reset_index()[cols])
 

@@ -105,9 +105,9 @@ def _nan(v):
 
 def theory_tables(coded, frozen) -> dict[str, Table]:
     if coded.theory is None:
-        why = "; ".join(n for n in coded.notes if "theory" in n) or "not run"
+        why = "; ".join(n for n in coded.notes if "theory" in n) or "theory test not run"
         empty = Table(columns=["origin", "subset", "log-score gain, coded [90%]", "frozen [90%]"],
-                      rows=[["–", "–", "not run", "not run"]], note=f"The theory test was not run: {why}.")
+                      rows=[["–", "–", "not run", "not run"]], note=f"{why[0].upper()}{why[1:]}.", align="llrr")
         return {"theory_test": empty,
                 "elpd": Table(columns=["origin", "ELPD difference", "SE", "n"], rows=[["–", "not run", "–", "–"]],
                               note="In-sample PSIS-LOO, model minus nested reference: not run.")}
@@ -122,7 +122,7 @@ def theory_tables(coded, frozen) -> dict[str, Table]:
         rows.append([str(r.origin), r.subset, cell, fr])
         raw.append({"origin": r.origin, "subset": r.subset, "log_gain": _nan(r.log_gain), "lo": _nan(r.lo),
                     "hi": _nan(r.hi), "n": int(r.n)})
-    theory = Table(columns=["origin", "subset", "log-score gain, coded [90%]", "frozen [90%]"], rows=rows,
+    theory = Table(columns=["origin", "subset", "log-score gain, coded [90%]", "frozen [90%]"], rows=rows, align="llrr",
                    note="Log score of the nested reference (every theory weight 0) minus the model's on the same "
                         "Central Asian rows: > 0 where the theory's terms forecast better; 90% percentile bootstrap "
                         "interval, state-lines resampled (2,000 times, seed 0).", raw=raw)
@@ -136,19 +136,25 @@ def theory_tables(coded, frozen) -> dict[str, Table]:
     return {"theory_test": theory, "elpd": elpd}
 
 
-def csto_table() -> Table:
+def csto_table() -> dict[str, Table]:
     """From origin 2000: P(member of the CSTO) that each chain-propagating reference gives three states that
-    never left it, with and without the logit's clip of the drivers to their training range."""
+    never left it (the logit also without its clip of the drivers, and with the drivers frozen), and which drivers
+    move the logit's one-step odds of leaving for Kazakhstan between 2000 and 2010."""
+    import numpy as np
+
     from ..evaluate import MarkovChain, TenureHazard, TransitionLogit, make_task
+    from ..evaluate.logit import DRIVERS, driver_columns
     from ..model.inputs import load_inputs
 
     inp = load_inputs(pool=True)
-    task = make_task(inp, 2000, SEED)
-    fcs = [MarkovChain(), TenureHazard(), TransitionLogit(), TransitionLogit(clip=False, name="logit, no clip")]
+    coded, frozen = make_task(inp, 2000, SEED), make_task(inp, 2000, SEED, "frozen")
+    runs = [(MarkovChain(), coded), (TenureHazard(), coded), (TransitionLogit(), coded),
+            (TransitionLogit(clip=False, name="logit, no clip"), coded),
+            (TransitionLogit(name="logit, drivers frozen"), frozen)]
     j = inp.lines.index("CSTO")
     years = (2005, 2010, 2025)
     rows, raw = [], []
-    for fc in fcs:
+    for fc, task in runs:
         p = fc.forecast(task)
         cells = []
         for s in ("KAZ", "KGZ", "TJK"):
@@ -157,9 +163,25 @@ def csto_table() -> Table:
                 cells.append(f"{v:.2f}")
                 raw.append({"forecaster": fc.name, "state": s, "year": y, "p_member": v})
         rows.append([fc.name, *cells])
-    return Table(columns=["forecaster", *(f"{s} {y}" for s in ("KAZ", "KGZ", "TJK") for y in years)], rows=rows,
-                 note="P(member of the CSTO) forecast from origin 2000 (coded drivers) for three states recorded as "
-                      "members throughout.", raw=raw)
+    paths = Table(columns=["forecaster", *(f"{s} {y}" for s in ("KAZ", "KGZ", "TJK") for y in years)], rows=rows,
+                  note="P(member of the CSTO) forecast from origin 2000 for three states recorded as members "
+                       "throughout (coded drivers unless said).", raw=raw)
+    fit = runs[2][0].fitted[2000]
+    coef = fit.coefficients()
+    off = coef.shape[1] - len(DRIVERS)
+    k = inp.states.index("KAZ")
+    d0 = driver_columns(inp, inp.year_index(2000))[k, j]
+    d1 = np.clip(driver_columns(inp, inp.year_index(2010))[k, j], fit.lower, fit.upper)
+    push = (coef[0, off:] - coef[2, off:]) * (d1 - d0)
+    order = [int(i) for i in np.argsort(-np.abs(push)) if abs(push[i]) >= 0.01]
+    drv = Table(columns=["driver", "2000", "2010", "log-odds of none vs member"],
+                rows=[[DRIVERS[i], f"{d0[i]:.2f}", f"{d1[i]:.2f}", f"{push[i]:+.2f}"] for i in order],
+                note="Kazakhstan in the CSTO: the drivers whose coded change from 2000 to 2010 moves the fixed "
+                     "logit's (origin 2000) one-step log-odds of none against member by 0.01 or more "
+                     "(after the clip; > 0 toward leaving).",
+                raw=[{"driver": DRIVERS[i], "2000": float(d0[i]), "2010": float(d1[i]), "push": float(push[i])}
+                     for i in order])
+    return {"csto_2000": paths, "csto_2000_drivers": drv}
 
 
 def fits_table(ev) -> Table:
@@ -190,7 +212,7 @@ def build() -> dict[str, Table]:
     tables["scores_existing_pooled"] = subset_table(coded, "existing", rows="pooled")
     tables["auc"] = auc_table(coded, frozen)
     tables.update(theory_tables(coded, frozen))
-    tables["csto_2000"] = csto_table()
+    tables.update(csto_table())
     tables["fits"] = fits_table(coded)
     tables["forecasters"] = Table(columns=["forecasters", "seed", "runs"],
                                   rows=[[", ".join(forecasters()), str(SEED), str(RUNS)]],

@@ -179,7 +179,8 @@ def evaluation_html(evaluation: dict | None) -> str:
     if not evaluation:
         return ("<p class=\"note\">No forecast evaluation is stored for this case yet. Run "
                 "<code>multivector evaluate</code> (a few minutes the first time) and write the report again "
-                "to see the model scored beside persistence, base rates and a lagged logit.</p>")
+                "to see the model scored beside its nested reference, a Markov chain, a tenure hazard, a "
+                "transition logit, persistence and base rates.</p>")
     scores = pd.DataFrame(evaluation["scores"])
     rel = pd.DataFrame(evaluation["reliability"])
     corp = pd.DataFrame(evaluation.get("corp", []))
