@@ -70,9 +70,11 @@ class FakeTransitionModel:
         alpha = np.log(fit_markov(rows, len(inp.lines)).P)
         rng = np.random.default_rng(7)
         ws = self.w + (0.2 * rng.standard_normal((2, 30)) if self.theory else np.zeros((2, 30)))
-        ll = np.array([[[np.log(self._probs(alpha, inp, t, s, l_, f, w)[k])
-                         for t, s, l_, f, k in zip(rows.t, rows.s, rows.l, rows.origin, rows.level, strict=True)]
-                        for w in chain] for chain in ws])
+        du = inp.drivers.state["threat_level"][rows.t, rows.s][:, None] * np.array([0.0, 0.5, 1.0])   # (n, 3)
+        z = alpha[rows.l, rows.origin][None, None] + ws[..., None, None] * du[None, None]           # (2, 30, n, 3)
+        logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
+        ll = np.take_along_axis(logp, np.broadcast_to(rows.level[None, None, :, None], (*ws.shape, len(rows), 1)),
+                                axis=-1)[..., 0]
         return az.from_dict(posterior={"w": ws}, log_likelihood={"transitions": ll})
 
 
@@ -171,3 +173,25 @@ def test_the_cli_says_when_the_installed_model_has_no_nested_reference(monkeypat
     res = CliRunner().invoke(app, ["evaluate", "--forecasters", "nested,persistence", "--origins", "2008"])
     assert res.exit_code != 0 and "no nested reference" in res.output
     assert "nested" not in rolling.available_forecasters()
+
+
+def test_named_model_and_nested_reference_run_the_theory_test_from_the_cli(monkeypatch):
+    """With an engagement model that offers `theory=False` and `idata`, `evaluate` by name runs the theory test,
+    and the command line prints it within 80 columns and carries it in JSON."""
+    pytest.importorskip("arviz")
+    from multivector.cli import app
+    from multivector.evaluate import rolling
+
+    monkeypatch.setattr(rolling, "EngagementModel", FakeTransitionModel)
+    assert rolling.nested_available() and {"model", "nested"} <= set(rolling.available_forecasters())
+    args = ["evaluate", "--origins", "2012", "--forecasters", "model,nested,persistence"]
+    res = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert res.exit_code == 0, res.output
+    th = json.loads(res.stdout)["theory_test"]
+    assert {(r["origin"], r["subset"]) for r in th["rows"]} == {
+        (o, s) for o in (2012, "pooled") for s in ("all", "existing", "first_choice")}
+    assert th["elpd"][0]["origin"] == 2012 and th["elpd"][0]["n"] > 1000 and th["notes"] == []
+    res = CliRunner().invoke(app, [*args, "--subset", "existing"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    assert "Theory test" in res.stdout and "In-sample PSIS-LOO" in res.stdout
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80

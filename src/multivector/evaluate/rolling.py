@@ -68,14 +68,20 @@ def available_forecasters() -> tuple[str, ...]:
     return tuple(f for f in FORECASTERS if f != "nested" or nested_available())
 
 
+def _engagement(**kw) -> Forecaster:
+    """The engagement model's forecaster with the options its installed version takes (`runs` may go)."""
+    params = inspect.signature(EngagementModel).parameters
+    return EngagementModel(**{k: v for k, v in kw.items() if k in params})
+
+
 def make_forecaster(name: str, runs: int) -> Forecaster:
     """A forecaster by name: model, nested, markov, hazard, logit, persistence or base_rate."""
     if name == "model":
-        return EngagementModel(runs=runs)
+        return _engagement(runs=runs)
     if name == "nested":
         if not nested_available():
             raise ValueError(NESTED_MISSING)
-        return EngagementModel(runs=runs, theory=False, name="nested")
+        return _engagement(runs=runs, theory=False, name="nested")
     makers = {"markov": MarkovChain, "hazard": TenureHazard, "logit": TransitionLogit, "persistence": Persistence,
               "base_rate": BaseRate}
     if name in makers:
