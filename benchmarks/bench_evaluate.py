@@ -28,7 +28,7 @@ BIN = Path(sys.executable).with_name("multivector")
 
 
 def default_forecasters() -> tuple[str, str]:
-    from multivector.evaluate.rolling import available_forecasters, nested_available
+    from multivector.evaluate.registry import available_forecasters, nested_available
 
     names = list(available_forecasters())
     if nested_available():

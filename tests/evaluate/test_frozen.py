@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from multivector.evaluate import freeze_drivers, make_task, mask_after
-from multivector.evaluate.rolling import make_forecaster
+from multivector.evaluate.registry import make_forecaster
 from multivector.model.inputs import load_inputs
 
 REFERENCES = ("markov", "hazard", "logit", "persistence", "base_rate")

@@ -167,12 +167,12 @@ def test_elpd_difference_by_hand():
 
 def test_the_cli_says_when_the_installed_model_has_no_nested_reference(monkeypatch):
     from multivector.cli import app
-    from multivector.evaluate import rolling
+    from multivector.evaluate import registry
 
-    monkeypatch.setattr(rolling, "nested_available", lambda: False)
+    monkeypatch.setattr(registry, "nested_available", lambda: False)
     res = CliRunner().invoke(app, ["evaluate", "--forecasters", "nested,persistence", "--origins", "2008"])
     assert res.exit_code != 0 and "no nested reference" in res.output
-    assert "nested" not in rolling.available_forecasters()
+    assert "nested" not in registry.available_forecasters()
 
 
 def test_named_model_and_nested_reference_run_the_theory_test_from_the_cli(monkeypatch):
@@ -180,10 +180,10 @@ def test_named_model_and_nested_reference_run_the_theory_test_from_the_cli(monke
     and the command line prints it within 80 columns and carries it in JSON."""
     pytest.importorskip("arviz")
     from multivector.cli import app
-    from multivector.evaluate import rolling
+    from multivector.evaluate import registry
 
-    monkeypatch.setattr(rolling, "EngagementModel", FakeTransitionModel)
-    assert rolling.nested_available() and {"model", "nested"} <= set(rolling.available_forecasters())
+    monkeypatch.setattr(registry, "EngagementModel", FakeTransitionModel)
+    assert registry.nested_available() and {"model", "nested"} <= set(registry.available_forecasters())
     args = ["evaluate", "--origins", "2012", "--forecasters", "model,nested,persistence"]
     res = CliRunner().invoke(app, [*args, "--format", "json"])
     assert res.exit_code == 0, res.output

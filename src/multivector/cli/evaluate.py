@@ -110,9 +110,8 @@ def evaluate(
     the origin and on bodies first open after it. Lower log, Brier and RPS are
     better; skill is 1 - log score / persistence's. See docs/evaluation.md.
     """
-    from ..evaluate import DRIVER_MODES, FORECASTERS, SUBSETS, available_forecasters
+    from ..evaluate import DRIVER_MODES, FORECASTERS, SUBSETS, registry
     from ..evaluate import evaluate as run_evaluate
-    from ..evaluate.rolling import NESTED_MISSING, nested_available
     from ..evaluate.store import save_latest
 
     if runs < 1:
@@ -123,13 +122,13 @@ def evaluate(
     bad = [s for s in shown if s not in SUBSETS]
     if bad or not shown:
         fail(f"--subset: unknown {', '.join(bad) or '(none given)'}; use some of {', '.join(SUBSETS)}")
-    names = list(available_forecasters()) if forecasters is None else [
+    names = list(registry.available_forecasters()) if forecasters is None else [
         f.strip() for f in forecasters.split(",") if f.strip()]
     unknown = [n for n in names if n not in FORECASTERS]
     if unknown or not names:
         fail(f"--forecasters: unknown {', '.join(unknown) or '(none given)'}; use some of {', '.join(FORECASTERS)}")
-    if "nested" in names and not nested_available():
-        fail(f"--forecasters nested: {NESTED_MISSING}")
+    if "nested" in names and not registry.nested_available():
+        fail(f"--forecasters nested: {registry.NESTED_MISSING}")
     years = _ints(origins, "origins")
     if not years:
         fail("--origins: give at least one year, e.g. --origins 2008")

@@ -15,21 +15,20 @@ from .hazard import TenureHazard
 from .logit import TransitionLogit
 from .markov import MarkovChain
 from .reference import BaseRate, Persistence
+from .registry import FORECASTERS, available_forecasters, make_forecaster
 from .rolling import (
-    DRIVER_MODES,
-    FORECASTERS,
-    ORIGINS,
-    Evaluation,
-    Settings,
-    available_forecasters,
-    evaluate,
-    make_task,
-    score_forecasts,
+           DRIVER_MODES,
+           ORIGINS,
+           Evaluation,
+           Settings,
+           evaluate,
+           make_task,
+           score_forecasts,
 )
 from .subsets import SUBSETS
 from .task import Forecaster, ForecastTask, mask_after
 
 __all__ = ["DRIVER_MODES", "FORECASTERS", "ORIGINS", "SUBSETS", "BaseRate", "CalibrationSettings", "EngagementModel",
            "Evaluation", "ForecastTask", "Forecaster", "MarkovChain", "Persistence", "Settings", "TenureHazard",
-           "TransitionLogit", "available_forecasters", "evaluate", "freeze_drivers", "make_task", "mask_after",
-           "score_forecasts"]
+           "TransitionLogit", "available_forecasters", "evaluate", "freeze_drivers", "make_forecaster", "make_task",
+           "mask_after", "score_forecasts"]

@@ -47,7 +47,7 @@ def pooled_chain(counts: np.ndarray, prior: float = PRIOR) -> np.ndarray:
     """(4, 3) the chain of all lines together, smoothed by `prior` per cell.
 
     >>> pooled_chain(np.array([[[3.0, 0, 1]], [[1.0, 0, 0]]]), prior=0.5).round(3).tolist()
-    [[0.643, 0.071, 0.286]]
+    [[0.692, 0.077, 0.231]]
     """
     n = counts.sum(0) + prior
     return n / n.sum(-1, keepdims=True)

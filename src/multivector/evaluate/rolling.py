@@ -10,7 +10,6 @@ the scores computed on them (`score_forecasts`), so anyone can recompute them.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -19,14 +18,10 @@ import pandas as pd
 
 from ..kb import CaseBase
 from ..model.inputs import ModelInputs, load_inputs
+from . import registry
 from .discrimination import change_auc
-from .engagement import EngagementModel
 from .events import event_table
 from .frozen import freeze_drivers
-from .hazard import TenureHazard
-from .logit import TransitionLogit
-from .markov import MarkovChain
-from .reference import BaseRate, Persistence
 from .reliability import corp_table, reliability_table
 from .scores import score_all, skill
 from .subsets import SUBSETS, rows_of, subset_labels
@@ -34,7 +29,6 @@ from .task import LEVELS, Forecaster, ForecastTask, mask_after
 from .theory import elpd_difference, theory_test
 
 ORIGINS = (2000, 2004, 2008, 2012, 2016)
-FORECASTERS = ("model", "nested", "markov", "hazard", "logit", "persistence", "base_rate")
 DRIVER_MODES = ("coded", "frozen")
 REFERENCE = "persistence"
 THEORY = ("model", "nested")     # the theory test: the model against its nested reference
@@ -52,42 +46,6 @@ class Settings:
     change_window: int = 2           # change AUC: P(status differs from the origin's within this many years)
     bootstrap_replicates: int = 2000   # theory test: resamples of state-lines
     interval_level: float = 0.90
-
-
-def nested_available() -> bool:
-    """Whether the installed engagement model offers its nested reference (`EngagementModel(theory=False)`)."""
-    return "theory" in inspect.signature(EngagementModel).parameters
-
-
-NESTED_MISSING = ("the installed engagement model has no nested reference (EngagementModel(theory=False), "
-                  "issue 21's transition model): run without 'nested'; the theory test needs it")
-
-
-def available_forecasters() -> tuple[str, ...]:
-    """The default forecasters this installation can run (`nested` only with the transition model)."""
-    return tuple(f for f in FORECASTERS if f != "nested" or nested_available())
-
-
-def _engagement(**kw) -> Forecaster:
-    """The engagement model's forecaster with the options its installed version takes (`runs` may go)."""
-    params = inspect.signature(EngagementModel).parameters
-    return EngagementModel(**{k: v for k, v in kw.items() if k in params})
-
-
-def make_forecaster(name: str, runs: int) -> Forecaster:
-    """A forecaster by name: model, nested, markov, hazard, logit, persistence or base_rate."""
-    if name == "model":
-        return _engagement(runs=runs)
-    if name == "nested":
-        if not nested_available():
-            raise ValueError(NESTED_MISSING)
-        return _engagement(runs=runs, theory=False, name="nested")
-    makers = {"markov": MarkovChain, "hazard": TenureHazard, "logit": TransitionLogit, "persistence": Persistence,
-              "base_rate": BaseRate}
-    if name in makers:
-        return makers[name]()
-    raise ValueError(f"unknown forecaster {name!r}: use one of {', '.join(FORECASTERS)} "
-                     "or pass an object with `name` and `forecast(task)`")
 
 
 def _check(probs: np.ndarray, task: ForecastTask, name: str) -> np.ndarray:
@@ -274,7 +232,7 @@ def evaluate(kb: CaseBase | None = None, forecasters: Iterable[str | Forecaster]
              drivers: str = "coded") -> Evaluation:
     """Score every forecaster at every origin on the record after it.
 
-    forecasters: names (default `available_forecasters()`) or objects with a `name`
+    forecasters: names (default `registry.available_forecasters()`) or objects with a `name`
     and `forecast(task)`. `progress(name, origin)` is called after each fit. Every
     forecaster is fitted on every state the inputs hold (by default the regional states
     and the case's pooled republics); `scores` are on the regional states' rows,
@@ -292,8 +250,8 @@ def evaluate(kb: CaseBase | None = None, forecasters: Iterable[str | Forecaster]
     for o in origins:
         if not full.years[0] <= o < last:
             raise ValueError(f"origin {o} is outside the record: use a year from {full.years[0]} to {last - 1}")
-    fcs = [make_forecaster(f, runs) if isinstance(f, str) else f
-           for f in (available_forecasters() if forecasters is None else forecasters)]
+    fcs = [registry.make_forecaster(f, runs) if isinstance(f, str) else f
+           for f in (registry.available_forecasters() if forecasters is None else forecasters)]
     names = [f.name for f in fcs]
     if len(set(names)) != len(names):
         raise ValueError(f"forecaster names must differ: {names}")
@@ -323,7 +281,7 @@ def evaluate(kb: CaseBase | None = None, forecasters: Iterable[str | Forecaster]
         theory_pooled = theory_test(forecasts, **kw) if pooled else None
     else:
         notes.append(f"theory test not run: it needs the forecasters {THEORY[0]!r} and {THEORY[1]!r}"
-                     + ("" if nested_available() else "; the installed engagement model has no nested reference "
+                     + ("" if registry.nested_available() else "; the installed engagement model has no nested reference "
                         "(EngagementModel(theory=False), issue 21's transition model)"))
     elpd = _elpd(dict(zip(names, fcs, strict=True)), tasks, notes)
     return Evaluation(forecasts=forecasts, scores=scores, events=events,

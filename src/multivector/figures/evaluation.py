@@ -30,7 +30,7 @@ def _f(v, fmt: str = "{:.3f}") -> str:
 def forecasters() -> list[str]:
     """Every forecaster of the third design; the model only with its nested reference (else the tables would
     mix the second design's model with the third's references)."""
-    from ..evaluate.rolling import available_forecasters, nested_available
+    from ..evaluate.registry import available_forecasters, nested_available
 
     names = list(available_forecasters())
     return names if nested_available() else [n for n in names if n != "model"]
