@@ -195,3 +195,14 @@ def test_named_model_and_nested_reference_run_the_theory_test_from_the_cli(monke
     assert res.exit_code == 0, res.output
     assert "Theory test" in res.stdout and "In-sample PSIS-LOO" in res.stdout
     assert max(len(line) for line in res.stdout.splitlines()) <= 80
+
+
+def test_the_report_shows_the_theory_test(inp):
+    from multivector.report.build import evaluation_html
+
+    ev = evaluate(inputs=inp, forecasters=[FakeTransitionModel(True, "model", with_idata=False),
+                                           FakeTransitionModel(False, "nested", with_idata=False)],
+                  origins=[2000], seed=0, runs=1)
+    html = evaluation_html(json.loads(json.dumps(ev.to_dict())))
+    assert '<table class="scores theory">' in html and "pooled" in html and "first_choice" in html
+    assert ">nan<" not in html
