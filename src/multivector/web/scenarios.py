@@ -196,7 +196,7 @@ def _rationale(path: Path) -> str:
 
 
 def library_folder() -> Path:
-    """The scenarios that ship, found as `multivector scenarios` finds them: ./scenarios when run from the
-    project folder, else the folder beside the installed package."""
-    here = Path("scenarios")
-    return here if here.is_dir() else Path(__file__).resolve().parents[3] / "scenarios"
+    """The scenarios that ship with the package, as `multivector scenarios` lists them."""
+    from ..shipped import folder
+
+    return folder("scenario")
