@@ -57,26 +57,33 @@ def summary_sentences(m: pd.DataFrame, dep: pd.DataFrame, states: list[str], nam
         lead_pole = max(ties, key=ties.get)
         total = sum(ties.values()) or 1.0
         d = m[m["state"] == s].dropna(subset=["balance_index"])
-        lo_row = d.loc[d["balance_index"].idxmin()] if len(d) else None
-        trend = ""
-        if len(d):   # from the first year the index is defined (a state with no tie to a pole has none)
+        share = f"{100 * ties[lead_pole] / total:.0f}% of its great-power ties are {lead_pole}-led; " if total else ""
+        if not len(d):   # never tied to two poles: the index is undefined (measures.balance_from_onset)
+            sentence = (f"{names.get(s, s)}: no balance index up to {y1}, since it never had ties to two of the "
+                        f"poles; {share}")
+        else:
             f0 = d.iloc[0]
             y_start, start_bi = int(f0["year"]), float(f0["balance_index"])
-            delta = r["balance_index"] - start_bi
-            poles0 = [p for p in big if float(f0.get(f"ties_{p}", 0) or 0) > 0]
-            since = (f"since {y_start}, when all its great-power ties were {poles0[0]}-led" if len(poles0) == 1
-                     else f"from {start_bi:.0f} in {y_start}")
-            trend = (f" ({'up' if delta > 0 else 'down'} {abs(delta):.0f} points {since})" if abs(delta) >= 1
-                     else (f" (about the same as in {y_start})" if y_start != y1 else ""))
-        sentence = (f"{names.get(s, s)}: balance {r['balance_index']:.0f} in {y1}{trend}; "
-                    f"{100 * ties[lead_pole] / total:.0f}% of its great-power ties are {lead_pole}-led; "
-                    f"it sits in {int(r['n_orgs'])} organizations with a sovereignty exposure of "
-                    f"{r['sovereignty_exposure']:.2f}")
-        if lo_row is not None and lo_row["year"] not in (y0, y1):
-            sentence += f"; its least balanced year was {int(lo_row['year'])} ({lo_row['balance_index']:.0f})"
+            onset = (f"{y_start}, the first year it had ties to two poles" if y_start > y0
+                     else f"{y_start}")
+            if pd.isna(r["balance_index"]):
+                trend = f"; its index is undefined in {y1}"
+            else:
+                delta = r["balance_index"] - start_bi
+                trend = (f" in {y1}, {'up' if delta > 0 else 'down'} {abs(delta):.0f} points from {start_bi:.0f} in "
+                         f"{onset}" if abs(delta) >= 1 else
+                         (f" in {y1}, about the same as in {onset}" if y_start != y1 else f" in {y1}"))
+            value = f"balance {r['balance_index']:.0f}" if not pd.isna(r["balance_index"]) else "balance"
+            sentence = f"{names.get(s, s)}: {value}{trend}; {share}"
+            lo_row = d.loc[d["balance_index"].idxmin()]
+            if int(lo_row["year"]) not in (y_start, y1) and lo_row["balance_index"] < start_bi:
+                sentence += f"its least balanced year was {int(lo_row['year'])} ({lo_row['balance_index']:.0f}); "
+        orgs = int(r["n_orgs"])
+        sentence += (f"it sits in {orgs} organization{'' if orgs == 1 else 's'} with a sovereignty exposure of "
+                     f"{r['sovereignty_exposure']:.2f}")
         if "forums_with_RUS" in r and not pd.isna(r.get("forums_with_RUS")):
-            sentence += (f"; it shares {int(r['forums_with_RUS'])} forums with Russia and "
-                         f"{int(r['forums_with_CHN'])} with China")
+            sentence += (f"; it shares {int(r['forums_with_RUS'])} forum{'' if int(r['forums_with_RUS']) == 1 else 's'}"
+                         f" with Russia and {int(r['forums_with_CHN'])} with China")
         out.append(sentence + ".")
     if len(dep):
         obs = dep[dep["flag"] == "observed"].sort_values("year")
