@@ -9,6 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .marks import mark_landmarks
+
 POLE_COLORS = {"RUS": "#c0392b", "CHN": "#e0a100", "WEST": "#2c6fbb", "REGIONAL": "#27ae60", "GLOBAL": "#7f8c8d",
                "RUS+CHN": "#8e44ad", "UNCODED": "#bbbbbb"}
 STATE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
@@ -164,27 +166,46 @@ def network_slider(panel, years: list[int], states: list[str], org_lead: dict[st
     return fig
 
 
-def balance_lines(m: pd.DataFrame, states: list[str], state_names: dict[str, str]) -> go.Figure:
-    """Balance index (0 one pole … 100 even spread over RUS/CHN/WEST) over time, one line per state."""
+def balance_lines(m: pd.DataFrame, states: list[str], state_names: dict[str, str],
+                  landmarks: pd.DataFrame | None = None) -> go.Figure:
+    """Balance index (0 one pole … 100 even spread over RUS/CHN/WEST) over time, one line per state.
+
+    The index is undefined before a state's first year with ties to two poles
+    (`measures.balance_from_onset`): those years are marked on a strip under the axis, not drawn as 0.
+    `landmarks` (`CaseBase.landmarks()`): the case's turning points, drawn as dotted lines with their ids.
+    """
     fig = go.Figure()
     dashes = ("solid", "dash", "dot", "dashdot", "longdash")
     symbols = ("circle", "square", "diamond", "triangle-up", "x")
+    undefined_x, undefined_text, undefined_color = [], [], []
     for k, s in enumerate(states):
         d = m[m["state"] == s]
+        color = STATE_COLORS[k % len(STATE_COLORS)]
         # states with equal values share a line: a dash and a marker of their own keep each one visible
         fig.add_trace(go.Scatter(x=d["year"], y=d["balance_index"], mode="lines+markers", name=state_names.get(s, s),
-                                 line=dict(color=STATE_COLORS[k % len(STATE_COLORS)], width=3.5 - 0.5 * k,
-                                           dash=dashes[k % len(dashes)]),
-                                 marker=dict(size=9 - k, symbol=symbols[k % len(symbols)])))
+                                 line=dict(color=color, width=max(1.5, 3.5 - 0.4 * k), dash=dashes[k % len(dashes)]),
+                                 marker=dict(size=max(5, 9 - k), symbol=symbols[k % len(symbols)]),
+                                 hovertemplate=f"{state_names.get(s, s)} %{{x}}: %{{y:.1f}}<extra></extra>"))
+        gap = d[d["balance_index"].isna()]
+        undefined_x += gap["year"].tolist()
+        undefined_text += [f"{state_names.get(s, s)} {y}: undefined — ties to one pole or none" for y in gap["year"]]
+        undefined_color += [color] * len(gap)
+    if undefined_x:
+        fig.add_trace(go.Scatter(x=undefined_x, y=[-6] * len(undefined_x), mode="markers",
+                                 name="index undefined (ties to one pole or none)",
+                                 marker=dict(symbol="line-ns-open", size=10, color=undefined_color,
+                                             line=dict(width=2)),
+                                 customdata=undefined_text, hovertemplate="%{customdata}<extra></extra>"))
     yrs = m["year"]
     fig.update_layout(title=dict(text="Balance index (100 = ties spread evenly over Russia, China and the West)",
-                                 x=0.01, font=dict(size=15)), height=420, font=FONT,
-                      margin=dict(l=60, r=20, t=50, b=50), legend=dict(orientation="h", y=-0.18),
+                                 x=0.01, font=dict(size=15)), height=460, font=FONT,
+                      margin=dict(l=60, r=20, t=60, b=50), legend=dict(orientation="h", yanchor="top", y=-0.2, x=0),
                       plot_bgcolor="#fafafa")
     fig.update_xaxes(dtick=2, tickformat="d", title_text="year", range=[yrs.min() - 0.5, yrs.max() + 0.5],
                      gridcolor="#e5e5e5")
-    fig.update_yaxes(range=[0, 102], title_text="balance index", gridcolor="#e5e5e5")
-    return fig
+    fig.update_yaxes(range=[-10, 112], tickvals=[0, 20, 40, 60, 80, 100], title_text="balance index",
+                     gridcolor="#e5e5e5", zeroline=False)
+    return mark_landmarks(fig, landmarks, y=104)
 
 
 def ties_areas(m: pd.DataFrame, states: list[str], poles: tuple[str, ...], state_names: dict[str, str]) -> go.Figure:
