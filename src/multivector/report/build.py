@@ -11,7 +11,7 @@ import pandas as pd
 from ..io_utils import write_atomic
 from . import figures as F
 
-CHART_IDS = ("summary", "gantt", "network", "balance", "ties", "dependence", "evaluation", "evidence")
+CHART_IDS = ("summary", "gantt", "network", "balance", "heatmap", "ties", "dependence", "evaluation", "evidence")
 
 
 def _plotly_js() -> str:
@@ -97,34 +97,11 @@ def summary_sentences(m: pd.DataFrame, dep: pd.DataFrame, states: list[str], nam
 
 
 def evidence_rows(kb) -> pd.DataFrame:
-    """Every fact of the base with its citations: kind, id, date, text, citations."""
-    facts = kb.sql("""
-        SELECT 'membership' AS kind, actor || '/' || org || '/' || status || '/' || start AS id, start AS date,
-               actor || ' ' || status || ' of ' || org || ', ' || start || ' – ' || coalesce("end", 'open')
-                 || coalesce(': ' || note, '') AS text, sources FROM memberships
-        UNION ALL SELECT 'event', id, date, summary, sources FROM events
-        UNION ALL SELECT 'indicator', id, period, name || ' ' || actor || coalesce(' / ' || partner, '') || ': '
-                 || CAST(value AS VARCHAR) || ' ' || unit || coalesce(' (' || note || ')', ''), sources FROM indicators
-        UNION ALL SELECT 'claim', id, coalesce(period, ''), statement, sources FROM claims
-        ORDER BY 1, 3, 2""")
-    orgs = kb.organizations()
-    poles = {"RUS": "Russia", "CHN": "China", "WEST": "the West", "REGIONAL": "the region's states",
-             "GLOBAL": "no single pole (a universal body)"}
+    """Every fact of the base with its citations: kind, id, date, text, sources (`kb.facts.fact_rows`, the
+    web app's evidence page reads the same table, so both count the same facts)."""
+    from ..kb.facts import fact_rows
 
-    def led(lead) -> str:   # {"RUS": 1.0} -> "led by Russia"; shared leads with their shares
-        lead = json.loads(lead) if isinstance(lead, str) else dict(lead or {})
-        parts = [f"{poles.get(p, p)}" + ("" if len(lead) == 1 else f" ({100 * w:.0f}%)")
-                 for p, w in sorted(lead.items(), key=lambda kv: -kv[1]) if w > 0]
-        return "led by " + " and ".join(parts) if parts else "no lead pole"
-
-    org_rows = pd.DataFrame({
-        "kind": "organization", "id": orgs["id"], "date": orgs["founded"],
-        "text": [f"{r.name} — {led(r.lead)}; depth {r.depth:.2f} (0 a forum … 1 supranational); decides by "
-                 f"{str(r.decision_rule).replace('_', ' ')}" for r in orgs.itertuples()],
-        "sources": orgs["sources"]})
-    facts = pd.concat([facts, org_rows], ignore_index=True).sort_values(["kind", "date", "id"], kind="stable")
-    facts["sources"] = [list(s) for s in facts["sources"]]
-    return facts.reset_index(drop=True)
+    return fact_rows(kb)[["kind", "id", "date", "text", "sources"]]
 
 
 def _evidence_html(facts: pd.DataFrame, titles: dict[str, str]) -> str:
@@ -270,6 +247,9 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
     from rich.progress import Progress
 
     from ..measures import case_dependence, measures_table, org_meta_from_case, panel_from_case
+    from ..model.dependence_series import dependence_rows
+    from .overview_figures import lead_heatmap
+    from .web_figures import dependence_panels
 
     steps = ["measures", "timelines", "network", "balance and ties", "dependence", "evidence table", "writing"]
     bar = Progress(transient=True) if progress else nullcontext()
@@ -282,6 +262,7 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
 
         panel = panel_from_case(kb)
         states = [s for s in kb.regional_states if s in panel._state_index]
+        landmarks = kb.landmarks()
         names = panel.state_names
         period = (int(panel.years[0]), int(panel.years[-1]))
         m = measures_table(panel, states=states)
@@ -297,10 +278,12 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
         powers = [p for p in ("RUS", "CHN", "USA") if p in panel._state_index]
         net = F.network_slider(panel, [int(y) for y in panel.years], states + powers, org_lead, names)
         done("balance and ties")
-        bal = F.balance_lines(m, states, names)
+        bal = F.balance_lines(m, states, names, landmarks)
         ties = F.ties_areas(m, states, tuple(p for p in panel.poles), names)
+        heat = lead_heatmap(panel, states, org_lead, names,
+                            dict(zip(meta["id"], meta["founded_year"].astype(str), strict=True)), landmarks)
         done("dependence")
-        depfig = F.dependence_lines(dep, names, states, period)
+        depfig = dependence_panels(dependence_rows(kb, states, period), states, names, period)
         done("evidence table")
         facts = evidence_rows(kb)
         src = kb.sources()
@@ -318,7 +301,7 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
 <header><h1>{html.escape(title)}</h1><p>multivector report · case <code>{html.escape(kb.name)}</code> ·
 content hash {html.escape(kb.content_hash[:12])} · {period[0]}–{period[1]} · {len(facts)} facts</p></header>
 <nav><a href="#summary">Summary</a><a href="#gantt">Memberships</a><a href="#network">Network</a>
-<a href="#balance">Balance</a><a href="#ties">Ties by pole</a><a href="#dependence">Dependence</a>
+<a href="#balance">Balance</a><a href="#heatmap">By lead pole</a><a href="#ties">Ties by pole</a><a href="#dependence">Dependence</a>
 <a href="#evaluation">Forecast evaluation</a>{'<a href="#sweep">Sweep</a>' if sweep else ''}{'<a href="#scenario">Scenario</a>' if scenario else ''}<a href="#evidence">Evidence</a></nav>
 <section id="summary"><h2>What the measures show</h2>
 <p class="note">Generated from the numbers below. Balance index: 100 × (1 − normalized Herfindahl index of ties
@@ -331,7 +314,10 @@ Hover for dates and citations.</p>{''.join(gantts)}</section>
 <section id="network"><h2>State–organization network</h2><p class="note">Organizations (squares) sit on a
 circle grouped by lead pole; the five states sit on the inner ring, each great power faces the organizations its
 pole leads. Drag the slider to change the year; hover a node for its ties.</p>{_div(net, 'network-chart')}</section>
-<section id="balance"><h2>Balance index</h2>{_div(bal, 'balance-chart')}</section>
+<section id="balance"><h2>Balance index</h2><p class="note">Drawn from the first year a state has ties to two of
+the poles; before it the index is undefined (ticks under the axis), not 0. Dotted lines: the case's landmark
+events ({', '.join(html.escape(i) for i in landmarks['id'])}).</p>{_div(bal, 'balance-chart')}</section>
+<section id="heatmap"><h2>Who was in what, by lead pole</h2>{_div(heat, 'heatmap-chart')}</section>
 <section id="ties"><h2>Ties by pole</h2><p class="note">REGIONAL and GLOBAL ties are shown but left out of the
 balance index.</p>{_div(ties, 'ties-chart')}</section>
 <section id="dependence"><h2>Dependence indicators</h2>{_div(depfig, 'dependence-chart')}</section>

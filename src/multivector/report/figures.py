@@ -9,11 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .marks import mark_landmarks
+from .marks import legend_below, mark_landmarks
 
 POLE_COLORS = {"RUS": "#c0392b", "CHN": "#e0a100", "WEST": "#2c6fbb", "REGIONAL": "#27ae60", "GLOBAL": "#7f8c8d",
                "RUS+CHN": "#8e44ad", "UNCODED": "#bbbbbb"}
-STATE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+STATE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f",
+                "#bcbd22", "#393b79"]
 STATUS_PATTERN = {"member": "", "associate": "/", "observer": ".", "partner": "x", "candidate": "-"}
 FONT = dict(family="Segoe UI, Helvetica, Arial, sans-serif", size=13)
 
@@ -70,13 +71,12 @@ def gantt(spells: pd.DataFrame, org_lead: dict[str, dict], state: str, state_nam
         shown.add(key)
     fig.update_layout(barmode="overlay", title=dict(text=f"{state_name} ({state}): memberships by organization",
                                                     x=0.01, font=dict(size=15)),
-                      height=max(260, 34 * len(order) + 110), margin=dict(l=110, r=20, t=50, b=40), font=FONT,
-                      legend=dict(orientation="v", x=1.01, y=1, font=dict(size=11), title=dict(text="lead · status")),
+                      height=max(260, 30 * len(order) + 110), margin=dict(l=110, r=20, t=50, b=40), font=FONT,
                       plot_bgcolor="#fafafa")
-    fig.update_xaxes(range=[lo, hi + 1], dtick=2, tick0=lo, tickformat="d", title_text="year", showgrid=True,
+    fig.update_xaxes(range=[lo, hi + 1], dtick=4, tick0=lo, tickformat="d", title_text="year", showgrid=True,
                      gridcolor="#e5e5e5")
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
-    return fig
+    return legend_below(fig, len(shown))
 
 
 def network_slider(panel, years: list[int], states: list[str], org_lead: dict[str, dict],
@@ -199,12 +199,12 @@ def balance_lines(m: pd.DataFrame, states: list[str], state_names: dict[str, str
     yrs = m["year"]
     fig.update_layout(title=dict(text="Balance index (100 = ties spread evenly over Russia, China and the West)",
                                  x=0.01, font=dict(size=15)), height=460, font=FONT,
-                      margin=dict(l=60, r=20, t=60, b=50), legend=dict(orientation="h", yanchor="top", y=-0.2, x=0),
-                      plot_bgcolor="#fafafa")
+                      margin=dict(l=60, r=20, t=60, b=50), plot_bgcolor="#fafafa")
     fig.update_xaxes(dtick=2, tickformat="d", title_text="year", range=[yrs.min() - 0.5, yrs.max() + 0.5],
                      gridcolor="#e5e5e5")
-    fig.update_yaxes(range=[-10, 112], tickvals=[0, 20, 40, 60, 80, 100], title_text="balance index",
+    fig.update_yaxes(range=[-10, 122], tickvals=[0, 20, 40, 60, 80, 100], title_text="balance index",
                      gridcolor="#e5e5e5", zeroline=False)
+    legend_below(fig, len(states) + 2)
     return mark_landmarks(fig, landmarks, y=104)
 
 
@@ -227,9 +227,8 @@ def ties_areas(m: pd.DataFrame, states: list[str], poles: tuple[str, ...], state
         fig.update_yaxes(range=[0, ymax * 1.05], row=r, col=c, gridcolor="#e5e5e5", title_text="ties" if c == 1 else None)
     fig.update_layout(title=dict(text="Institutional ties by pole (status weight × depth × lead weight)", x=0.01,
                                  font=dict(size=15)), height=300 * rows + 80, font=FONT,
-                      margin=dict(l=50, r=20, t=80, b=40), legend=dict(orientation="h", y=1.06, x=0.45),
-                      plot_bgcolor="#fafafa")
-    return fig
+                      margin=dict(l=50, r=20, t=80, b=40), plot_bgcolor="#fafafa")
+    return legend_below(fig, len(poles), per_line=5)
 
 
 def dependence_lines(dep: pd.DataFrame, state_names: dict[str, str], states: list[str],

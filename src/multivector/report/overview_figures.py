@@ -11,11 +11,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .figures import FONT, POLE_COLORS, pole_label
-from .marks import LANDMARK, decimal_year, shade
+from .marks import LANDMARK, decimal_year, legend_below, shade
 
 #: How much of the pole's colour a status shows (the rest is white): the status weights of the measures.
 STATUS_SHADE = {"member": 1.0, "associate": 0.75, "observer": 0.5, "partner": 0.5, "candidate": 0.28}
-NOT_EXISTING = "#eef0f2"
+NOT_EXISTING = "#dfe3e7"
 POLE_ORDER = ("RUS", "RUS+CHN", "CHN", "WEST", "REGIONAL", "GLOBAL", "UNCODED")
 POLE_NAMES = {"RUS": "Russia-led", "CHN": "China-led", "RUS+CHN": "Russia and China", "WEST": "West-led",
               "REGIONAL": "regional", "GLOBAL": "global", "UNCODED": "lead not coded"}
@@ -96,11 +96,11 @@ def lead_heatmap(panel, states: list[str], org_lead: dict[str, dict], names: dic
     total_rows = sum(heights)
     fig.update_layout(
         title=dict(text="Who was in what: colour = the organization's lead pole, shade = status (full member "
-                        "darkest; associate, observer or partner, candidate lighter)", x=0.01, font=dict(size=15)),
+                        "darkest; associate, observer or partner, candidate lighter); grey: not in existence", x=0.01, font=dict(size=15)),
         height=16 * total_rows + 70 * len(states) + 140, font=FONT, plot_bgcolor="#ffffff",
-        margin=dict(l=90, r=20, t=90, b=60), legend=dict(orientation="h", yanchor="top", y=-0.02, x=0,
-                                                          font=dict(size=11)))
-    fig.update_xaxes(dtick=2, tickformat="d", range=[years[0] - 0.5, years[-1] + 0.5], showgrid=False)
+        margin=dict(l=90, r=20, t=90, b=40))
+    fig.update_xaxes(dtick=4, tickformat="d", range=[years[0] - 0.5, years[-1] + 0.5], showgrid=False,
+                     showticklabels=True, tickfont=dict(size=10))
     fig.update_xaxes(title_text="year", row=len(states), col=1)
     fig.update_annotations(font=dict(size=13), x=0, xanchor="left")
-    return fig
+    return legend_below(fig, sum(1 for t in fig.data if t.type == "scatter"), per_line=4)

@@ -251,16 +251,20 @@ def _order(lo: int | None, hi: int | None) -> None:
 @router.get("/measures", tags=["measures"])
 def measures(request: Request, state: Id = None, from_: Annotated[Year, Query(alias="from")] = None,
              to: Year = None) -> Response:
-    """Balance index, ties by pole, concentration, network measures per regional state and year."""
+    """Balance index, ties by pole, concentration, network measures per state and year: the regional states, or
+    `state`, any state the case models (the pooled ones too, e.g. ARM)."""
     def compute():
         ctx = _ctx(request)
         _order(from_, to)
         m = ctx.measures
         if state:
             s = ctx.state(state)
-            if s not in ctx.states:
-                raise WebInputError(f"{s} is not a regional state of the case", f"use one of {', '.join(ctx.states)}")
+            if s not in ctx.all_states:
+                raise WebInputError(f"{s} is not a regional state of the case, nor one it pools",
+                                    f"use one of {', '.join(ctx.all_states)}")
             m = m[m.state == s]
+        else:
+            m = m[m.state.isin(ctx.states)]
         if from_ is not None:
             m = m[m.year >= from_]
         if to is not None:

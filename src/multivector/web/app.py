@@ -56,13 +56,18 @@ def plotly_js() -> bytes:
 def _warm_tables(app: FastAPI) -> None:
     """Compute the tables the pages share (panel, measures, proposals' forecasts) and the measures charts
     before the first visitor."""
-    from .pages import measures_figures
+    from .evidence import all_facts
+    from .pages import measures_figures, overview_figures
 
     ctx = app.state.ctx
-    _ = ctx.measures, ctx.dependence, ctx.spells, ctx.org_lead, ctx.citation_titles
+    _ = ctx.measures, ctx.dependence, ctx.spells, ctx.org_lead, ctx.citation_titles, ctx.landmarks
+    all_facts(ctx)
     app.state.proposals.table()
-    for chosen in [tuple(ctx.states)] + [(s,) for s in ctx.states]:
-        measures_figures(app, chosen)
+    for region, states in ctx.regions.items():
+        overview_figures(app, region)
+        measures_figures(app, tuple(states))
+    for s in ctx.states:
+        measures_figures(app, (s,))
     app.state.warmed.set()
 
 
