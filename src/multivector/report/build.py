@@ -185,10 +185,12 @@ def sweep_html(sweep: dict | None) -> str:
     """The sweep section from a stored `multivector sweep analyze` result (analysis.json; never re-run here)."""
     if not sweep:
         return ""
-    from ..sweep.analyze import Analysis, figures
+    from ..sweep.analyze import Analysis, index_warnings
+    from .sweep_figures import sweep_figures
 
     a = Analysis.from_dict(sweep)
-    figs = "".join(_div(f, f"sweep-{k}") for k, f in enumerate(figures(a)))
+    figs = "".join(_div(f, f"sweep-{k}") for k, f in enumerate(sweep_figures(a)))
+    figs = "".join(f'<p class="note warn">{html.escape(w)}</p>' for w in index_warnings(a)) + figs
     box = ""
     if a.prim is not None:
         rows = "".join(f"<tr><td>{html.escape(str(r.factor))}</td><td>{r.low:.3g}</td><td>{r.high:.3g}</td>"

@@ -17,12 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..io_utils import plain, records
 from .errors import WebInputError
 from .negotiation import (
-    MAX_UPLOAD_PROBLEMS,
     ProblemIn,
     check_models,
     check_rule,
-    forecasts,
-    problem_dict,
 )
 from .scenarios import (
     MAX_WEB_RUNS,
@@ -554,14 +551,14 @@ def proposal(request: Request, proposal_id: str, rule: Id = None, rule_terms: bo
 
 
 @router.post("/negotiation/predict", tags=["negotiation"])
-def predict(body: ProblemIn) -> dict:
-    """Every model's forecast on a posted problem (change a position, salience, capability or the rule)."""
-    from .negotiation import to_problem
+def predict(request: Request, body: ProblemIn) -> dict:
+    """Every model's forecast on a posted problem (change a position, salience, capability or the rule), which
+    members' veto holds it at the status quo (`veto`), and its charts (`figures`: spatial, rounds)."""
+    from .negotiation import predict_result, to_problem
 
     problem = to_problem(body)
-    values, notes = forecasts(problem, check_models(body.models), body.rule_terms)
-    return {"problem": problem_dict(problem), "forecasts": values, "unavailable": notes,
-            "rule_terms": body.rule_terms}
+    return predict_result(problem, check_models(body.models), body.rule_terms, request.app.state.proposals,
+                          _ctx(request).state_names)
 
 
 @router.post("/negotiation/upload", tags=["negotiation"])
@@ -576,7 +573,7 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
     """Forecast every problem of an uploaded file (parsed in memory, at most the size limit)."""
     from starlette.concurrency import run_in_threadpool
 
-    from .negotiation import read_upload
+    from .negotiation import read_upload, upload_result
 
     limit = request.app.state.settings["max_upload"]
     data = await file.read(limit + 1)
@@ -586,15 +583,4 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
         raise WebInputError(f"unknown rule_terms {rule_terms!r}", "use auto, on or off")
     veto = rule_terms == "on" or (rule_terms == "auto" and bool(decision_rule))
     found, problems = await run_in_threadpool(read_upload, data, file.filename or "upload", kind, limit)
-    shown = problems[:MAX_UPLOAD_PROBLEMS]
-
-    def run() -> list[dict]:
-        out = []
-        for p in shown:
-            p = p.with_rule(decision_rule)
-            values, notes = forecasts(p, chosen, veto)
-            out.append({**problem_dict(p), "forecasts": values, "unavailable": notes})
-        return out
-
-    rows = await run_in_threadpool(run)
-    return {"kind": found, "problems": rows, "count": len(problems), "shown": len(shown)}
+    return await run_in_threadpool(upload_result, found, problems, decision_rule, chosen, veto)
