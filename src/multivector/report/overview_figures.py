@@ -95,10 +95,11 @@ def lead_heatmap(panel, states: list[str], org_lead: dict[str, dict], names: dic
                 fig.add_vline(x=x, line=dict(color=LANDMARK, width=1, dash="dot"), row=r, col=1)
     total_rows = sum(heights)
     fig.update_layout(
-        title=dict(text="Who was in what: colour = the organization's lead pole, shade = status (full member "
-                        "darkest; associate, observer or partner, candidate lighter); grey: not in existence", x=0.01, font=dict(size=15)),
+        title=dict(text="Who was in what: colour = the body's lead pole, shade = status<br>(darkest: full member; "
+                        "lighter: associate, observer or partner, candidate; grey: did not exist)", x=0.01,
+                   font=dict(size=14)),
         height=16 * total_rows + 70 * len(states) + 140, font=FONT, plot_bgcolor="#ffffff",
-        margin=dict(l=90, r=20, t=90, b=40))
+        margin=dict(l=90, r=20, t=110, b=40))
     fig.update_xaxes(dtick=4, tickformat="d", range=[years[0] - 0.5, years[-1] + 0.5], showgrid=False,
                      showticklabels=True, tickfont=dict(size=10))
     fig.update_xaxes(title_text="year", row=len(states), col=1)

@@ -313,7 +313,7 @@ def scenario(request: Request, name: str) -> Response:
 def validate(request: Request, body: ScenarioIn) -> dict:
     """Check a scenario as `multivector simulate` would; 422 lists every problem by field."""
     ctx = _ctx(request)
-    sc = to_scenario(body, ctx.inputs.states, ctx.model_orgs)
+    sc = to_scenario(body, ctx.inputs.states, ctx.model_orgs, ctx.all_states)
     check_start(sc, ctx.inputs)
     norm = from_scenario(sc)
     return {"valid": True, "scenario": norm, "link": "/lab?s=" + encode_link(norm)}
@@ -341,7 +341,7 @@ def scenario_of(request: Request, body: JobIn):
         if body.runs is None and sc.runs > MAX_WEB_RUNS:
             sc.runs = MAX_WEB_RUNS
     else:
-        sc = to_scenario(body.scenario, ctx.inputs.states, ctx.model_orgs)
+        sc = to_scenario(body.scenario, ctx.inputs.states, ctx.model_orgs, ctx.all_states)
     if body.runs is not None:
         sc.runs = body.runs
     if body.seed is not None:
@@ -458,8 +458,9 @@ def figures(request: Request, key: str, state: Annotated[str, Query(max_length=1
             chosen = max(lines, key=lambda ln: model[(model.state == s) & (model.line == ln)].p_member.var())
         elif chosen not in lines:
             raise WebInputError(f"{chosen!r} is not an organization line open to {s}", f"use one of {', '.join(lines)}")
+        inputs = ctx.inputs_for(summary.get("request", {}).get("states"))   # the run's own states
         with ctx.lock:
-            record, rec_idx = record_engagement(ctx.inputs), record_indices(ctx.inputs)
+            record, rec_idx = record_engagement(inputs), record_indices(inputs)
         name = ctx.state_names.get(s, s)
         view = SF.View(state=s, name=name, start=start, first_change=(summary.get("compare") or {}).get(
             "first_change"), counterfactual=bool(summary.get("counterfactual")), record=record,

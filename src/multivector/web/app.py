@@ -114,7 +114,7 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
                   description="The evidence base, measures, scenarios, evaluation and negotiation models of "
                               "multivector. Errors are 422 with `detail`: `what — how to fix it`.")
     app.state.ctx, app.state.store, app.state.jobs = ctx, store, jobs
-    app.state.library = Library(library_folder(), ctx.inputs.states, ctx.model_orgs)
+    app.state.library = Library(library_folder(), ctx.inputs.states, ctx.model_orgs, ctx.all_states)
     app.state.proposals = CaseProposals(ctx)
     from .sweeps import SweepShelf
 

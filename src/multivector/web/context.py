@@ -81,6 +81,20 @@ class WebContext:
         with self.lock:
             return load_inputs(self.kb)
 
+    def inputs_for(self, states: list[str] | None):
+        """The model's inputs of these states (None: the regional states, `inputs`), kept per selection."""
+        if not states or list(states) == list(self.inputs.states):
+            return self.inputs
+        from ..model.inputs import load_inputs
+
+        key = tuple(states)
+        with self._once:
+            cache = self.__dict__.setdefault("_inputs_by_states", {})
+        if key not in cache:
+            with self.lock:
+                cache[key] = load_inputs(self.kb, states=list(key))
+        return cache[key]
+
     @cached_property
     def model_orgs(self) -> set[str]:
         return {o for o in self.inputs.era_org.ravel() if o}

@@ -180,7 +180,10 @@ def measures(request: Request, state: Opt = None, region: Opt = None):
     except WebInputError as exc:
         return _error_page(request, exc, "Measures")
     if state and state.upper() in ctx.all_states and state.upper() not in states:
-        key, states = next((k, v) for k, v in ctx.regions.items() if state.upper() in v)   # the state's region
+        if region:   # a region just chosen wins over the state of the one before
+            state = None
+        else:        # a state alone (a link from the overview): its own region
+            key, states = next((k, v) for k, v in ctx.regions.items() if state.upper() in v)
     chosen = [s for s in states if not state or s == state.upper()]
     if not chosen:
         return _error_page(request, WebInputError(f"{state!r} is not a state the case models",
@@ -226,7 +229,7 @@ def lab(request: Request, s: Annotated[str | None, Query(max_length=20_000)] = N
         if library:
             lib.get(library)   # 404 page for a name the library does not hold
         if s:
-            initial = from_scenario(to_scenario(decode_link(s), ctx.inputs.states, ctx.model_orgs))
+            initial = from_scenario(to_scenario(decode_link(s), ctx.inputs.states, ctx.model_orgs, ctx.all_states))
         elif library:
             initial = from_scenario(lib.get(library))
     except WebInputError as exc:
@@ -236,8 +239,11 @@ def lab(request: Request, s: Annotated[str | None, Query(max_length=20_000)] = N
         if initial is not None:
             initial.update(name="my-scenario", description="", runs=500)
     powers = ["RUS", "CHN", "WEST"]
+    region_of = {tuple(v): k for k, v in ctx.regions.items()}
+    region = region_of.get(tuple((initial or {}).get("states") or ctx.inputs.states), next(iter(ctx.regions)))
     return render(request, "lab.html", "Scenario lab", library=lib, initial=json.dumps(initial).replace("</", "<\\/"),
-                  states=ctx.inputs.states, powers=powers, names=ctx.state_names, drivers=DRIVERS,
+                  states=ctx.regions[region], powers=powers, names=ctx.state_names, drivers=DRIVERS,
+                  region_states=ctx.regions, **_region_context(ctx, region),
                   dependence=DEPENDENCE_DRIVERS, org_drivers=ORG_DRIVERS, power_drivers=POWER_DRIVERS,
                   orgs=sorted(ctx.model_orgs), max_runs=MAX_WEB_RUNS, auto_run=bool(s or library),
                   selected=library or "baseline", record_until=ctx.inputs.record_until,

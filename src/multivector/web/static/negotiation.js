@@ -120,6 +120,7 @@
         (res.count === 1 ? "" : "s") + ` (${listed})` + (res.shown < res.count ? `; the first ${res.shown} forecast` : "") +
         `. ${res.detail === res.shown ? "Each" : "The first " + res.detail} shown in detail, with 90% intervals over ${res.interval_draws} perturbed draws (seed 0).`;
       $("upload-details").replaceChildren();
+      box.hidden = false;   // shown before the charts are drawn, so they take the page's width
       res.problems.filter((p) => p.detail).forEach((p, k) => detail(p, k, models));
       table.querySelector("caption").textContent = "Every problem and dimension of the file: each model's forecast.";
       const head = el("tr");
