@@ -58,13 +58,17 @@ def _rows(df) -> list[dict]:
 # ------------------------------------------------------------------ the evidence base
 @router.get("/case", tags=["evidence"])
 def case(request: Request) -> Response:
-    """The case: title, regional states, years, how many facts of each kind."""
+    """The case: title, regional states, its regions, years, how many facts in all (`facts`, as the evidence page
+    and the report count them) and of each kind."""
     def compute():
+        from .evidence import all_facts
+
         ctx = _ctx(request)
         with ctx.lock:
             counts = ctx.kb.counts()
         return {"name": ctx.kb.name, "title": ctx.kb.meta.get("title", ctx.kb.name), "content_hash": ctx.kb.content_hash,
-                "regional_states": ctx.states, "period": list(ctx.period), "counts": counts}
+                "regional_states": ctx.states, "regions": ctx.regions, "period": list(ctx.period),
+                "facts": len(all_facts(ctx)), "counts": counts}
 
     return _json(request, compute)
 
