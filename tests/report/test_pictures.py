@@ -128,3 +128,27 @@ def test_sweep_warning_when_indices_leave_the_unit_range():
     assert "S1 of a = -0.91 ± 0.30" in w and "ST of a = 1.34 ± 0.20" in w and "too small" in w
     a.sobol["y"] = pd.DataFrame({"factor": ["a"], "S1": [0.5], "S1_conf": [0.1], "ST": [0.6], "ST_conf": [0.1]})
     assert index_warnings(a) == []
+
+
+def test_weights_picture_draws_each_weight_median_and_interval():
+    """One row per term: the dot at the posterior median, the bar over the 90% interval, the zero line dashed;
+    the theory terms per sd of their term in the upper panel, the other weights as fitted below."""
+    from multivector.model.weight_summary import weights_file_rows
+    from multivector.report.model_figures import weights_intervals
+
+    summary = weights_file_rows()
+    fig = weights_intervals(summary)
+    theory, other = fig.data
+    rows = summary["rows"]
+    per_sd = [r for r in rows if r["per_sd_median"] is not None]
+    assert list(theory.y) == [r["label"] for r in per_sd] and list(theory.y)[:3] == ["security", "economy", "regime"]
+    assert list(theory.x) == pytest.approx([r["per_sd_median"] for r in per_sd])
+    assert list(theory.error_x.array) == pytest.approx([r["per_sd_hi"] - r["per_sd_median"] for r in per_sd])
+    assert list(theory.error_x.arrayminus) == pytest.approx([r["per_sd_median"] - r["per_sd_lo"] for r in per_sd])
+    assert list(other.y) == ["memory of ties (τ)", "obstruction friction"]
+    assert list(other.x) == pytest.approx([r["median"] for r in rows if r["per_sd_median"] is None])
+    zeros = [s for s in fig.layout.shapes if s.type == "line" and s.x0 == 0 and s.x1 == 0]
+    assert len(zeros) == 2 and all(s.line.dash == "dash" for s in zeros)
+    for axis in (fig.layout.xaxis, fig.layout.xaxis2):   # 0 is inside every panel's range
+        assert axis.range[0] < 0 < axis.range[1]
+    assert "90% interval" in fig.layout.title.text and f"{summary['draws']:,} draws" in fig.layout.title.text

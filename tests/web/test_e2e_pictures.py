@@ -1,7 +1,8 @@
 """End-to-end, at 1280 and 800 px: what people see (issue 24). The overview's heatmap, balance chart with the case's
 landmark events and the region selector; the evidence pages of 50 with the timeline following the filters; the
 measures' shared scales and legends clear of the titles; the negotiation page's spatial and rounds charts, veto
-sentence and uploads with their intervals; the sweep page's theme and warning; a South Caucasus scenario in the lab.
+sentence and uploads with their intervals; the sweep page's theme and warning; the fitted weights on the Model check
+page; a South Caucasus scenario in the lab.
 
 Every test fails on a console error, an uncaught script error or a request to any host but the app's. Screenshots go
 to $MULTIVECTOR_SHOTS when it is set.
@@ -296,6 +297,33 @@ def test_sweep_page_theme_and_warning(page, server):
     assert min(heights) >= 380
     _fits(page)
     _shot(page, "sweep")
+
+
+def test_model_check_weights_picture(page):
+    """The fitted weights on the Model check page: one row per term, the dot at the median, the bar over the 90%
+    interval (the numbers of /api/v1/weights), the zero line drawn, the title whole, the page within the window."""
+    page.goto("/check")
+    _drawn(page, "chart-weights")
+    w = page.evaluate("() => fetch('/api/v1/weights').then((r) => r.json())")
+    theory = [r for r in w["rows"] if r["per_sd_median"] is not None]
+    drawn = page.evaluate("""() => document.getElementById('chart-weights').data.map((t) => ({y: t.y, x: t.x,
+        plus: t.error_x.array, minus: t.error_x.arrayminus}))""")
+    assert drawn[0]["y"] == [r["label"] for r in theory]
+    assert drawn[0]["x"] == pytest.approx([r["per_sd_median"] for r in theory])
+    assert drawn[0]["plus"] == pytest.approx([r["per_sd_hi"] - r["per_sd_median"] for r in theory])
+    assert drawn[1]["y"] == ["memory of ties (τ)", "obstruction friction"]
+    ticks = page.evaluate("() => [...document.querySelectorAll('#chart-weights .ytick text, #chart-weights .y2tick text')].map((t) => t.textContent)")
+    assert set(ticks) == {r["label"] for r in w["rows"]}            # one row per term, each labelled
+    zero = page.evaluate("""() => [...document.querySelectorAll('#chart-weights .shapelayer path')]
+        .filter((p) => p.style.strokeDasharray).length""")
+    assert zero == 2                                                 # the dashed zero line of each panel
+    fit = page.evaluate("""() => { const gd = document.getElementById('chart-weights');
+        const t = gd.querySelector('.gtitle').getBoundingClientRect(), b = gd.getBoundingClientRect();
+        return t.left >= b.left - 1 && t.right <= b.right + 1; }""")
+    assert fit, "the title runs out of the chart"
+    assert page.locator("#weights-table tbody tr").count() == len(w["rows"])
+    _fits(page)
+    _shot(page, "check-weights", "#chart-weights")
 
 
 def test_lab_runs_the_south_caucasus(page):

@@ -11,7 +11,8 @@ import pandas as pd
 from ..io_utils import write_atomic
 from . import figures as F
 
-CHART_IDS = ("summary", "gantt", "network", "balance", "heatmap", "ties", "dependence", "evaluation", "evidence")
+CHART_IDS = ("summary", "gantt", "network", "balance", "heatmap", "ties", "dependence", "evaluation", "weights",
+             "evidence")
 
 
 def _plotly_js() -> str:
@@ -192,6 +193,33 @@ def evaluation_html(evaluation: dict | None) -> str:
             + theory_html)
 
 
+def weights_html(weights: dict | None) -> str:
+    """The fitted weights (`model.weight_summary.weights_file_rows`): the picture of each weight's posterior
+    median and interval, and the same numbers as a table."""
+    if not weights:
+        return ("<p class=\"note\">No posterior draws are stored beside the weights file, so there are no "
+                "intervals to show. <code>multivector calibrate</code> writes them.</p>")
+    from .model_figures import weights_intervals
+
+    rows = pd.DataFrame(weights["rows"])
+    lvl = f"{weights['level']:.0%}"
+    table = pd.DataFrame({
+        "term": rows["label"], "weight": rows["weight"], "claims": rows["mechanism"],
+        "median": rows["median"].map(lambda v: f"{v:.3g}"),
+        f"{lvl} interval": [f"[{a:.3g}, {b:.3g}]" for a, b in zip(rows["lo"], rows["hi"], strict=True)],
+        "per sd of the term": [("" if m != m or m is None else f"{m:.3g} [{a:.3g}, {b:.3g}]")
+                               for m, a, b in zip(rows["per_sd_median"], rows["per_sd_lo"], rows["per_sd_hi"],
+                                                  strict=True)]})
+    return (f"<p class=\"note\">The weights the model runs with ({html.escape(str(weights['file']))}: NUTS, "
+            f"seed {weights['seed']}, trained on the years up to {weights['train_until']}), each as the median "
+            f"and {lvl} interval over the {weights['draws']:,} stored posterior draws. The theory terms are drawn on "
+            "one scale: the weight times the standard deviation of its term over the training rows, the change in "
+            "the log-odds of membership over no tie when the term moves by one sd; the memory of ties and the "
+            "obstruction friction keep their own scale. Every prior is half-normal (the theory fixes the sign), "
+            "so every draw is above 0; what matters is the distance from 0 and the width. See docs/model.md.</p>"
+            + _div(weights_intervals(weights), "weights-chart") + _html_table(table, "scores weights"))
+
+
 def _html_table(df: pd.DataFrame, css: str) -> str:
     def cell(v) -> str:
         if isinstance(v, float):
@@ -259,13 +287,16 @@ def scenario_html(kb, scenario: dict | None) -> str:
 
 
 def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dict | None = None,
-                 sweep: dict | None = None, scenario: dict | None = None) -> Path:
+                 sweep: dict | None = None, scenario: dict | None = None, weights_file: str | Path | None = None
+                 ) -> Path:
     """Write `out_dir/index.html` for a case and return its path (written atomically).
 
     evaluation: a stored `multivector evaluate` result (its JSON), shown as its own section.
     sweep: a stored `multivector sweep analyze` result (analysis.json), shown as its own section.
     scenario: a stored comparison ({summary, engagement, compare, baseline_engagement} of `simulate --compare
     --out`), shown as its own section.
+    weights_file: the weights file whose posterior draws the fitted-weights section shows (default: the shipped
+    one).
     """
     from contextlib import nullcontext
 
@@ -273,6 +304,7 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
 
     from ..measures import case_dependence, measures_table, org_meta_from_case, panel_from_case
     from ..model.dependence_series import dependence_rows
+    from ..model.weight_summary import weights_file_rows
     from .overview_figures import lead_heatmap
     from .web_figures import dependence_panels
 
@@ -309,6 +341,7 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
                             dict(zip(meta["id"], meta["founded_year"].astype(str), strict=True)), landmarks)
         done("dependence")
         depfig = dependence_panels(dependence_rows(kb, states, period), states, names, period)
+        weights = weights_file_rows(weights_file)
         done("evidence table")
         facts = evidence_rows(kb)
         src = kb.sources()
@@ -327,7 +360,7 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
 content hash {html.escape(kb.content_hash[:12])} · {period[0]}–{period[1]} · {len(facts)} facts</p></header>
 <nav><a href="#summary">Summary</a><a href="#gantt">Memberships</a><a href="#network">Network</a>
 <a href="#balance">Balance</a><a href="#heatmap">By lead pole</a><a href="#ties">Ties by pole</a><a href="#dependence">Dependence</a>
-<a href="#evaluation">Forecast evaluation</a>{'<a href="#sweep">Sweep</a>' if sweep else ''}{'<a href="#scenario">Scenario</a>' if scenario else ''}<a href="#evidence">Evidence</a></nav>
+<a href="#evaluation">Forecast evaluation</a><a href="#weights">Fitted weights</a>{'<a href="#sweep">Sweep</a>' if sweep else ''}{'<a href="#scenario">Scenario</a>' if scenario else ''}<a href="#evidence">Evidence</a></nav>
 <section id="summary"><h2>What the measures show</h2>
 <p class="note">Generated from the numbers below. Balance index: 100 × (1 − normalized Herfindahl index of ties
 to Russia, China and the West); ties = Σ status weight × depth × lead weight (member 1, associate 0.75,
@@ -347,6 +380,7 @@ events ({', '.join(html.escape(i) for i in landmarks['id'])}).</p>{_div(bal, 'ba
 balance index.</p>{_div(ties, 'ties-chart')}</section>
 <section id="dependence"><h2>Dependence indicators</h2>{_div(depfig, 'dependence-chart')}</section>
 <section id="evaluation"><h2>Forecast evaluation</h2>{evaluation_html(evaluation)}</section>
+<section id="weights"><h2>Fitted weights</h2>{weights_html(weights)}</section>
 {sweep_html(sweep)}
 {scenario_html(kb, scenario)}
 <section id="evidence"><h2>Evidence</h2><p class="note">Every fact of the base with its citations

@@ -511,6 +511,21 @@ def evaluation(request: Request) -> dict:
     return ev
 
 
+@router.get("/weights", tags=["evaluation"])
+def weights() -> dict:
+    """The fitted weights the app runs with: each weight's posterior median and 90% interval over the shipped
+    draws and, for a theory term, the same per sd of the term (`model.weight_summary`; the Model check page's
+    picture)."""
+    from ..model.parameters import SHIPPED
+    from ..model.weight_summary import weights_file_rows
+
+    out = weights_file_rows(SHIPPED)
+    if out is None:
+        raise WebInputError("no posterior draws are stored beside the weights file",
+                            "run `multivector calibrate` to write them", status=404)
+    return out
+
+
 @router.post("/evaluation/jobs", tags=["evaluation"], status_code=202)
 def evaluation_job(request: Request) -> dict:
     """Run `multivector evaluate` (its defaults: 500 runs, seed 0) in the pool; slow the first time."""

@@ -308,8 +308,27 @@ def check(request: Request):
             subsets[sub] = part[[c for c in cols if c in part.columns]].to_dict("records")
         scores = subsets["all"]
         theory = (ev.get("theory_test") or {}).get("rows") or []
+    weights = _weights(request)
+    if weights:
+        figs["weights"] = weights["fig"]
     return render(request, "check.html", "Model check", ev=ev, figs=figs, scores=scores, subsets=subsets,
-                  theory=theory)
+                  theory=theory, weights=weights)
+
+
+def _weights(request: Request) -> dict | None:
+    """The fitted weights the app runs with (the shipped weights file's posterior draws): their rows and
+    picture, built once per version of the file."""
+    from ..model.parameters import SHIPPED
+    from ..model.weight_summary import weights_file_rows
+    from ..report.model_figures import weights_intervals
+
+    stamp = SHIPPED.stat().st_mtime_ns if SHIPPED.exists() else 0
+
+    def build() -> dict | None:
+        summary = weights_file_rows(SHIPPED)
+        return None if summary is None else {**summary, "fig": _fig(weights_intervals(summary))}
+
+    return request.app.state.memo.get(("weights", str(SHIPPED), stamp), build)
 
 
 # ------------------------------------------------------------------ API docs (offline: no Swagger UI from a CDN)
