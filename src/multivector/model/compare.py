@@ -136,7 +136,7 @@ def compare(kb: CaseBase | None, scenario: Scenario, parameters: Parameters | No
 
     progress(k) counts simulated years over both runs (2 × the years in all).
     """
-    inputs = inputs if inputs is not None else scenario_inputs(kb or CaseBase.load(), scenario.end)
+    inputs = inputs if inputs is not None else scenario_inputs(kb or CaseBase.load(), scenario.end, scenario.states)
     if runs is not None:
         scenario.runs = runs
     if seed is not None:

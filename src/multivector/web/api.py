@@ -17,12 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..io_utils import plain, records
 from .errors import WebInputError
 from .negotiation import (
-    MAX_UPLOAD_PROBLEMS,
     ProblemIn,
     check_models,
     check_rule,
-    forecasts,
-    problem_dict,
 )
 from .scenarios import (
     MAX_WEB_RUNS,
@@ -61,13 +58,17 @@ def _rows(df) -> list[dict]:
 # ------------------------------------------------------------------ the evidence base
 @router.get("/case", tags=["evidence"])
 def case(request: Request) -> Response:
-    """The case: title, regional states, years, how many facts of each kind."""
+    """The case: title, regional states, its regions, years, how many facts in all (`facts`, as the evidence page
+    and the report count them) and of each kind."""
     def compute():
+        from .evidence import all_facts
+
         ctx = _ctx(request)
         with ctx.lock:
             counts = ctx.kb.counts()
         return {"name": ctx.kb.name, "title": ctx.kb.meta.get("title", ctx.kb.name), "content_hash": ctx.kb.content_hash,
-                "regional_states": ctx.states, "period": list(ctx.period), "counts": counts}
+                "regional_states": ctx.states, "regions": ctx.regions, "period": list(ctx.period),
+                "facts": len(all_facts(ctx)), "counts": counts}
 
     return _json(request, compute)
 
@@ -251,16 +252,20 @@ def _order(lo: int | None, hi: int | None) -> None:
 @router.get("/measures", tags=["measures"])
 def measures(request: Request, state: Id = None, from_: Annotated[Year, Query(alias="from")] = None,
              to: Year = None) -> Response:
-    """Balance index, ties by pole, concentration, network measures per regional state and year."""
+    """Balance index, ties by pole, concentration, network measures per state and year: the regional states, or
+    `state`, any state the case models (the pooled ones too, e.g. ARM)."""
     def compute():
         ctx = _ctx(request)
         _order(from_, to)
         m = ctx.measures
         if state:
             s = ctx.state(state)
-            if s not in ctx.states:
-                raise WebInputError(f"{s} is not a regional state of the case", f"use one of {', '.join(ctx.states)}")
+            if s not in ctx.all_states:
+                raise WebInputError(f"{s} is not a regional state of the case, nor one it pools",
+                                    f"use one of {', '.join(ctx.all_states)}")
             m = m[m.state == s]
+        else:
+            m = m[m.state.isin(ctx.states)]
         if from_ is not None:
             m = m[m.year >= from_]
         if to is not None:
@@ -312,7 +317,7 @@ def scenario(request: Request, name: str) -> Response:
 def validate(request: Request, body: ScenarioIn) -> dict:
     """Check a scenario as `multivector simulate` would; 422 lists every problem by field."""
     ctx = _ctx(request)
-    sc = to_scenario(body, ctx.inputs.states, ctx.model_orgs)
+    sc = to_scenario(body, ctx.inputs.states, ctx.model_orgs, ctx.all_states)
     check_start(sc, ctx.inputs)
     norm = from_scenario(sc)
     return {"valid": True, "scenario": norm, "link": "/lab?s=" + encode_link(norm)}
@@ -340,7 +345,7 @@ def scenario_of(request: Request, body: JobIn):
         if body.runs is None and sc.runs > MAX_WEB_RUNS:
             sc.runs = MAX_WEB_RUNS
     else:
-        sc = to_scenario(body.scenario, ctx.inputs.states, ctx.model_orgs)
+        sc = to_scenario(body.scenario, ctx.inputs.states, ctx.model_orgs, ctx.all_states)
     if body.runs is not None:
         sc.runs = body.runs
     if body.seed is not None:
@@ -457,8 +462,9 @@ def figures(request: Request, key: str, state: Annotated[str, Query(max_length=1
             chosen = max(lines, key=lambda ln: model[(model.state == s) & (model.line == ln)].p_member.var())
         elif chosen not in lines:
             raise WebInputError(f"{chosen!r} is not an organization line open to {s}", f"use one of {', '.join(lines)}")
+        inputs = ctx.inputs_for(summary.get("request", {}).get("states"))   # the run's own states
         with ctx.lock:
-            record, rec_idx = record_engagement(ctx.inputs), record_indices(ctx.inputs)
+            record, rec_idx = record_engagement(inputs), record_indices(inputs)
         name = ctx.state_names.get(s, s)
         view = SF.View(state=s, name=name, start=start, first_change=(summary.get("compare") or {}).get(
             "first_change"), counterfactual=bool(summary.get("counterfactual")), record=record,
@@ -503,6 +509,21 @@ def evaluation(request: Request) -> dict:
                             "run `multivector evaluate`, or POST /api/v1/evaluation/jobs (about 8 minutes)",
                             status=404)
     return ev
+
+
+@router.get("/weights", tags=["evaluation"])
+def weights() -> dict:
+    """The fitted weights the app runs with: each weight's posterior median and 90% interval over the shipped
+    draws and, for a theory term, the same per sd of the term (`model.weight_summary`; the Model check page's
+    picture)."""
+    from ..model.parameters import SHIPPED
+    from ..model.weight_summary import weights_file_rows
+
+    out = weights_file_rows(SHIPPED)
+    if out is None:
+        raise WebInputError("no posterior draws are stored beside the weights file",
+                            "run `multivector calibrate` to write them", status=404)
+    return out
 
 
 @router.post("/evaluation/jobs", tags=["evaluation"], status_code=202)
@@ -550,14 +571,14 @@ def proposal(request: Request, proposal_id: str, rule: Id = None, rule_terms: bo
 
 
 @router.post("/negotiation/predict", tags=["negotiation"])
-def predict(body: ProblemIn) -> dict:
-    """Every model's forecast on a posted problem (change a position, salience, capability or the rule)."""
-    from .negotiation import to_problem
+def predict(request: Request, body: ProblemIn) -> dict:
+    """Every model's forecast on a posted problem (change a position, salience, capability or the rule), which
+    members' veto holds it at the status quo (`veto`), and its charts (`figures`: spatial, rounds)."""
+    from .negotiation import predict_result, to_problem
 
     problem = to_problem(body)
-    values, notes = forecasts(problem, check_models(body.models), body.rule_terms)
-    return {"problem": problem_dict(problem), "forecasts": values, "unavailable": notes,
-            "rule_terms": body.rule_terms}
+    return predict_result(problem, check_models(body.models), body.rule_terms, request.app.state.proposals,
+                          _ctx(request).state_names)
 
 
 @router.post("/negotiation/upload", tags=["negotiation"])
@@ -572,7 +593,7 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
     """Forecast every problem of an uploaded file (parsed in memory, at most the size limit)."""
     from starlette.concurrency import run_in_threadpool
 
-    from .negotiation import read_upload
+    from .negotiation import read_upload, upload_result
 
     limit = request.app.state.settings["max_upload"]
     data = await file.read(limit + 1)
@@ -582,15 +603,4 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
         raise WebInputError(f"unknown rule_terms {rule_terms!r}", "use auto, on or off")
     veto = rule_terms == "on" or (rule_terms == "auto" and bool(decision_rule))
     found, problems = await run_in_threadpool(read_upload, data, file.filename or "upload", kind, limit)
-    shown = problems[:MAX_UPLOAD_PROBLEMS]
-
-    def run() -> list[dict]:
-        out = []
-        for p in shown:
-            p = p.with_rule(decision_rule)
-            values, notes = forecasts(p, chosen, veto)
-            out.append({**problem_dict(p), "forecasts": values, "unavailable": notes})
-        return out
-
-    rows = await run_in_threadpool(run)
-    return {"kind": found, "problems": rows, "count": len(problems), "shown": len(shown)}
+    return await run_in_threadpool(upload_result, found, problems, decision_rule, chosen, veto)

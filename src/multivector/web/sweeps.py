@@ -78,7 +78,8 @@ class SweepShelf:
         if s is None:
             known = ", ".join(self.sweeps) or "none: start the server with --sweeps DIR"
             raise WebInputError(f"unknown sweep {sweep_id!r}", f"use one of {known}", status=404)
-        from ..sweep.analyze import Analysis, figures
+        from ..report.sweep_figures import sweep_figures
+        from ..sweep.analyze import Analysis, index_warnings
 
         a = Analysis.from_dict(s.analysis)
         summary = next(x for x in self.list() if x["id"] == sweep_id)
@@ -88,5 +89,5 @@ class SweepShelf:
             chosen = {"box": int(a.prim["chosen"]), "coverage": float(t.coverage), "density": float(t.density),
                       "mass": float(t.mass), "cases": int(a.prim["cases"]), "points": int(a.prim["points"])}
             box = json.loads(a.prim["box"].to_json(orient="records"))
-        return {**summary, "figures": [json.loads(f.to_json()) for f in figures(a)], "prim_box": box,
-                "prim_chosen": chosen}
+        return {**summary, "figures": [json.loads(f.to_json()) for f in sweep_figures(a)], "prim_box": box,
+                "prim_chosen": chosen, "warnings": index_warnings(a)}

@@ -67,9 +67,10 @@ def run_scenario_job(job_id: str, scenario, key: str, root: str, compare: bool =
 
     kb = _kb()
     report = _reporter(job_id)
-    inputs = _CTX.get("inputs")
+    slot = ("inputs", tuple(scenario.states or ()))   # one set of inputs per selection of states (a region)
+    inputs = _CTX.get(slot)
     if inputs is None or inputs.years[-1] < scenario.end:
-        inputs = _CTX["inputs"] = scenario_inputs(kb, scenario.end)
+        inputs = _CTX[slot] = scenario_inputs(kb, scenario.end, scenario.states)
     if compare:
         cmp = run_compare(kb, scenario, inputs=inputs, progress=report)
         run = cmp.scenario
