@@ -159,7 +159,6 @@ DIRECT_READS = {
     # the project's own caches and result folders, and files of other branches (issue 23, part two)
     "evaluate/engagement.py": "the evaluation cache",
     "evaluate/store.py": "the evaluation cache",
-    "web/scenarios.py": "part two: the scenario library",
     "web/results.py": "the web app's own result store",
     "sweep/analyze.py": "a sweep folder the sweep wrote",
     "sweep/execute.py": "a sweep folder the sweep wrote",
