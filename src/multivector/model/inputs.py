@@ -17,6 +17,7 @@ import pandas as pd
 from ..kb import CaseBase
 from ..kb.problems import CaseError, Problem
 from .drivers import DriverPanel, build_drivers
+from .model_spec import read_model_spec
 
 POLES = ("RUS", "CHN", "WEST", "REGIONAL", "GLOBAL")
 POWERS = ("RUS", "CHN", "WEST")
@@ -113,8 +114,9 @@ PARTIAL_KEYS = {"org", "until", "evidence", "sources", "justification"}
 
 
 def _rule_problems(kb: CaseBase, rules: list[dict], states: set[str], orgs: set[str],
-                   kind: str = "entry rule", keys: set[str] = RULE_KEYS) -> list[Problem]:
-    """Every rule names known ids and rests on evidence (fact ids or citations) with a justification."""
+                   kind: str = "entry rule", keys: set[str] = RULE_KEYS, line=lambda n: 1) -> list[Problem]:
+    """Every rule names known ids and rests on evidence (fact ids or citations) with a justification;
+    `line(n)` is the line of the n-th rule (from 1) in model.yaml."""
     from ..kb.checks import citation_problem
 
     facts = set(kb.sql("SELECT id FROM events UNION SELECT id FROM claims UNION SELECT id FROM indicators").id)
@@ -122,56 +124,39 @@ def _rule_problems(kb: CaseBase, rules: list[dict], states: set[str], orgs: set[
     out = []
     for n, rule in enumerate(rules, 1):
         if not isinstance(rule, dict):
-            out.append(Problem("model.yaml", 1, f"{kind} {n} is not a mapping", "write it as `- org: ID` with its keys"))
+            out.append(Problem("model.yaml", line(n), f"{kind} {n} is not a mapping", "write it as `- org: ID` with its keys"))
             continue
         where = f"{kind} {n} ({rule.get('org', '?')})"
         unknown = set(rule) - keys
         if unknown:
-            out.append(Problem("model.yaml", 1, f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
+            out.append(Problem("model.yaml", line(n), f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
                                f"use only {', '.join(sorted(keys))}"))
         if rule.get("org") not in orgs:
-            out.append(Problem("model.yaml", 1, f"{where}: `org` must be an organization of a line",
+            out.append(Problem("model.yaml", line(n), f"{where}: `org` must be an organization of a line",
                                f"use one of {', '.join(sorted(orgs))}"))
         for a in [rule["actor"]] if "actor" in rule else rule.get("open_to", []):
             if a not in states:
-                out.append(Problem("model.yaml", 1, f"{where}: unknown state '{a}'", f"use one of {', '.join(sorted(states))}"))
+                out.append(Problem("model.yaml", line(n), f"{where}: unknown state '{a}'", f"use one of {', '.join(sorted(states))}"))
         if not (rule.get("evidence") or rule.get("sources")) or not rule.get("justification"):
-            out.append(Problem("model.yaml", 1, f"{where}: a rule needs `evidence` or `sources` and a `justification`",
+            out.append(Problem("model.yaml", line(n), f"{where}: a rule needs `evidence` or `sources` and a `justification`",
                                "name the fact ids or citations behind it and say why in one sentence"))
         if "until" in rule and not isinstance(rule["until"], int):
-            out.append(Problem("model.yaml", 1, f"{where}: `until` must be a year, not {rule['until']!r}",
+            out.append(Problem("model.yaml", line(n), f"{where}: `until` must be a year, not {rule['until']!r}",
                                "write the last year as a number, e.g. until: 2019"))
         for ev in rule.get("evidence", []):
             if ev not in facts:
-                out.append(Problem("model.yaml", 1, f"{where}: evidence id '{ev}' is not a fact of the case",
+                out.append(Problem("model.yaml", line(n), f"{where}: evidence id '{ev}' is not a fact of the case",
                                    "use an id from events/, claims/ or indicators/"))
         for cit in rule.get("sources", []):
             bad = citation_problem(cit, source_ids)
             if bad:
-                out.append(Problem("model.yaml", 1, f"{where}: {bad[0]}", bad[1]))
+                out.append(Problem("model.yaml", line(n), f"{where}: {bad[0]}", bad[1]))
     return out
 
 
 def load_model_spec(folder: Path) -> dict:
-    path = folder / "model.yaml"
-    if not path.exists():
-        raise CaseError([Problem("model.yaml", 1, "model.yaml is missing",
-                                 "add model.yaml (lines, levels, entry_rules): see docs/model.md")], str(folder))
-    from ..kb.rawfiles import YamlSyntaxError, file_text, load_marked, strip_marks
-
-    problems: list[Problem] = []
-    text = file_text(path, "model.yaml", problems)
-    try:
-        doc = load_marked(text, "model.yaml", problems) if text is not None else None
-    except YamlSyntaxError:
-        doc = None
-    if problems:
-        raise CaseError(problems, str(folder))
-    doc = strip_marks(doc) if doc is not None else {}
-    if not isinstance(doc, dict):
-        raise CaseError([Problem("model.yaml", 1, "model.yaml must hold one mapping (years, lines, entry_rules, ...)",
-                                 "see docs/model.md for its layout")], str(folder))
-    return doc
+    """`model.yaml` validated by its schema (`model.model_spec.ModelSpec`), as plain data; CaseError with lines."""
+    return read_model_spec(folder).as_dict()
 
 
 def pooled_states(kb: CaseBase) -> list[str]:
@@ -226,7 +211,8 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool =
     "south_caucasus": the drivers and record already coded for them, in the case's order. Overrides `pool`.
     """
     kb = kb or CaseBase.load()
-    spec = load_model_spec(kb.folder)
+    typed = read_model_spec(kb.folder)
+    spec = typed.as_dict()
     start = int(spec.get("years", {}).get("start", 1991))
     end = int(end or spec.get("years", {}).get("end", 2035))
     record_until = int(kb.meta.get("period", {}).get("end", 2025))
@@ -247,7 +233,7 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool =
     for line, members in spec["lines"].items():
         for org in members:
             if org not in orgs:
-                problems.append(Problem("model.yaml", 1, f"line {line} names unknown organization '{org}'",
+                problems.append(Problem("model.yaml", typed.line("lines", line), f"line {line} names unknown organization '{org}'",
                                         "use an id declared in organizations.yaml"))
     if problems:
         raise CaseError(problems, str(kb.folder))
@@ -309,11 +295,14 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool =
         if s_ not in actor_ids:
             problems.append(Problem("case.yaml", 1, f"pooled state '{s_}' is not an actor of the case",
                                     "declare it in actors.yaml or remove it from `pooled_states`"))
-    problems += _rule_problems(kb, spec.get("entry_rules", []) or [], known_states, set(line_of))
+    problems += _rule_problems(kb, spec.get("entry_rules", []) or [], known_states, set(line_of),
+                               line=lambda n: typed.line("entry_rules", n - 1))
     neutral_ok = spec.get("neutral_compatible", []) or []
-    problems += _rule_problems(kb, neutral_ok, known_states, set(line_of), "neutral_compatible entry", NEUTRAL_KEYS)
+    problems += _rule_problems(kb, neutral_ok, known_states, set(line_of), "neutral_compatible entry", NEUTRAL_KEYS,
+                               line=lambda n: typed.line("neutral_compatible", n - 1))
     no_partial = spec.get("no_partial_status", []) or []
-    problems += _rule_problems(kb, no_partial, known_states, set(line_of), "no_partial_status entry", PARTIAL_KEYS)
+    problems += _rule_problems(kb, no_partial, known_states, set(line_of), "no_partial_status entry", PARTIAL_KEYS,
+                               line=lambda n: typed.line("no_partial_status", n - 1))
     if problems:
         raise CaseError(problems, str(kb.folder))
 
@@ -344,7 +333,7 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool =
     from .series_drivers import apply_series_drivers, rule_problems
 
     series_rules = spec.get("series_drivers", []) or []
-    bad = rule_problems(kb, series_rules, known_states)
+    bad = rule_problems(kb, series_rules, known_states, line=lambda n: typed.line("series_drivers", n - 1))
     if bad:
         raise CaseError(bad, str(kb.folder))
     apply_series_drivers(kb, series_rules, drivers, years, states)
