@@ -11,13 +11,11 @@ judge plausibility.
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from .. import shipped
 from . import Table
 
 SLOW = True          # the library's comparisons: about a minute
 YEARS = (2030, 2035)
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _iv(p: float, lo: float, hi: float) -> str:
@@ -34,7 +32,7 @@ def baseline_table(kb, inputs) -> Table:
     from ..model.run import intervals_table
     from ..model.scenario import load_scenario
 
-    sc = load_scenario(ROOT / "scenarios" / "baseline.yaml", inputs.states, {o for o in inputs.era_org.ravel() if o})
+    sc = load_scenario(shipped.folder("scenario") / "baseline.yaml", inputs.states, {o for o in inputs.era_org.ravel() if o})
     proj = project(kb, sc, keep_probs=True, inputs=inputs)
     tab = intervals_table(proj.result)
     t = inputs.year_index(YEARS[0])
@@ -75,7 +73,7 @@ def scenarios_table(kb, inputs) -> Table:
 
     orgs = {o for o in inputs.era_org.ravel() if o}
     rows, raw = [], []
-    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+    for path in sorted(shipped.folder("scenario").glob("*.yaml")):
         sc = load_scenario(path, inputs.states, orgs)
         if not sc.changes:
             continue

@@ -24,10 +24,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..kb.problems import CaseError, Problem
-from ..kb.rawfiles import YamlSyntaxError, load_marked, strip_marks
+from ..kb.rawfiles import strip_marks
 from ..model.parameters import Parameters
 from ..model.projection import Start, projection_start
-from ..model.scenario import DriverChange, Scenario, load_scenario, parse_change
+from ..model.scenario import (
+    DriverChange,
+    Scenario,
+    load_scenario,
+    parse_change,
+    read_marked_mapping,
+)
 from .outcomes import Outcome, OutcomeError, parse_outcome
 
 TOP_KEYS = {"name", "description", "base", "start", "end", "runs", "seed", "chunk", "weights", "factors",
@@ -141,6 +147,16 @@ class SweepSpec:
         return hashlib.sha256(json.dumps(ident, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _base_text(path: Path) -> str:
+    """The base scenario's text as read (part of the spec's identity); it has just been parsed from the file."""
+    from ..textfiles import InputFileError, read_text
+
+    try:
+        return read_text(path, "scenario file", max_bytes=2**20)
+    except InputFileError:   # already reported by load_scenario
+        return ""
+
+
 def _is_number(v) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
@@ -159,13 +175,7 @@ def parse_spec(text: str, path: str = "<spec>", states: list[str] | None = None,
     def bad(line: int, what: str, fix: str) -> None:
         problems.append(Problem(path, line, what, fix))
 
-    try:
-        doc = load_marked(text, path, problems)
-    except YamlSyntaxError:
-        raise CaseError(problems, path) from None
-    if not isinstance(doc, dict):
-        raise CaseError([Problem(path, 1, "a sweep spec must be a mapping of keys (name, base, factors, design, "
-                                 "outcomes, ...)", "see sweeps/smoke.yaml for the layout")], path)
+    doc = read_marked_mapping(text, path, problems, "sweep spec", "sweeps/smoke.yaml")
     keys = doc["__keys__"]
     for k in doc:
         if k not in TOP_KEYS and not k.startswith("__"):
@@ -183,9 +193,13 @@ def parse_spec(text: str, path: str = "<spec>", states: list[str] | None = None,
             base = Scenario(name="case")
         else:
             bpath = (Path(path).parent / ref) if not Path(ref).is_absolute() else Path(ref)
+            if not bpath.is_file() and "/" not in ref:   # a shipped scenario's name: `base: baseline`
+                from ..shipped import folder
+
+                bpath = folder("scenario") / (ref if ref.endswith(".yaml") else f"{ref}.yaml")
             if not bpath.is_file():
                 bad(keys["base"], f"base scenario {ref} not found (looked for {bpath})",
-                    "give the path of a scenario file relative to this spec, e.g. ../scenarios/baseline.yaml")
+                    "give the path of a scenario file relative to this spec, or a shipped scenario's name (e.g. `base: baseline`)")
                 base = Scenario(name="case")
             else:
                 try:
@@ -193,7 +207,7 @@ def parse_spec(text: str, path: str = "<spec>", states: list[str] | None = None,
                 except CaseError as exc:
                     problems.extend(exc.problems)
                     base = Scenario(name="case")
-                base_text = bpath.read_text(encoding="utf-8", errors="replace")
+                base_text = _base_text(bpath)
     for key in ("start", "end"):   # the spec may set the base scenario's years
         if key in doc:
             v = doc[key]
@@ -288,8 +302,8 @@ def _parse_factors(doc, keys, spec: SweepSpec, bad, states, orgs) -> None:
         if "weight" in raw:
             factor = _weight_factor(raw, kl, ln, ops, bad)
         else:
-            change = parse_change(item, bad, spec.start, spec.end, states, orgs, extra_keys=frozenset(FACTOR_KEYS),
-                                  amount=_range_amount)
+            change = parse_change(raw, lambda k=None, kl=kl, ln=ln: kl.get(k, ln) if k else ln, bad, spec.start, spec.end,
+                                  states, orgs, extra_keys=frozenset(FACTOR_KEYS), amount=_range_amount)
             factor = None
             if change is not None and ops:
                 lo, hi = raw[ops[0]]

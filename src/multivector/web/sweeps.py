@@ -48,11 +48,13 @@ class SweepShelf:
             p for p in self.folder.iterdir() if (p / ANALYSIS).is_file())
         for path in candidates[:MAX_SWEEPS]:
             try:
-                data = json.loads((path / ANALYSIS).read_text(encoding="utf-8"))
                 from ..sweep.analyze import Analysis
+                from ..textfiles import read_json
+
+                data = read_json(path / ANALYSIS, "sweep analysis", max_bytes=64 * 2**20)
 
                 Analysis.from_dict(data)   # checks it is an analysis before it is listed
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+            except (ValueError, KeyError, TypeError) as exc:   # InputFileError is a ValueError
                 self.problems.append(f"{path / ANALYSIS}: not a readable sweep analysis ({exc}); "
                                      f"run `multivector sweep analyze {path}` again")
                 continue

@@ -59,9 +59,9 @@ def _reporter(job_id: str):
 def run_scenario_job(job_id: str, scenario, key: str, root: str, compare: bool = False) -> str:
     """Project one scenario from the record (and, with `compare`, the same run without its changes) and write
     its result set under `root/key`; return the key."""
-    from .. import __version__
     from ..model.compare import compare as run_compare
     from ..model.projection import project, scenario_inputs
+    from ..model.result_set import result_set
     from .results import ResultStore
     from .scenarios import from_scenario
 
@@ -76,19 +76,9 @@ def run_scenario_job(job_id: str, scenario, key: str, root: str, compare: bool =
         run = cmp.scenario
     else:
         cmp, run = None, project(kb, scenario, inputs=inputs, progress=lambda t: report(t + 1))
-    sc = run.scenario
-    tables = {"engagement": run.engagement(), "indices": run.indices(), "stances": run.stances(),
-              "depth": run.depth()}
-    if cmp is not None:
-        tables.update(compare=cmp.table, baseline_engagement=cmp.baseline.engagement(),
-                      baseline_indices=cmp.baseline.indices())
-    tables = {k: v.assign(seed=sc.seed, scenario=sc.name) for k, v in tables.items()}
-    summary = {"key": key, **run.summary(), "version": __version__, "case": kb.folder.name,
-               "case_hash": kb.content_hash, "compared": cmp is not None}
-    if cmp is not None:
-        summary["compare"] = cmp.summary()
-    summary["request"] = from_scenario(sc)
-    ResultStore(Path(root)).write(key, tables, summary)
+    results = result_set(kb, run, cmp)
+    results.summary = {"key": key, **results.summary, "request": from_scenario(run.scenario)}
+    ResultStore(Path(root)).write(key, results)
     return key
 
 
