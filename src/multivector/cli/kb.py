@@ -94,7 +94,7 @@ def members(org: Annotated[str, typer.Argument(help="Organization id, e.g. CSTO 
             console.print(f"[yellow]{caption}[/yellow]")
     if fmt is Format.table and "kind" in df.columns:   # the table fits 80 columns; json/csv keep every field
         df = df.drop(columns="kind")
-    emit(df, fmt, title=f"{org} in {year}", caption="" if fmt is Format.table else caption)
+    emit(df, fmt, title=f"{org} in {year}", caption="" if fmt is Format.table else caption, layout="members")
 
 
 @app.command()
@@ -102,7 +102,7 @@ def timeline(actor: Annotated[str, typer.Argument(help="State id, e.g. UZB (see 
     """Every membership spell and dated event of a state, in order."""
     kb = open_case(case)
     df = guarded(kb.timeline, actor)
-    emit(df, fmt, title=f"Timeline of {actor.upper()}")
+    emit(df, fmt, title=f"Timeline of {actor.upper()}", layout="timeline")
 
 
 @app.command()
@@ -114,7 +114,8 @@ def events(actor: Annotated[str | None, typer.Option("--actor", help="Only facts
            limit: LimitOpt = None, fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Dated events, filtered by actor, organization, years and kind."""
     kb = open_case(case)
-    emit(guarded(kb.events, actor=actor, org=org, start=start, end=end, kind=kind), fmt, title="Events", limit=limit)
+    emit(guarded(kb.events, actor=actor, org=org, start=start, end=end, kind=kind), fmt, title="Events", limit=limit,
+         layout="events")
 
 
 @app.command()
@@ -124,7 +125,7 @@ def indicators(actor: Annotated[str | None, typer.Option("--actor", help="Only f
                fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Numbers (value, unit, period) with their sources."""
     kb = open_case(case)
-    emit(guarded(kb.indicators, actor=actor, name=name, partner=partner), fmt, title="Indicators")
+    emit(guarded(kb.indicators, actor=actor, name=name, partner=partner), fmt, title="Indicators", layout="indicators")
 
 
 @app.command()
@@ -136,7 +137,7 @@ def claims(mechanism: Annotated[str | None, typer.Option("--mechanism", help="On
     """Behavioural and causal claims, by mechanism, actor, organization or proposal."""
     kb = open_case(case)
     emit(guarded(kb.claims, mechanism=mechanism, actor=actor, org=org, proposal=proposal), fmt, title="Claims",
-         limit=limit, caption="the full text and sources of one: multivector kb show ID")
+         limit=limit, caption="the full text and sources of one: multivector kb show ID", layout="claims")
 
 
 @app.command()
@@ -144,7 +145,7 @@ def search(text: Annotated[str, typer.Argument(help="Words to look for in every 
            fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Full-text search over every fact; each hit with its citation."""
     kb = open_case(case)
-    emit(kb.search(text, limit=limit), fmt, title=f"Search: {text}")
+    emit(kb.search(text, limit=limit), fmt, title=f"Search: {text}", layout="search")
 
 
 @app.command()
@@ -179,19 +180,19 @@ def orgs(fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     kb = open_case(case)
     df = kb.organizations()[["id", "name", "domain", "founded", "ended", "predecessor", "successor",
                              "merged_into", "lead", "depth", "decision_rule"]]
-    emit(df, fmt, title="Organizations")
+    emit(df, fmt, title="Organizations", layout="orgs")
 
 
 @app.command()
 def actors(fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """States and poles (ISO3 ids with COW codes)."""
-    emit(open_case(case).actors(), fmt, title="Actors")
+    emit(open_case(case).actors(), fmt, title="Actors", layout="actors")
 
 
 @app.command()
 def sources(fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Every source a fact can cite."""
-    emit(open_case(case).sources(), fmt, title="Sources")
+    emit(open_case(case).sources(), fmt, title="Sources", layout="sources")
 
 
 class ExportFormat(StrEnum):

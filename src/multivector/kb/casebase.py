@@ -188,7 +188,7 @@ class CaseBase:
         return self.sql("""
             SELECT * FROM (
               SELECT start AS date, start_date AS sort_date, 'membership' AS kind, org, status AS what,
-                     'spell ' || start || ' to ' || coalesce("end", 'open') ||
+                     status || ' ' || start || ' to ' || coalesce("end", 'open') ||
                        coalesce(': ' || note, '') AS summary,
                      NULL AS id, sources
               FROM memberships WHERE actor = $actor
