@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from ..kb import CaseError
 from .kb import CaseOpt, FormatOpt, open_case
 from .output import Format, emit, fail
 
@@ -27,6 +25,9 @@ def scenarios(folder: Annotated[Path | None, typer.Option(
     `kind` says whether the run is a projection from the record's end or a counterfactual that starts
     inside the record, at its first driver change.
     """
+    import pandas as pd
+
+    from ..kb import CaseError
     from ..model.inputs import load_inputs
     from ..model.projection import projection_start
     from ..model.scenario import load_scenario

@@ -13,13 +13,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 
-from ..negotiation.io import NegotiationFileError, read_problems
-from ..negotiation.models import ALIASES, BASELINES, MODEL_NAMES, RECOMMENDED, resolve
-from ..negotiation.perturb import DRAWS
-from ..negotiation.run import RULE_TERMS, deu_result, rule_terms_on, scenario_result
+from ..negotiation.catalogue import ALIASES, BASELINES, DRAWS, MODEL_NAMES, RECOMMENDED, RULE_TERMS
 from .output import Format, console, emit, fail, progress_bar
 
 ModelName = StrEnum("ModelName", {n: n for n in (*MODEL_NAMES, *ALIASES)})
@@ -36,11 +32,15 @@ def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def _model_label(model: str) -> str:
+    from ..negotiation.models import resolve
+
     real = resolve(model)
     return model if real == model else f"{model} ({real})"
 
 
 def _print_deu(result: dict) -> None:
+    import pandas as pd
+
     def fmt(v: float | None) -> str:
         return "—" if v is None else f"{v:.1f}"
 
@@ -64,6 +64,8 @@ def _print_deu(result: dict) -> None:
 
 
 def _print_scenario(result: dict) -> None:
+    import pandas as pd
+
     title = (f"{result['scenario'] or 'scenario'} — {_model_label(result['model'])} "
              f"({result['rule']}, {result['actors']} actors)")
     iv = result["interval"]
@@ -94,6 +96,8 @@ def _print_scenario(result: dict) -> None:
 
 
 def _list_examples(fmt: Format) -> None:
+    import pandas as pd
+
     from ..negotiation.samples import examples
 
     df = pd.DataFrame([{"example": e.name, "layout": e.kind, "what it shows": e.description} for e in examples()])
@@ -103,6 +107,8 @@ def _list_examples(fmt: Format) -> None:
 
 def _input(file: Path | None, example: str | None):
     """The file to read: FILE, or the shipped example named with --example (read from the package)."""
+    from ..negotiation.io import NegotiationFileError
+
     if example is None:
         return file
     if file is not None:
@@ -116,6 +122,9 @@ def _input(file: Path | None, example: str | None):
 
 
 def _run_file(file, model: str, rule: str | None, terms: str, fmt: Format, draws: int, seed: int) -> None:
+    from ..negotiation.io import NegotiationFileError, read_problems
+    from ..negotiation.run import deu_result, rule_terms_on, scenario_result
+
     try:
         kind, problems = read_problems(file)
         on = rule_terms_on(terms, rule is not None)
@@ -144,6 +153,7 @@ def _run_file(file, model: str, rule: str | None, terms: str, fmt: Format, draws
 
 
 def _run_recommend(file, fmt: Format, seed: int) -> None:
+    from ..negotiation.io import NegotiationFileError, read_problems
     from ..negotiation.selection import compare_models
 
     try:

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import warnings
 from pathlib import Path
@@ -17,23 +16,10 @@ import duckdb
 import pandas as pd
 
 from .loader import _hash_folder, default_case_path, load_case
+from .problems import UnknownIdError
 from .store import CacheWarning, database_path, in_memory, open_cached, write_database
 
 KINDS = ("actors", "organizations", "memberships", "events", "indicators", "claims", "sources")
-
-
-class UnknownIdError(KeyError):
-    """An actor or organization id the case does not declare."""
-
-    def __init__(self, what: str, value: str, known: list[str]):
-        self.what, self.value, self.known = what, value, known
-        probe = value if any(k != k.upper() for k in known) else value.upper()
-        close = difflib.get_close_matches(probe, known, n=3, cutoff=0.5)
-        hint = f"did you mean {' or '.join(close)}?" if close else f"known: {' '.join(sorted(known)) or '(none)'}"
-        super().__init__(f"unknown {what} '{value}' — {hint}")
-
-    def __str__(self) -> str:
-        return self.args[0]
 
 
 def _year_filter(col_start: str, col_end: str) -> str:

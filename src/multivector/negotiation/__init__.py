@@ -11,10 +11,22 @@ the decision rule's veto in :mod:`.rules`. Readers in :mod:`.io`, scores in
 ``multivector.cli.negotiate``. See ``docs/negotiation.md``.
 """
 
-from .evaluate import cross_validate, evaluate
-from .io import NegotiationFileError, read_bdm_csv, read_deu_tsv, read_ktab_csv, read_problems
-from .models import MODEL_NAMES, RECOMMENDED, get_model
-from .problem import NegotiationProblem, Prediction
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # loaded on first use, so the command line starts without NumPy (see multivector.kb)
+    from .catalogue import MODEL_NAMES, RECOMMENDED
+    from .evaluate import cross_validate, evaluate
+    from .io import NegotiationFileError, read_bdm_csv, read_deu_tsv, read_ktab_csv, read_problems
+    from .models import get_model
+    from .problem import NegotiationProblem, Prediction
+
+_WHERE = {"MODEL_NAMES": ".catalogue", "RECOMMENDED": ".catalogue", "cross_validate": ".evaluate",
+          "evaluate": ".evaluate", "NegotiationFileError": ".io", "read_bdm_csv": ".io", "read_deu_tsv": ".io",
+          "read_ktab_csv": ".io", "read_problems": ".io", "get_model": ".models", "NegotiationProblem": ".problem",
+          "Prediction": ".problem"}
 
 __all__ = [
     "MODEL_NAMES",
@@ -30,3 +42,11 @@ __all__ = [
     "read_ktab_csv",
     "read_problems",
 ]
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(import_module(_WHERE[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

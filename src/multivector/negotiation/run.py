@@ -17,13 +17,12 @@ from typing import Any
 
 import pandas as pd
 
+from .catalogue import RULE_TERMS
 from .evaluate import summarise
 from .models import BASELINES, get_model, resolve
 from .perturb import DRAWS, forecast_interval
 from .problem import NegotiationProblem, Prediction
 from .rules import rule_applies
-
-RULE_TERMS = ("auto", "on", "off")
 
 
 def rule_terms_on(setting: str, rule_given: bool, case: bool = False) -> bool:
