@@ -1,7 +1,7 @@
 """One tidy state-year table for regressions: codes, statuses, measures and the case's yearly series merged.
 
 Researchers of international relations load a state-year table and regress (peacesciencer in R:
-Miller 2022, *Conflict Management and Peace Science* 39(1); the COW state system as its backbone).
+Miller 2022, *Conflict Management and Peace Science* 39(6); the COW state system as its backbone).
 `state_year_table` is that table for a case: one row per state and year, keyed by the Correlates of
 War state code (`ccode`) and the ISO 3166 alpha-3 code (`iso3`, the case's actor id), with
 
