@@ -78,7 +78,7 @@ def validate(path: Annotated[Path | None, typer.Argument(help="Case folder (defa
         console.print(f"[red]invalid[/red]: {len(problems)} problem(s) in {folder}", highlight=False)
         raise typer.Exit(1)
     counts = {k: len(getattr(case, k)) for k in ("sources", "actors", "organizations", "memberships", "events",
-                                                   "indicators", "claims", "proposals", "disagreements", "drivers",
+                                                   "indicators", "claims", "proposals", "positions", "disagreements", "drivers",
                                                    "series")}
     console.print(f"[green]ok[/green]: {folder} is valid — " + ", ".join(f"{v} {k}" for k, v in counts.items()),
                   soft_wrap=True)   # one line, whatever the path's length: scripts grep it

@@ -253,6 +253,12 @@ class CaseBase:
     def proposals(self) -> pd.DataFrame:
         return self.sql("SELECT id, org, proposer, year, title, summary, outcome, outcome_position, sources FROM proposals ORDER BY year, id")
 
+    def positions(self, proposal: str | None = None) -> pd.DataFrame:
+        """Members' positions on proposals graded from the evidence (`positions.yaml`), with the claims behind them."""
+        where = "WHERE proposal = $proposal" if proposal else ""
+        return self.sql(f"SELECT proposal, actor, position, evidence, justification FROM positions {where} "
+                        "ORDER BY proposal, actor", {"proposal": proposal} if proposal else {})
+
     def disagreements(self) -> pd.DataFrame:
         return self.sql('SELECT actor, org, cow_column, "from", "to", cow_status, base_status, follows, reason, sources '
                         'FROM cow_disagreements ORDER BY actor, org, "from"')
@@ -360,6 +366,7 @@ class CaseBase:
             "claims": self.claims(),
             "sources": self.sources(),
             "proposals": self.proposals(),
+            "positions": self.positions(),
             "cow_disagreements": self.disagreements(),
             "series": self.series(),
             "drivers": self.driver_segments(),

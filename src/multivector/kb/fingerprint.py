@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..userdata import case_overlay, packaged_cases
 
-SCHEMA_VERSION = "2"  # 2: the `series` table (series/*.csv)
+SCHEMA_VERSION = "3"  # 2: the `series` table (series/*.csv); 3: `positions` (positions.yaml)
 
 
 def default_case_path() -> Path:

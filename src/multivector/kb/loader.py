@@ -129,6 +129,7 @@ def read_case(folder: str | Path) -> tuple[Case, list[Problem]]:
     case.indicators = yaml_kind("indicators", schema.Indicator)
     case.claims = yaml_kind("claims", schema.Claim)
     case.proposals = yaml_kind("proposals", schema.Proposal, required=False)
+    case.positions = yaml_kind("positions", schema.Position, required=False)
     case.drivers = yaml_kind("drivers", schema.DriverSegment, required=False)
 
     mem_file = folder / "memberships.csv"

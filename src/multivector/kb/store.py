@@ -98,6 +98,10 @@ def case_tables(case: Case) -> dict[str, pa.Table]:
     tables["proposals"] = _table(props, [
         ("id", STR), ("org", STR), ("proposer", STR), ("year", INT), ("title", STR), ("summary", STR), ("outcome", STR),
         ("outcome_position", FLOAT), ("sources", LIST), ("note", STR), ("file", STR), ("line", INT)])
+    pos = [dict(loc.row.model_dump(), file=loc.file, line=loc.line) for loc in case.positions]
+    tables["positions"] = _table(pos, [
+        ("proposal", STR), ("actor", STR), ("position", FLOAT), ("evidence", LIST), ("justification", STR),
+        ("file", STR), ("line", INT)])
     dis = [dict(loc.row.model_dump(by_alias=True), file=loc.file, line=loc.line) for loc in case.disagreements]
     tables["cow_disagreements"] = _table(dis, [
         ("actor", STR), ("org", STR), ("cow_column", STR), ("from", INT), ("to", INT), ("cow_status", STR),
