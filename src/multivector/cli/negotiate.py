@@ -89,10 +89,33 @@ def _print_scenario(result: dict) -> None:
     emit(pd.DataFrame(rows), Format.table, title=title, caption=caption)
     if result["rule_note"]:
         console.print(f"rule terms: {result['rule_note']}")
-    if result["trajectory"]:
-        traj = pd.DataFrame(result["trajectory"], columns=[d["name"] for d in result["dimensions"]])
-        emit(traj.rename_axis("round").reset_index().round(2), Format.table,
-             title=f"forecast by round ({result['rounds']} rounds)")
+    if result.get("positions"):
+        _print_rounds(result)
+
+
+#: Dimensions charted round by round on the screen; --format json has every one.
+CHARTED_DIMENSIONS = 4
+
+
+def _print_rounds(result: dict) -> None:
+    """Each actor's position round by round, one compact chart per dimension (cli/rounds_chart.py)."""
+    import numpy as np
+
+    from .rounds_chart import chart
+
+    positions = np.array(result["positions"], dtype=float)   # rounds + 1, actors, dimensions
+    traj = np.array(result["trajectory"], dtype=float) if result["trajectory"] else None
+    lo, hi = result["scale"]
+    dims = result["dimensions"]
+    for k, d in enumerate(dims[:CHARTED_DIMENSIONS]):
+        console.print(f"[bold]{d['name']}[/bold]: positions by round ({result['rounds']} rounds of "
+                      f"{_model_label(result['model'])})", highlight=False)
+        for line in chart(positions[:, :, k], None if traj is None else traj[:, k], result["actor_names"], lo, hi,
+                          total_width=min(console.width, 80)):
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+    more = f"; {len(dims) - CHARTED_DIMENSIONS} more dimension(s) there" if len(dims) > CHARTED_DIMENSIONS else ""
+    console.print(f"every round in full: --format csv (the forecast by round) or --format json (every actor's "
+                  f"position by round){more}", highlight=False)
 
 
 def _list_examples(fmt: Format) -> None:
