@@ -1,14 +1,23 @@
-"""Benchmark: state-organization-year decisions per second and peak memory.
+"""Benchmark: `multivector calibrate` in CPU seconds, and the simulator's decisions per second.
 
-Vectorized engine (1,000 and 10,000 runs of the baseline, 1991-2035, for the five
-Central Asian states and for the pooled eleven former Soviet republics) against
-the plain per-agent Mesa implementation of the same rule (benchmarks/mesa_engagement.py).
-Run: .venv/bin/python benchmarks/bench_model.py
+1. `calibrate` (NUTS, 4 chains × 1,000 draws after 500 warm-up, eleven pooled
+   states, train <= 2008) as a whole command in a fresh process with JAX's
+   compilation cache off (a cold start), CPU seconds of the child (user + sys):
+   the issue's target is two minutes on one core.
+2. The vectorized simulator (1,000 and 10,000 runs of 1991-2035, the five
+   Central Asian states and the pooled eleven) against the plain per-agent Mesa
+   implementation of the same rule (benchmarks/mesa_engagement.py).
+Run: .venv/bin/python benchmarks/bench_model.py [--no-calibrate]
 """
 
 from __future__ import annotations
 
+import json
+import os
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -34,7 +43,26 @@ def measure(fn):
     return dt, peak / 2**20
 
 
+def calibrate_cpu_seconds() -> tuple[float, dict]:
+    """CPU seconds (user + sys) of `multivector calibrate` in a child process, JAX's cache off."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "MULTIVECTOR_JAX_CACHE": "0", "MULTIVECTOR_DATA_DIR": tmp}
+        out = subprocess.run([str(Path(sys.executable).with_name("multivector")), "calibrate", "--format", "json",
+                              "--out", str(Path(tmp) / "w.json")], env=env, capture_output=True, text=True,
+                             check=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, json.loads(out)
+
+
 def main() -> None:
+    if "--no-calibrate" not in sys.argv:
+        cpu, res = calibrate_cpu_seconds()
+        d = res["diagnostics"]
+        print(f"calibrate (11 states, train <= 2008, 4 x 1,000 draws): {cpu:.1f} CPU s for the whole command "
+              f"(sampling {res['seconds']:.1f} s); R-hat max {d['rhat_max']:.4f}, ESS min {d['ess_bulk_min']:.0f}, "
+              f"{d['divergences']} divergences")
     inp = load_inputs(CaseBase.load(), end=2035)
     params = default_parameters()
     cells = inp.T * len(inp.states) * len(inp.lines)

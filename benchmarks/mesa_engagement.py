@@ -2,9 +2,12 @@
 
 Each regional state is a Mesa agent that, every year, evaluates each
 organization level by level in ordinary Python loops and draws its choice.
-It implements the same rule as `multivector.model.engine` (docs/model.md) and
-exists only as a yardstick: a test checks that it gives the same probabilities
-within Monte Carlo error, and `bench_model.py` compares the speeds.
+It implements the same transition model as `multivector.model.simulator`
+(docs/model.md: the intercepts α of the line and from-level, the memory of
+ties, the theory's terms on last year's levels, stances where a step is on the
+table, the depth the members let through) and exists only as a yardstick: a
+test checks that it gives the same probabilities within Monte Carlo error, and
+`bench_model.py` compares the speeds.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import math
 import mesa
 import numpy as np
 
-from multivector.model.engine import ROUNDS
 from multivector.model.inputs import ENGAGEMENT, ModelInputs
 from multivector.model.parameters import Parameters
 from multivector.negotiation.rules import consensus_compromise
@@ -70,11 +72,12 @@ class StateAgent(mesa.Agent):
                 net = sum(1 for a in nb if a.level[j] == 2) / max(len(nb), 1)
             kappa = 0.5 + sum(lead[p] * theta_all[p] for p in range(npoles))
             full = (w.security_weight * sec + w.economy_weight * eco + w.regime_weight * reg
-                    + w.legitimacy_weight * float(off[3]) + w.network_weight * net
-                    + w.external_weight * sum(tau[p] * (1.0 - 2.0 * lead[p]) for p in range(3))
-                    + w.effects.get(f"state:{inp.states[i]}", 0.0) + w.effects.get(f"line:{inp.lines[j]}", 0.0))
+                    + w.network_weight * net
+                    + w.external_weight * sum(tau[p] * (1.0 - 2.0 * lead[p]) for p in range(3)))
             sov_cost = w.sovereignty_weight * sov * m.depth[j] * kappa   # the depth the body has reached
-            new_line = t > 0 and int(inp.max_level[t - 1, i, j]) == 0  # no status quo to leave
+            fresh = (t == 0) or int(inp.max_level[t - 1, i, j]) == 0     # no status quo: a first choice
+            frm = 3 if fresh else self.model.prev[i][j]
+            alpha = self.model.alpha[j][frm]
             press = 0.0
             for p in range(3):
                 lev = max(ed[p], sd[p]) * (1.0 - 0.5 * max(offer[q] for q in range(3) if q != p))
@@ -92,29 +95,22 @@ class StateAgent(mesa.Agent):
                 ties = [base[p] + V[k] * tw * lead[p] for p in range(npoles)]
                 total = sum(ties)
                 risk = sum(threat_p[p] * (ties[p] / total) ** 2 for p in range(3)) if total > 0 else 0.0
-                u = V[k] * full - V[k] ** 2 * sov_cost - w.balance_weight * sov * risk
+                u = alpha[k] + V[k] * full - V[k] ** 2 * sov_cost - w.balance_weight * sov * risk
                 u -= w.neutrality_weight * neutral * float(inp.aligning[t, j]) * (1.0 if k == 2 else 0.0)
-                u -= w.participation_cost * (1.0 if k > 0 else 0.0)
                 u -= w.pressure_weight * press * (1.0 if k < 2 else 0.0)
-                if not new_line:
-                    u -= w.switching_cost * abs(V[k] - V[self.model.prev[i][j]])
-                if V[k] < V[self.model.prev[i][j]]:   # ties with memory: leaving a long-held tie costs more
-                    u -= w.exit_tenure_weight * math.log1p(self.tenure[j]) * (0.25 + depth)
-                utils.append(w.rationality * u)
+                if frm < 3 and k < frm:   # ties with memory: leaving a long-held tie costs more
+                    u -= w.exit_tenure_weight * math.log1p(self.tenure[j])
+                utils.append(u)
             mx = max(utils)
             e = [math.exp(u - mx) for u in utils]
             s = sum(e)
             probs = [0.0, 0.0, 0.0]
             for k, x in zip(open_k, e, strict=True):
                 probs[k] = x / s
-            # A status is reviewed only with probability review_rate (always when there is no status quo).
-            r = 1.0 if (t == 0 or new_line) else min(max(w.review_rate, 0.0), 1.0)
-            probs = [r * q + (1.0 - r) * (1.0 if k == self.model.prev[i][j] else 0.0) for k, q in enumerate(probs)]
             r = self.random.random()
             self.next_level[j] = 0 if r < probs[0] else (1 if r < probs[0] + probs[1] else 2)
-            if m.last_round:
-                for k in range(3):
-                    self.prob_sum[j][k] += probs[k]
+            for k in range(3):
+                self.prob_sum[j][k] += probs[k]
 
     def commit(self) -> None:
         self.level = list(self.next_level)
@@ -134,7 +130,7 @@ class StateAgent(mesa.Agent):
         sov = float(d.state["sovereignty_sensitivity"][t, i])
         self.stance = [1] * len(inp.lines)
         for j in range(len(inp.lines)):
-            if self.level[j] != 2 or not inp.exists[t, j]:
+            if self.level[j] != 2 or not self.model.on_table[j]:
                 continue
             lead = [float(x) for x in inp.lead[t, j]]
             off = inp.offers[t, j]
@@ -149,8 +145,8 @@ class StateAgent(mesa.Agent):
                 lev = max(ed[p], sd[p]) * (1.0 - 0.5 * max(offer[q] for q in range(3) if q != p))
                 press += float(d.pressure[t, p, j]) * float(d.power["attention"][t, p]) * lev
             u = [g, 0.0, -g - w.obstruction_cost - w.pressure_weight * press]
-            mx = max(w.rationality * x for x in u)
-            e = [math.exp(w.rationality * x - mx) for x in u]
+            mx = max(u)
+            e = [math.exp(x - mx) for x in u]
             r = self.random.random() * sum(e)
             self.stance[j] = 0 if r < e[0] else (1 if r < e[0] + e[1] else 2)
 
@@ -167,7 +163,7 @@ class EngagementModel(mesa.Model):
         self.inp, self.w, self.t = inp, params, 0
         self.states = [StateAgent(self, i) for i in range(len(inp.states))]
         self.prev = [[0] * len(inp.lines) for _ in inp.states]
-        self.last_round = False
+        self.alpha = params.alpha_array(inp.lines).tolist()     # [line][from-level][level]
 
     def step(self) -> None:
         if self.t == 0:
@@ -179,14 +175,24 @@ class EngagementModel(mesa.Model):
         for a in self.states:  # organizations closed this year cannot be kept
             a.level = [min(lv, int(self.inp.max_level[self.t, a.index, j])) for j, lv in enumerate(a.level)]
         self.prev = [list(a.level) for a in self.states]
-        for r in range(ROUNDS):
-            self.last_round = r == ROUNDS - 1
-            self.agents.do("choose")
-            self.agents.do("commit")
+        self.on_table = self._on_table()
+        self.agents.do("choose")     # every agent reads last year's levels of the others
+        self.agents.do("commit")
         self.agents.do("take_stances")
         self.negotiate_depth()
         self.agents.do("age_ties")
         self.t += 1
+
+    def _on_table(self) -> list[bool]:
+        """A deepening step is on the table where a power pushes the body or a proposal is on record."""
+        inp, t, p = self.inp, self.t, self.inp.drivers.power
+        out = []
+        for j in range(len(inp.lines)):
+            push = sum(float(inp.drivers.pressure[t, k, j]) * float(p["attention"][t, k]) * float(p["capability"][t, k])
+                       for k in range(3))
+            proposal = inp.proposals is not None and bool(inp.proposals[t, j])
+            out.append(bool(inp.exists[t, j]) and (push > 0 or proposal))
+        return out
 
     def negotiate_depth(self) -> None:
         """Next year's depth of each organization: the members' stances under its decision rule."""
@@ -195,7 +201,7 @@ class EngagementModel(mesa.Model):
         for j in range(len(inp.lines)):
             push = sum(float(inp.drivers.pressure[t, k, j]) * float(p["attention"][t, k]) * float(p["capability"][t, k])
                        for k in range(3))
-            members = [a for a in self.states if a.level[j] == 2 and inp.exists[t, j]]
+            members = [a for a in self.states if a.level[j] == 2 and self.on_table[j]]
             if push <= 0 or not members:
                 continue
             q = self.depth[j]

@@ -158,7 +158,6 @@ DIRECT_READS = {
     "series/casefile.py": "hashes the published file the reader has already read through textfiles",
     "negotiation/samples.py": "the package's own examples, then read through textfiles as in-memory files",
     # the project's own caches and result folders, and files of other branches (issue 23, part two)
-    "model/parameters.py": "part two: load_posterior",
     "evaluate/engagement.py": "the evaluation cache",
     "evaluate/store.py": "the evaluation cache",
     "web/scenarios.py": "part two: the scenario library",

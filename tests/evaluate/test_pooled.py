@@ -21,8 +21,8 @@ def test_scores_are_regional_and_pooled_scores_cover_every_state(pooled_eval):
     regional = set(kb.regional_states)
     assert set(ev.forecasts.state) == regional | {"ARM", "AZE", "BLR", "GEO", "MDA", "UKR"}
     assert ev.scores_pooled is not None
-    n_reg = ev.scores.set_index("forecaster").n
-    n_all = ev.scores_pooled.set_index("forecaster").n
+    n_reg = ev.scores[ev.scores.subset == "all"].set_index("forecaster").n
+    n_all = ev.scores_pooled[ev.scores_pooled.subset == "all"].set_index("forecaster").n
     assert (n_all > n_reg).all()
     assert n_reg["persistence"] == ev.forecasts[ev.forecasts.state.isin(regional)
                                                 & (ev.forecasts.forecaster == "persistence")].shape[0]

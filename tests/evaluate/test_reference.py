@@ -6,12 +6,12 @@ import pytest
 from multivector.evaluate import (
     BaseRate,
     ForecastTask,
-    LaggedLogit,
     Persistence,
+    TransitionLogit,
     evaluate,
     mask_after,
 )
-from multivector.evaluate.logit import FEATURES
+from multivector.evaluate.logit import feature_names
 from multivector.evaluate.reference import change_rate
 
 from .conftest import synthetic_inputs
@@ -67,13 +67,43 @@ def test_logit_recovers_the_coefficients_of_the_record_it_was_drawn_from():
         p = np.exp(z) / np.exp(z).sum(-1, keepdims=True)
         rec[t] = (rng.random((S, L))[..., None] > np.cumsum(p, -1)[..., :2]).sum(-1)
     inp = synthetic_inputs(rec, threat=threat)
-    fc = LaggedLogit(runs=50)
-    fc.forecast(_task(inp, 2029))
-    coef = fc.fitted[2029].coefficients()                # (3 classes, F), symmetric parametrisation
-    cols = [FEATURES.index(c) for c in ("prev_partner", "prev_member", "threat_level")]
-    for k, (_, bp, bm, bt) in beta.items():
-        got = coef[k, cols] - coef[0, cols]
-        assert got == pytest.approx([bp, bm, bt], abs=0.35)
+    fc = TransitionLogit()
+    p = fc.forecast(_task(inp, 2029))
+    assert np.allclose(p.sum(-1), 1.0)
+    fit = fc.fitted[2029]
+    names = feature_names(inp.lines)
+    # one-step probabilities by last level and threat (any line, any tenure) against the generating logit
+    for prev in range(3):
+        for th in (0.2, 0.5, 0.8):
+            for tenure in (1, 4):
+                x = np.zeros((1, len(names)))
+                if prev:
+                    x[0, names.index(("from_partner", "from_member")[prev - 1])] = 1
+                    x[0, names.index(f"log_tenure_{('none', 'partner', 'member')[prev]}")] = np.log(tenure)
+                x[0, names.index("line_L3")] = 1
+                x[0, names.index("threat_level")] = th
+                z = np.array([0.0] + [a + bp * (prev == 1) + bm * (prev == 2) + bt * th
+                                      for a, bp, bm, bt in beta.values()])
+                assert fit.predict(x)[0] == pytest.approx(np.exp(z) / np.exp(z).sum(), abs=0.05)
+
+
+def test_logit_does_not_extrapolate_a_driver_beyond_its_training_range():
+    rng = np.random.default_rng(5)
+    T, S, L = 30, 20, 3
+    threat = np.full((T, S), 0.2)
+    threat[:15] = rng.uniform(0.1, 0.3, (15, S))
+    rec = np.full((T, S, L), 2, np.int8)
+    leave = rng.random((T, S, L)) < 0.2 * (threat[:, :, None] > 0.25)
+    rec[leave] = 0
+    inp = synthetic_inputs(rec, threat=threat)
+    task = _task(inp, 2005)
+    base = TransitionLogit().forecast(task)
+    inp.drivers.state["threat_level"][15:] = 50.0          # far outside training: read as its training maximum
+    high = TransitionLogit().forecast(_task(inp, 2005))
+    inp.drivers.state["threat_level"][15:] = threat[:15].max()
+    at_max = TransitionLogit().forecast(_task(inp, 2005))
+    np.testing.assert_allclose(high, at_max)
+    assert not np.allclose(high, base)
 
 
 def test_custom_forecaster_plugs_in():
@@ -87,7 +117,8 @@ def test_custom_forecaster_plugs_in():
 
     rec = np.full((10, 2, 2), 2, np.int8)
     ev = evaluate(inputs=synthetic_inputs(rec), forecasters=[AlwaysMember(), "persistence"], origins=[1995])
-    assert ev.scores.set_index("forecaster").loc["always_member", "accuracy"] == 1.0
+    s = ev.scores[ev.scores.subset == "all"].set_index("forecaster")
+    assert s.loc["always_member", "accuracy"] == 1.0
 
 
 def test_a_forecaster_with_the_wrong_shape_is_told_what_to_return():

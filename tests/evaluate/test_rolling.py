@@ -1,7 +1,6 @@
-"""Rolling-origin evaluation on the real case: no look at the later record, one seed, the CLI."""
+"""Rolling-origin evaluation on the real case: one seed, scores per subset, the driver modes, the CLI."""
 
 import json
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -9,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from multivector.cli import app
-from multivector.evaluate import CalibrationSettings, EngagementModel, LaggedLogit, evaluate
+from multivector.evaluate import evaluate
 from multivector.evaluate.events import event_table
 from multivector.model.inputs import load_inputs
 
@@ -21,49 +20,31 @@ def case_inputs():
     return load_inputs()
 
 
-def _quick(seed_runs=60):
-    """All four forecasters, the model fitted by the fast one-step likelihood."""
-    return [EngagementModel(runs=seed_runs, calibration=CalibrationSettings(method="conditional"), use_cache=False,
-                           parameter_uncertainty=False),
-            "persistence", "base_rate", LaggedLogit(runs=seed_runs)]
-
-
-def test_no_forecaster_reads_the_record_after_its_origin(case_inputs):
-    origin = 2008
-    rng = np.random.default_rng(1)
-    scrambled = case_inputs.record.copy()
-    later = (case_inputs.years > origin)[:, None, None] & (scrambled >= 0)
-    scrambled[later] = rng.integers(0, 3, later.sum())
-    other = replace(case_inputs, record=scrambled)
-    a = evaluate(inputs=case_inputs, forecasters=_quick(), origins=[origin], runs=60, seed=3)
-    b = evaluate(inputs=other, forecasters=_quick(), origins=[origin], runs=60, seed=3)
-    np.testing.assert_array_equal(a.forecasts[PROBS].to_numpy(), b.forecasts[PROBS].to_numpy())
-    assert (a.forecasts.actual != b.forecasts.actual).any()        # the scramble did change what is scored
-
-
 def test_same_seed_same_output_and_the_seed_in_every_row(case_inputs):
-    a = evaluate(inputs=case_inputs, forecasters=_quick(), origins=[2000], runs=60, seed=5)
-    b = evaluate(inputs=case_inputs, forecasters=_quick(), origins=[2000], runs=60, seed=5)
-    c = evaluate(inputs=case_inputs, forecasters=_quick(), origins=[2000], runs=60, seed=6)
+    fcs = ["markov", "hazard", "persistence"]
+    a = evaluate(inputs=case_inputs, forecasters=fcs, origins=[2000], runs=60, seed=5)
+    b = evaluate(inputs=case_inputs, forecasters=fcs, origins=[2000], runs=60, seed=5)
     pd.testing.assert_frame_equal(a.forecasts, b.forecasts)
     pd.testing.assert_frame_equal(a.scores, b.scores)
     assert (a.forecasts.seed == 5).all()
-    assert not np.array_equal(a.forecasts[PROBS].to_numpy(), c.forecasts[PROBS].to_numpy())
 
 
 def test_scores_cover_every_forecaster_and_origin_with_skill_against_persistence(case_inputs):
     ev = evaluate(inputs=case_inputs, forecasters=["persistence", "base_rate", "logit"], origins=[2004, 2012],
                   runs=40, seed=0)
-    assert set(zip(ev.scores.forecaster, ev.scores.origin, strict=True)) == {
-        (f, o) for f in ("persistence", "base_rate", "logit") for o in (2004, 2012)}
+    assert set(zip(ev.scores.forecaster, ev.scores.origin, ev.scores.subset, strict=True)) == {
+        (f, o, s) for f in ("persistence", "base_rate", "logit") for o in (2004, 2012)
+        for s in ("all", "existing", "first_choice")}
     pers = ev.scores[ev.scores.forecaster == "persistence"]
     assert (pers.skill_log_vs_persistence == 0).all()
+    assert ev.drivers == "coded" and ev.fits["logit"][2004]["penalty_C"] > 0
     # every recorded change after an origin is an event
     from multivector.evaluate.task import transitions
 
     t, s, l_ = transitions(case_inputs, case_inputs.record_until)
     changed = (case_inputs.record[t, s, l_] != case_inputs.record[t - 1, s, l_]) & (case_inputs.years[t] > 2004)
-    assert ev.scores.set_index(["forecaster", "origin"]).loc[("persistence", 2004), "events_total"] == changed.sum()
+    assert ev.scores.set_index(["forecaster", "origin", "subset"]).loc[("persistence", 2004, "all"),
+                                                                       "events_total"] == changed.sum()
     rows = ev.forecasts[(ev.forecasts.forecaster == "persistence") & (ev.forecasts.origin == 2004)]
     assert rows.year.min() == 2005 and rows.year.max() == case_inputs.record_until
     assert np.allclose(rows[PROBS].sum(axis=1), 1.0)
@@ -85,31 +66,23 @@ def test_events_by_hand():
     assert spurious.spurious_changes.tolist() == [1]
 
 
-def test_model_calibration_is_cached(case_inputs, monkeypatch):
-    from multivector.evaluate import engagement
-
-    calls = []
-    real = engagement.calibrate
-    monkeypatch.setattr(engagement, "calibrate", lambda **kw: calls.append(kw) or real(**kw))
-    fc = EngagementModel(runs=20, calibration=CalibrationSettings(method="conditional"), parameter_uncertainty=False)
-    evaluate(inputs=case_inputs, forecasters=[fc], origins=[2000], runs=20, seed=9)
-    evaluate(inputs=case_inputs, forecasters=[fc], origins=[2000], runs=20, seed=9)
-    assert len(calls) == 1
-    assert fc.fitted[2000][1]["cached"] is True
-
-
 def test_cli_json_and_out(tmp_path):
     out = tmp_path / "ev"
     res = CliRunner().invoke(app, ["evaluate", "--origins", "2012", "--forecasters", "persistence,base_rate",
                                    "--runs", "20", "--format", "json", "--out", str(out)])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["origins"] == [2012] and {"scores", "events", "reliability"} <= set(data)
+    assert data["origins"] == [2012] and {"scores", "events", "reliability", "theory_test"} <= set(data)
+    assert data["drivers"] == "coded" and data["theory_test"]["rows"] == []
+    assert any("theory test not run" in n for n in data["notes"])
     score = data["scores"][0]
-    for key in ("forecaster", "origin", "horizon_years", "n", "log_score", "brier", "rps", "accuracy",
+    for key in ("forecaster", "origin", "subset", "horizon_years", "n", "log_score", "brier", "rps", "accuracy",
                 "balanced_accuracy_3", "balanced_accuracy_2", "events_hit_1", "events_hit_2", "events_total",
-                "spurious_changes", "skill_log_vs_persistence"):
+                "spurious_changes", "change_auc", "change_units", "changes", "skill_log_vs_persistence"):
         assert key in score
+    assert {s["subset"] for s in data["scores"]} == {"all", "existing", "first_choice"}
+    existing = [s for s in data["scores"] if s["subset"] == "existing" and s["forecaster"] == "persistence"]
+    assert existing[0]["change_auc"] == 0.5
     assert {"state", "org", "year", "from", "to", "forecaster", "origin", "predicted_year"} <= set(data["events"][0])
     fc = pd.read_parquet(out / "forecasts.parquet")
     assert {"forecaster", "origin", "state", "org", "year", "p_none", "p_partner", "p_member", "actual",
@@ -118,10 +91,12 @@ def test_cli_json_and_out(tmp_path):
 
 
 def test_cli_table_fits_80_columns():
-    res = CliRunner().invoke(app, ["evaluate", "--origins", "2016", "--forecasters", "persistence,base_rate",
-                                   "--runs", "20"], env={"COLUMNS": "80"})
+    res = CliRunner().invoke(app, ["evaluate", "--origins", "2008", "--forecasters", "persistence,markov,base_rate",
+                                   "--runs", "20", "--drivers", "frozen"], env={"COLUMNS": "80"})
     assert res.exit_code == 0, res.output
-    assert "persistence" in res.stdout and "skill" in res.stdout
+    assert "persistence" in res.stdout and "skill" in res.stdout and "AUC" in res.stdout
+    assert "lines open at the origin" in res.stdout and "first open after the origin" in res.stdout
+    assert "ex ante" in res.stdout
     assert max(len(line) for line in res.stdout.splitlines()) <= 80
 
 
@@ -130,6 +105,8 @@ def test_cli_table_fits_80_columns():
     (["--origins", "20x0"], "give years separated by commas"),
     (["--origins", "2025"], "outside the record"),
     (["--runs", "0"], "at least 1"),
+    (["--drivers", "thawed"], "use one of coded, frozen"),
+    (["--subset", "new"], "unknown new"),
 ])
 def test_cli_bad_options_say_how_to_fix(args, message):
     res = CliRunner().invoke(app, ["evaluate", "--forecasters", "persistence", *args])

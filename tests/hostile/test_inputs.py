@@ -84,9 +84,9 @@ def test_keys_that_are_not_names_are_refused(key):
 @pytest.mark.parametrize("edit, message", [
     ("drivers: 5", "`drivers` must be a list"),
     ("drivers:\n  - {actor: KAZ, driver: threat_level, org: [EAEU], set: 0.5}", "must be one organization id"),
-    ("parameters: {rationality: .nan}", "must be a finite number"),
-    ("parameters: {rationality: .inf}", "must be a finite number"),
-    ("parameters: {switching_cost: -1000}", "cannot be negative"),
+    ("parameters: {security_weight: .nan}", "must be a finite number"),
+    ("parameters: {security_weight: .inf}", "must be a finite number"),
+    ("parameters: {sovereignty_weight: -1000}", "cannot be negative"),
     ("parameters: {balance_weight: {dist: lognormal, median: -1, sigma: 0.2}}", "median` must be positive"),
     ("parameters: {balance_weight: {dist: lognormal, median: 1, sigma: .nan}}", "finite numbers"),
     ("runs: 1000000000", "at most 100,000"),
@@ -122,7 +122,7 @@ def test_cr_only_line_ends_in_a_bdm_file(tmp_path):
 
 
 @pytest.mark.parametrize("weights, message", [
-    ("[1, 2]", "JSON object"), ('{"rationality": NaN}', "finite number"), ("{", "not valid JSON"),
+    ("[1, 2]", "JSON object"), ('{"security_weight": NaN}', "finite number"), ("{", "not valid JSON"),
     ('{"balance_weight": -1}', "cannot be negative"), ('{"nonsense": 1}', "unknown parameter"),
 ])
 def test_weights_files(tmp_path, weights, message):

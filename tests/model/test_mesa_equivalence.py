@@ -21,11 +21,11 @@ def test_same_probabilities_within_monte_carlo_error(inputs):
     from dataclasses import replace
 
     small = inputs.restrict(1995, 2015)
-    # Exercise every term: a neutral state from 2000, a body with no partial tier until 2005, yearly reviews.
+    # Exercise every term: a neutral state from 2000, a body with no partial tier until 2005, memory of ties.
     drivers = small.drivers.copy()
     drivers.state["neutrality"][5:, 1] = 1.0
     # a threat from Russia to the first state from 2003, Chinese finance to the second, two regions,
-    # and state and organization effects
+    # and intercepts of one line apart from the pooled chain
     drivers.dependence["pole_threat"][8:, 0, 0] = 0.7
     drivers.dependence["finance_dependence"][4:, 1, 1] = 0.3
     allowed = small.allowed.copy()
@@ -34,8 +34,9 @@ def test_same_probabilities_within_monte_carlo_error(inputs):
     region = np.arange(S) % 2
     neighbours = (region[:, None] == region[None, :]).astype(float) - np.eye(S)
     small = replace(small, drivers=drivers, allowed=allowed, neighbours=neighbours)
-    params = Parameters(review_rate=0.6, neutrality_weight=3.0, participation_cost=0.5, external_weight=2.0,
-                        effects={f"state:{small.states[0]}": 0.6, f"line:{small.lines[1]}": -0.8})
+    params = Parameters(neutrality_weight=3.0, external_weight=2.0, balance_weight=20.0, exit_tenure_weight=0.8,
+                        alpha={small.lines[1]: (-2.0, -1.0, -1.5, -2.5, -3.0, -1.0, 0.5, 1.0)},
+                        alpha_pooled=(-2.5, -2.0, -2.0, -1.5, -3.0, -2.0, -0.5, 1.0))
     mesa_p = np.array(mesa_engagement.run_mesa(small, params, runs=200, seed=3))
     vec_p = simulate(small, params, runs=4000, seed=3).probs
     diff = mesa_p - vec_p

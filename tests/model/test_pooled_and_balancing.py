@@ -1,5 +1,5 @@
-"""The second design's additions: external balancing (pole_threat), Chinese finance from a series,
-state and organization effects, regions for the network value, and pooled estimation."""
+"""External balancing (pole_threat), Chinese finance from a series, each line's intercepts, regions for
+the network value, and the weights file."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from multivector.model import Parameters, simulate
 from multivector.model import utility as U
+from multivector.model.transition import ALPHA_NAMES
 from multivector.textfiles import TextFileError
 
 RUNS, SEED = 3000, 5
@@ -64,32 +65,37 @@ def test_chinese_finance_raises_the_value_of_china_led_bodies(inputs):
     assert _member(more, p, "CSTO") == pytest.approx(_member(inputs, p, "CSTO"), abs=0.02)
 
 
-def test_state_and_organization_effects(inputs):
+def test_each_line_has_its_intercepts_and_the_others_take_the_pooled_chain(inputs):
     p = Parameters()
-    up = Parameters(effects={"line:SCO": 1.5})
+    join_sco = tuple(2.0 if n in ("none>member", "first>member") else v
+                     for n, v in zip(ALPHA_NAMES, p.alpha_pooled, strict=True))
+    up = Parameters(alpha={"SCO": join_sco})
     assert _member(inputs, up, "SCO") > _member(inputs, p, "SCO") + 0.05
-    down = Parameters(effects={"state:UZB": -1.5})
-    assert _member(inputs, down, "CSTO", "UZB") < _member(inputs, p, "CSTO", "UZB") - 0.05
-    # an effect on a state or line the inputs do not hold changes nothing
-    np.testing.assert_array_equal(simulate(inputs, Parameters(effects={"state:ARM": 3.0}), runs=50, seed=1).probs,
+    # intercepts of a line the inputs do not hold change nothing
+    np.testing.assert_array_equal(simulate(inputs, Parameters(alpha={"EAEU": join_sco}), runs=50, seed=1).probs,
                                   simulate(inputs, p, runs=50, seed=1).probs)
-    assert p.effect_array(["KAZ", "UZB"], ["CSTO"]).tolist() == [[0.0], [0.0]]
-    both = Parameters(effects={"state:UZB": 0.5, "line:CSTO": -0.2})
-    assert both.effect_array(["KAZ", "UZB"], ["CSTO", "SCO"]).round(6).tolist() == [[-0.2, 0.0], [0.3, 0.5]]
+    a = up.alpha_array(["CSTO", "SCO"])
+    assert a.shape == (2, 4, 3)
+    assert np.all(a[:, [0, 1, 2], [0, 1, 2]] == 0) and np.all(a[:, 3, 0] == 0)      # the reference cells
+    assert a[1, 0, 2] == 2.0 and a[0, 0, 2] == p.alpha_pooled[ALPHA_NAMES.index("none>member")]
 
 
-def test_effects_round_trip_and_bad_effects(tmp_path):
-    p = Parameters(economy_weight=0.7, effects={"state:KAZ": 0.25, "line:CSTO": -1.0})
+def test_weights_round_trip_and_bad_intercepts(tmp_path):
+    p = Parameters(economy_weight=0.7, alpha={"CSTO": tuple(range(8))}, alpha_pooled=tuple(-float(i) for i in range(8)))
     path = tmp_path / "w.json"
     p.to_json(path)
     back = Parameters.from_json(path)
-    assert back == p and back.effects == p.effects
-    assert "effects" not in back.as_dict()
-    assert back.with_vector(back.vector()).effects == p.effects
-    for bad in ({"state:KAZ": "high"}, {"KAZ": 0.2}, {"line:CSTO": float("nan")}):
-        path.write_text(json.dumps({"parameters": {}, "effects": bad}))
-        with pytest.raises(TextFileError, match="effect"):
+    assert back == p
+    assert "alpha" not in back.as_dict()
+    good = json.loads(path.read_text())
+    for bad in ({"lines": {"CSTO": {"none>partner": "high"}}}, {"lines": {"CSTO": {"x": 1.0}}},
+                {"pooled": {n: float("nan") for n in ALPHA_NAMES}}, [1, 2]):
+        path.write_text(json.dumps({**good, "alpha": bad}))
+        with pytest.raises(TextFileError, match="alpha"):
             Parameters.from_json(path)
+    path.write_text(json.dumps({"parameters": {"review_rate": 0.5}}))
+    with pytest.raises(TextFileError, match="earlier design"):
+        Parameters.from_json(path)
 
 
 def test_network_value_counts_neighbours_only():

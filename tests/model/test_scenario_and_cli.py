@@ -116,29 +116,6 @@ def test_backtest_json(tmp_path):
     assert {"state", "org", "year", "predicted", "actual", "p_member"} <= set(data["rows"][0])
 
 
-def test_calibrate_writes_weights_other_commands_read(tmp_path):
-    w = tmp_path / "w.json"
-    r = run("calibrate", "--train-until", "2010", "--out", w, "--runs", "20", "--method", "conditional",
-            "--format", "json")
-    assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout)["weights_file"] == str(w)
-    r2 = run("explain", "UZB", "CSTO", "2006", "--weights", w)
-    assert r2.exit_code == 0, r2.output
-    assert "sovereignty_cost" in r2.output
-
-
-def test_explain_json_and_errors():
-    r = run("explain", "UZB", "CSTO", "2006", "--format", "json")
-    assert r.exit_code == 0, r.output
-    data = json.loads(r.stdout)
-    assert set(data["terms"]) >= {"security", "economy", "regime", "network", "sovereignty_cost", "hegemony_risk",
-                                  "pressure", "switching", "total"}
-    assert data["drivers"] and all(d["evidence"] for d in data["drivers"])
-    assert run("explain", "UZX", "CSTO", "2006").exit_code == 1
-    bad = run("explain", "UZB", "CSTO", "1995")
-    assert bad.exit_code == 1 and "not a modelled organization in 1995" in bad.output
-
-
 def test_drivers_command():
     r = run("drivers", "--state", "UZB", "--format", "json")
     assert r.exit_code == 0, r.output

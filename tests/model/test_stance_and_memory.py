@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from multivector.model import Parameters, simulate
 from multivector.model import stance as S
 from multivector.model import utility as U
-from multivector.model.engine import year_utilities
 from multivector.negotiation.rules import consensus_compromise
 
 PARAMS = Parameters()
@@ -28,8 +27,7 @@ def _stance_p(inputs, t, w, state, line, edit=None):
         edit(d)
     inp = replace(inputs, drivers=d)
     ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
-    util = S.stance_utilities(S.deepening_value(t, inp, w, ed), U.pressure_cost(t, inp, ed), w)
-    return S.stance_probabilities(util, w["rationality"])[0, state, line]
+    return S.stance_probabilities(S.stance_utilities(S.stance_components(t, inp, ed), w))[0, state, line]
 
 
 @mech
@@ -84,25 +82,14 @@ def test_depth_deepens_only_where_the_lead_pushes_and_nobody_obstructs():
     assert S.negotiate_depth(depth, one_obstructs, member, push, np.array([True, True]))[0, 0] == 0.5
 
 
-@mech
-@given(years=st.integers(0, 30), more=st.integers(1, 20))
-def test_a_longer_held_tie_is_harder_to_leave(inputs, years, more):
-    t = inputs.year_index(2010)
-    x = np.full((1, len(inputs.states), len(inputs.lines)), 2, np.int8)
-    w = _weights(exit_tenure_weight=1.0)
-
-    def p_leave(n):
-        ten = np.full(x.shape, n, np.int16)
-        u = year_utilities(inputs, t, w, x, x, tenure=ten)[0, 0, 0]
-        e = np.exp(u - u.max())
-        return e[0] / e.sum()
-    assert p_leave(years + more) <= p_leave(years) + 1e-12
-
-
-def test_tenure_costs_nothing_for_staying_or_joining():
-    ten = np.full((1, 1, 1), 10, np.int16)
-    cost = U.exit_cost(ten, np.array([[[1]]]), np.array([0.5]))[0, 0, 0]
-    assert cost[1] == 0 and cost[2] == 0 and cost[0] > 0
+def test_stances_only_where_a_step_is_on_the_table(inputs):
+    """No push and no proposal on record: no stance is taken or reported (NaN) in that body."""
+    res = simulate(inputs, PARAMS, runs=200, seed=3)
+    for t in range(inputs.T):
+        table = S.on_table(t, inputs)
+        assert np.isnan(res.stance_probs[t][..., ~table, :]).all()
+    pushed = inputs.drivers.pressure.sum(1) > 0                       # (T, L)
+    assert (~np.isnan(res.stance_probs[..., 0])).any(axis=1)[pushed].any()
 
 
 def test_a_change_that_leaves_the_scale_says_so(tmp_path):

@@ -46,13 +46,14 @@ def test_stored_evaluation(client, stored):
 def test_evaluation_job_can_be_cancelled(_private_cache, tmp_path):
     from fastapi.testclient import TestClient
 
+    from multivector.evaluate import ORIGINS, available_forecasters
     from multivector.web import create_app
 
     app = create_app(cache_dir=tmp_path, workers=1, warm=False)
     with TestClient(app) as c:
         r = c.post("/api/v1/evaluation/jobs")
         assert r.status_code == 202 and r.json()["kind"] == "evaluation"
-        assert r.json()["progress"]["total"] == 20
+        assert r.json()["progress"]["total"] == len(ORIGINS) * len(available_forecasters())
         again = c.post("/api/v1/evaluation/jobs").json()
         assert again["id"] == r.json()["id"] and again["clients"] == 2   # one run at a time, two clients
         assert c.delete(f"/api/v1/jobs/{r.json()['id']}").json()["clients"] == 1

@@ -193,74 +193,69 @@ def backtest(train_until: Annotated[int, typer.Option("--train-until", help="Las
 
 def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fit on the record up to this year; later years are the test.")] = 2008,
               out: Annotated[Path | None, typer.Option(
-                  "--out", help="Where to write the fitted weights (default: the user data folder; the path is "
-                                "printed).")] = None,
-              runs: Annotated[int, typer.Option("--runs", help="Runs of the backtest that judges the fit.")] = 500,
+                  "--out", help="Where to write the weights file (default: the user data folder; the path is "
+                                "printed). The posterior draws go beside it (NAME.draws.parquet).")] = None,
               seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every random draw (stored with the result).")] = 0,
-              method: Annotated[str, typer.Option("--method", help="simulated (free-run likelihood) or conditional.")] = "simulated",
+              chains: Annotated[int, typer.Option("--chains", min=2, max=16, help="NUTS chains (run one after the other; R-hat needs two or more).")] = 4,
+              warmup: Annotated[int, typer.Option("--warmup", min=10, help="Warm-up iterations per chain.")] = 500,
+              samples: Annotated[int, typer.Option("--samples", min=10, help="Draws kept per chain.")] = 1000,
               fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-              weights: Annotated[Path | None, typer.Option(
-                  "--weights", help="Also start the fit from these weights (default: the weights in use).")] = None,
               case: CaseOpt = None,
               pool: Annotated[bool, typer.Option(
                   "--pool/--no-pool",
-                  help="Fit on the case's pooled republics too (case.yaml pooled_states).")] = True,
-              uncertainty: Annotated[bool, typer.Option(
-                  "--uncertainty/--no-uncertainty",
-                  help="Also store the Laplace posterior of the weights (about a minute more).")] = True) -> None:
-    """Fit the free weights on the years up to --train-until; print train and test figures."""
+                  help="Fit on the case's pooled republics too (case.yaml pooled_states).")] = True) -> None:
+    """Sample the posterior of the weights and intercepts (NUTS) on the record up to --train-until.
+
+    Prints R-hat, bulk ESS and divergences and fails (exit 1, nothing written) if any R-hat exceeds 1.01.
+    Needs the `bayes` extra (pip install 'multivector[bayes]').
+    """
     import pandas as pd
 
     from ..io_utils import plain
     from ..kb import CaseError
-    from ..model.inputs import load_inputs
 
-    if method not in ("simulated", "conditional"):
-        fail(f"unknown --method {method!r}: use simulated or conditional")
-    from ..model.backtest import backtest as run_backtest
+    try:
+        import numpyro  # noqa: F401
+    except ImportError:
+        fail("calibrate needs JAX and NumPyro: pip install 'multivector[bayes]'")
     from ..model.calibrate import calibrate as run_calibrate
+    from ..model.calibrate import write_weights
+    from ..model.estimate import ConvergenceError
 
     kb = open_case(case)
     out = out or default_weights_path(kb.folder.name, train_until)
-    _check_file_target(out)   # before two minutes of fitting, not after
-    start = _params(weights)
-    with progress_bar("fits") as bar:
-        task = bar.add_task(f"fitting weights ({method} maximum likelihood)", total=None)
+    _check_file_target(out)   # before the sampling, not after
+    with progress_bar("iterations") as bar:
+        task = bar.add_task("compiling the model", total=chains * (warmup + samples))
         try:
-            cal = run_calibrate(kb, train_until=train_until, method=method, warm_starts=[start], pool=pool,
-                                progress=lambda done, bound: bar.update(task, completed=done, total=bound))
+            cal = run_calibrate(kb, train_until=train_until, pool=pool, seed=seed, chains=chains, warmup=warmup,
+                                samples=samples,
+                                progress=lambda done, total, what: bar.update(task, completed=done, description=what))
         except CaseError as exc:
             _case_errors(exc)
-        bar.update(task, description="backtest of the fitted weights")
-        res = run_backtest(kb, cal.parameters, train_until=train_until, runs=runs, seed=seed)
-    post = None
-    if uncertainty and method == "simulated":
-        from ..model.posterior import laplace
-
-        with console.status("the weights' posterior (Laplace approximation)…"):
-            post = laplace(load_inputs(kb, pool=pool), cal.parameters, train_until, runs=150, seed=11)
-    s = res.summary
-    extra = {"posterior": post.as_dict(), "intervals_90": post.intervals(0.9)} if post else {}
-    cal.parameters.to_json(out, train_until=train_until, method=cal.method, log_likelihood=cal.log_likelihood, n=cal.n,
-                           backtest={k: v for k, v in s.items() if k != "parameters"}, **extra)
-    payload = {"weights_file": str(out), "train_until": train_until, "method": cal.method,
-               "log_likelihood": cal.log_likelihood,
-               "start_log_likelihood": cal.start_log_likelihood, "n": cal.n, "converged": cal.converged,
-               "parameters": cal.parameters.as_dict(), "effects": cal.parameters.effects,
-               **{k: s[k] for k in ("accuracy", "balanced_accuracy", "train_accuracy", "train_balanced_accuracy",
-                                    "test_accuracy", "test_balanced_accuracy", "seed", "runs")}}
+        except ConvergenceError as exc:
+            fail(str(exc))
+        except ValueError as exc:
+            fail(str(exc))
+    draws = write_weights(cal, out)
+    payload = {**cal.summary(), "weights_file": str(out), "draws_file": str(draws)}
     if fmt is Format.json:
         sys.stdout.write(json.dumps(plain(payload)) + "\n")
         return
-    emit(pd.DataFrame([{"parameter": k, "value": round(v, 4)} for k, v in cal.parameters.as_dict().items()]),
-         fmt, title=f"Fitted weights (train ≤ {train_until}); log-likelihood {cal.log_likelihood:.1f} "
-                    f"(start {cal.start_log_likelihood:.1f}) over {cal.n} state-organization-years")
-    if cal.parameters.effects:
-        emit(pd.DataFrame([{"effect": k, "value": round(v, 3)} for k, v in cal.parameters.effects.items()]),
-             fmt, title="State and organization effects (prior N(0, 1); 0 where the training years say nothing)")
-    console.print(f"train: accuracy {s['train_accuracy']:.3f}, balanced {s['train_balanced_accuracy']:.3f}   "
-                  f"test (> {train_until}): accuracy {s['test_accuracy']:.3f}, balanced {s['test_balanced_accuracy']:.3f}")
-    console.print(f"wrote {out}; use it with --weights {out}")
+    d = cal.diagnostics
+    console.print(f"[bold]Posterior[/bold] (NUTS, {chains} chains × {samples} draws after {warmup} warm-up, seed "
+                  f"{seed}; train ≤ {train_until}: {cal.n} transitions, {cal.n_stances} stances): R-hat max "
+                  f"{d['rhat_max']:.4f}, bulk ESS min {d['ess_bulk_min']:.0f}, {d['divergences']} divergences, "
+                  f"{cal.seconds:.0f} CPU s", highlight=False)
+    rows = [{"weight": k, "mean": f"{v['mean']:.3g}", "5%": f"{v['q05']:.3g}", "95%": f"{v['q95']:.3g}",
+             "R-hat": f"{d['parameters'][k]['rhat']:.3f}", "ESS": int(d["parameters"][k]["ess_bulk"])}
+            for k, v in cal.weights_summary().items()]
+    emit(pd.DataFrame(rows), fmt, title="Weights: posterior mean and 90% interval")
+    st = cal.stances
+    if st.get("n"):
+        console.print(f"stances on record after {train_until} (n = {st['n']}): log score {st['log_score']:.3f}, "
+                      f"accuracy {st['accuracy']:.2f}", highlight=False)
+    console.print(f"wrote {out} and {draws.name}; use them with --weights {out}", highlight=False, soft_wrap=True)
 
 
 def explain(state: Annotated[str, typer.Argument(help="State id, e.g. KAZ.")],
@@ -291,17 +286,25 @@ def explain(state: Annotated[str, typer.Argument(help="State id, e.g. KAZ.")],
             "probabilities": e.probabilities,
             "terms": {term: {lv: plain(v) for lv, v in row.items()} for term, row in e.terms.iterrows()},
             "stance_probabilities": e.stance_probabilities, "observed_stances": e.observed_stances,
-            "stance_terms": {term: {k: plain(v) for k, v in row.items()} for term, row in e.stance.iterrows()},
+            "stance_terms": None if e.stance is None else {term: {k: plain(v) for k, v in row.items()}
+                                                           for term, row in e.stance.iterrows()},
+            "tenure": e.tenure,
             "drivers": records(e.drivers)})) + "\n")
         return
-    console.print(f"[bold]{e.state} in {e.org}, {e.year}[/bold]: recorded {e.recorded} (previous year {e.previous}); "
-                  "model: " + ", ".join(f"P({k}) = {v:.2f}" for k, v in e.probabilities.items()))
-    emit(e.terms.reset_index(names="term"), fmt, title="Utility of each status, by term (weighted)")
-    console.print("As a member, its stance inside: " + ", ".join(f"P({k}) = {v:.2f}"
-                                                                for k, v in e.stance_probabilities.items())
-                  + ("; on record: " + "; ".join(f"{o['stance']} on {o['proposal']} ({o['claim']})"
-                                                  for o in e.observed_stances) if e.observed_stances else ""))
-    emit(e.stance.reset_index(names="term"), fmt, title="Utility of each stance, by term (weighted)")
+    prev = e.previous if e.previous == "first choice" else f"previous year {e.previous}, held {e.tenure} years"
+    console.print(f"[bold]{e.state} in {e.org}, {e.year}[/bold]: recorded {e.recorded} ({prev}); "
+                  "model: " + ", ".join(f"P({k}) = {v:.2f}" for k, v in e.probabilities.items()), highlight=False)
+    emit(e.terms.reset_index(names="term"), fmt,
+         title="Log-odds of each status, by term (weighted; intercept α and memory of ties)")
+    on_record = ("; on record: " + "; ".join(f"{o['stance']} on {o['proposal']} ({o['claim']})"
+                                              for o in e.observed_stances)) if e.observed_stances else ""
+    if e.stance_probabilities is None:
+        console.print(f"No deepening step on the table in {e.org} in {e.year}: no stance{on_record}.",
+                      highlight=False)
+    else:
+        console.print("As a member, its stance inside: " + ", ".join(
+            f"P({k}) = {v:.2f}" for k, v in e.stance_probabilities.items()) + on_record, highlight=False)
+        emit(e.stance.reset_index(names="term"), fmt, title="Utility of each stance, by term (weighted)")
     d = e.drivers
     who = d["actor"].astype(str) + d["partner"].map(lambda p: f"→{p}" if isinstance(p, str) else "") \
         + d["org"].map(lambda o: f" in {o}" if isinstance(o, str) else "")

@@ -172,7 +172,7 @@ def show_comparison(cmp, top: int, fmt: Format) -> None:
             "90% interval": "[" + big.p05.map(_pts) + ", " + big.p95.map(_pts) + "]"})
         emit(rows, fmt, title=f"Largest differences in P(member), % — scenario minus the same run without its "
                               f"changes, from {fc}",
-             caption="interval: 5th–95th percentile of the paired difference over bootstrap resamples of the runs")
+             caption=f"interval: {cmp.summary()['interval']}")
     end = cmp.scenario.scenario.end
     b = cmp.table[(cmp.table.measure == "balance") & (cmp.table.year == end)]
     rows = pd.DataFrame({"state": b.state, "scenario": b.with_changes.map("{:.1f}".format),

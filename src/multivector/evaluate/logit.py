@@ -1,22 +1,31 @@
-"""A plain statistical reference: a multinomial logit of status on last year's status and the drivers.
+"""A plain statistical reference: a multinomial logit of the transitions on line, last status, tenure and drivers.
 
-    P(y_iot = k | y_io,t−1, x_iot) ∝ exp(α_k + β_k · onehot(y_io,t−1) + γ_k · x_iot)
+    P(y_iot = k | from-state f, tenure d, x_iot) ∝ exp(a_k[f] + b_k[l] + c_k[f] · log d + γ_k · x_iot)
 
-with x the same drivers the engagement model reads, taken as plain columns
-(`features`): the state's sovereignty sensitivity, threat, regime insecurity
-and neutrality; its trade, remittance, debt, transit and security dependence
-on the line's lead power(s); the lead's threat (revisionism × capability ×
-attention), economic offer and integration pressure; the organization's depth,
-its alignment and what membership gives. No network effects, no utility
-theory: a lagged multinomial logit of the kind a statistician would fit first
-(e.g. Beck, Katz & Tucker 1998 on binary time-series cross-section data;
-Greene, *Econometric Analysis*, ch. 18).
+fitted on the recorded transitions of the training years (every open
+state-line-year whose status the year before is known, and first choices as the
+from-state `first`): a(f) the last status (none, partner, member, first
+choice), b(l) line effects, c(f) log-tenure per last status (Beck, Katz &
+Tucker 1998), and x the drivers the engagement model reads, as plain columns
+(`driver_columns`): the state's sovereignty sensitivity, threat, regime
+insecurity and neutrality; its trade, remittance, debt, transit and security
+dependence on the line's lead power(s); the lead's threat (revisionism ×
+capability × attention), economic offer and integration pressure; the body's
+depth, alignment and what membership gives. No utility theory, no network: the
+model a statistician would fit first (Greene, *Econometric Analysis*, ch. 18).
 
-Fitted on the training years with an L2 penalty whose strength is chosen by
-cross-validation inside those years (folds grouped by year, log loss), on
-standardised columns (scikit-learn). Forecasts run forward free: each run draws
-a level every year from the logit given its own draw of the year before, and
-the levels not open that year are removed (the same entry rules as the model).
+L2-penalised on standardised columns, the penalty chosen by cross-validation
+inside the training years (folds grouped by year, log loss; scikit-learn).
+Forecasts propagate the joint distribution of level and tenure exactly from
+the origin's record, year by year with that year's drivers (`chains.propagate`).
+
+Each driver column is clipped to the range it spans in the training rows
+before it enters the logit. Without the clip, the first version of this
+reference (no line effects or tenure) took Kazakhstan, Kyrgyzstan and
+Tajikistan out of the CSTO from 2000: a driver nearly constant in training
+(Russia's threat, 1991–2000) got a large coefficient, and the rise after 2008
+lay far outside what it was fitted on (docs/evaluation.md, "Why the first
+logit made exits that never happened").
 """
 
 from __future__ import annotations
@@ -27,72 +36,89 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..model.inputs import ModelInputs
-from ..model.utility import lead_threat
-from .task import ForecastTask, allowed_mask, renormalise
+from .chains import (
+    FIRST,
+    FROM_STATES,
+    MAX_TENURE,
+    K,
+    TransitionRows,
+    propagate,
+    tenure_at,
+    transition_rows,
+)
+from .task import ForecastTask
 
-K = 3
-PENALTY_GRID = tuple(np.logspace(-3, 3, 13))   # inverse penalty strengths C tried by cross-validation
+PENALTY_GRID = tuple(np.logspace(-3, 2, 11))   # inverse penalty strengths C tried by cross-validation
 CV_FOLDS = 5
 
 STATE = ("sovereignty_sensitivity", "threat_level", "regime_insecurity", "neutrality")
 DEPENDENCE = ("trade_dependence", "remittance_dependence", "debt_dependence", "transit_dependence",
               "security_dependence")
-FEATURES = ("prev_partner", "prev_member", "fresh", *STATE, *(f"{d}_on_lead" for d in DEPENDENCE),
-            "lead_threat", "lead_offer", "pressure", "depth", "aligning",
-            "offer_security", "offer_economy", "offer_regime", "offer_legitimacy")
+DRIVERS = (*STATE, *(f"{d}_on_lead" for d in DEPENDENCE), "lead_threat", "lead_offer", "pressure", "depth",
+           "aligning", "offer_security", "offer_economy", "offer_regime", "offer_legitimacy")
+
+
+def feature_names(lines: list[str]) -> tuple[str, ...]:
+    """The columns of the design: last status, log tenure by last status, line effects, drivers."""
+    return (*(f"from_{f}" for f in FROM_STATES[1:]), *(f"log_tenure_{f}" for f in FROM_STATES[:FIRST]),
+            *(f"line_{name}" for name in lines), *DRIVERS)
 
 
 def driver_columns(inp: ModelInputs, t: int) -> np.ndarray:
-    """(S, L, F − 3) the driver columns of year index t."""
+    """(S, L, len(DRIVERS)) the driver columns of year index t."""
     d = inp.drivers
     S, L = len(inp.states), len(inp.lines)
     lead3 = inp.lead[t, :, :3]                                                      # (L, 3)
+    threat = d.power["revisionism"][t] * d.power["capability"][t] * d.power["attention"][t]   # (3,) per power
     cols = [np.broadcast_to(d.state[n][t][:, None], (S, L)) for n in STATE]
     cols += [d.dependence[n][t] @ lead3.T for n in DEPENDENCE]
-    per_line = [inp.lead[t] @ lead_threat(t, inp), lead3 @ d.power["economic_offer"][t],
+    per_line = [lead3 @ threat, lead3 @ d.power["economic_offer"][t],
                 (d.pressure[t] * d.power["attention"][t][:, None]).sum(0), inp.depth[t], inp.aligning[t],
                 *inp.offers[t].T]
     cols += [np.broadcast_to(c[None, :], (S, L)) for c in per_line]
     return np.stack(cols, axis=-1)
 
 
-def features(prev: np.ndarray, fresh: np.ndarray, drivers: np.ndarray) -> np.ndarray:
-    """(..., F) design rows: last year's level (one-hot, none the reference), no status quo, drivers."""
-    prev = np.asarray(prev)
-    shape = prev.shape
-    fresh = np.broadcast_to(fresh, shape)
-    drv = np.broadcast_to(drivers, (*shape, drivers.shape[-1]))
-    return np.concatenate([(prev == 1)[..., None], (prev == 2)[..., None], fresh[..., None], drv],
-                          axis=-1).astype(float)
+def design(origin: np.ndarray, tenure: np.ndarray, line: np.ndarray, drivers: np.ndarray, n_lines: int) -> np.ndarray:
+    """(n, F) design rows from the from-state, tenure, line index and driver columns (n, len(DRIVERS))."""
+    n = len(origin)
+    X = np.zeros((n, 6 + n_lines + drivers.shape[-1]))
+    rows = np.arange(n)
+    for f in (1, 2, FIRST):
+        X[:, f - 1] = origin == f
+    sq = origin < FIRST
+    X[rows[sq], 3 + origin[sq]] = np.log(np.maximum(tenure[sq], 1))
+    X[rows, 6 + line] = 1.0
+    X[:, 6 + n_lines:] = drivers
+    return X
 
 
-def training_rows(inp: ModelInputs, until: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(X, y, year) over the recorded, open state-line-years up to `until`."""
-    X, y, g = [], [], []
-    for t, year in enumerate(inp.years):
-        if year > until:
-            break
-        ok = (inp.record[t] >= 0) & (inp.max_level[t] > 0)
-        if not ok.any():
-            continue
-        prev = np.maximum(inp.record[t - 1], 0) if t > 0 else np.zeros_like(inp.record[t])
-        fresh = inp.max_level[t - 1] == 0 if t > 0 else np.ones(ok.shape, bool)
-        x = features(np.where(fresh, 0, prev), fresh, driver_columns(inp, t))
-        X.append(x[ok])
-        y.append(inp.record[t][ok])
-        g.append(np.full(int(ok.sum()), year))
-    return np.concatenate(X), np.concatenate(y).astype(int), np.concatenate(g)
+def training_design(inp: ModelInputs, rows: TransitionRows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(X, y, year) of the training rows."""
+    drv = np.zeros((len(rows), len(DRIVERS)))
+    for t in np.unique(rows.t):
+        m = rows.t == t
+        drv[m] = driver_columns(inp, int(t))[rows.s[m], rows.l[m]]
+    X = design(rows.origin, rows.tenure, rows.l, drv, len(inp.lines))
+    return X, rows.level, inp.years[rows.t]
 
 
 @dataclass
 class FittedLogit:
-    """A fitted lagged logit: probabilities of all three levels (a level unseen in training gets 0)."""
+    """A fitted transition logit: probabilities of all three levels (a level unseen in training gets 0)."""
 
     pipeline: object
     classes: np.ndarray
     penalty_C: float
+    lower: np.ndarray      # the driver columns' training range (the clip)
+    upper: np.ndarray
+    n_lines: int
+    clip: bool = True
 
     def predict(self, X: np.ndarray) -> np.ndarray:
+        X = X.copy()
+        if self.clip:
+            X[:, 6 + self.n_lines:] = np.clip(X[:, 6 + self.n_lines:], self.lower, self.upper)
         out = np.zeros((len(X), K))
         if len(self.classes) == 1:
             out[:, self.classes[0]] = 1.0
@@ -105,62 +131,80 @@ class FittedLogit:
         scaler, model = self.pipeline.named_steps["standardscaler"], self.pipeline.named_steps["logisticregression"]
         return model.coef_ / np.where(scaler.scale_ > 0, scaler.scale_, 1.0)[None, :]
 
+    def summary(self) -> dict:
+        return {"penalty_C": self.penalty_C}
 
-def fit_logit(X: np.ndarray, y: np.ndarray, groups: np.ndarray, seed: int) -> FittedLogit:
+
+def fit_logit(X: np.ndarray, y: np.ndarray, groups: np.ndarray, n_lines: int, seed: int) -> FittedLogit:
     """Fit the multinomial logit, its L2 penalty chosen by grouped cross-validation on log loss."""
-    from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
-    from sklearn.model_selection import GroupKFold
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_score
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     classes = np.unique(y)
+    drv = X[:, 6 + n_lines:]
+    lower, upper = drv.min(0), drv.max(0)
     if len(classes) == 1:
-        return FittedLogit(None, classes, float("nan"))
+        return FittedLogit(None, classes, float("nan"), lower, upper, n_lines)
     n_groups = len(np.unique(groups))
+
+    def model(C: float):
+        return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000, random_state=seed))
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # convergence and one-class-fold warnings of the CV grid
+        C = 1.0
         if n_groups >= 3:
             folds = list(GroupKFold(n_splits=min(CV_FOLDS, n_groups)).split(X, y, groups))
-            cv = make_pipeline(StandardScaler(), LogisticRegressionCV(
-                Cs=list(PENALTY_GRID), cv=folds, scoring="neg_log_loss", max_iter=5000, random_state=seed))
-            cv.fit(X, y)
-            C = float(np.atleast_1d(cv.named_steps["logisticregressioncv"].C_)[0])
-        else:
-            C = 1.0
-        pipe = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=5000, random_state=seed))
-        pipe.fit(X, y)
-    return FittedLogit(pipe, pipe.classes_, C)
+            # a fold whose training part lacks a level cannot score it: those folds are left out
+            folds = [(a, b) for a, b in folds if set(np.unique(y[a])) == set(classes)]
+            if folds:
+                cv = [np.mean(cross_val_score(model(c), X, y, cv=folds, scoring="neg_log_loss")) for c in PENALTY_GRID]
+                C = float(PENALTY_GRID[int(np.nanargmax(cv))])
+        pipe = model(C).fit(X, y)
+    return FittedLogit(pipe, pipe.classes_, C, lower, upper, n_lines)
 
 
 @dataclass
-class LaggedLogit:
-    """Multinomial logit of status on last year's status and the drivers, run forward on its own draws."""
+class TransitionLogit:
+    """Multinomial logit of each year's level on the line, last status, tenure and drivers, propagated exactly."""
 
-    runs: int = 500
     name: str = "logit"
+    clip: bool = True      # drivers clipped to their training range (False: the diagnosis in the docs)
     fitted: dict = field(default_factory=dict, repr=False)   # origin -> FittedLogit, for inspection
 
-    def forecast(self, task: ForecastTask) -> np.ndarray:
-        inp, rng = task.inputs, task.rng(self.name)
-        X, y, g = training_rows(inp, task.origin)
-        model = fit_logit(X, y, g, seed=int(rng.integers(0, 2**31 - 1)))
+    def fit(self, task: ForecastTask) -> FittedLogit:
+        from threadpoolctl import threadpool_limits
+
+        inp = task.inputs
+        X, y, g = training_design(inp, transition_rows(inp, task.origin))
+        with threadpool_limits(limits=1, user_api="blas"):   # small matrices: threads only contend
+            model = fit_logit(X, y, g, len(inp.lines), seed=task.seed_int(self.name))
+        model.clip = self.clip
         self.fitted[task.origin] = model
-        allowed = allowed_mask(inp, task.years)
-        H, S, L = task.shape
-        prev = np.broadcast_to(task.status_at_origin(), (self.runs, S, L)).copy()
-        open_prev = task.open_at_origin()
-        probs = np.zeros((H, S, L, K))
-        for h, year in enumerate(task.years):
-            t = inp.year_index(int(year))
-            is_open = inp.max_level[t] > 0
-            fresh = ~open_prev
-            x = features(np.where(fresh, 0, prev), fresh, driver_columns(inp, t))   # (R, S, L, F)
-            p = np.zeros((self.runs, S, L, K))
-            p[:, is_open] = model.predict(x[:, is_open].reshape(-1, x.shape[-1])).reshape(self.runs, -1, K)
-            p = renormalise(p, allowed[h][None])
-            u = rng.random((self.runs, S, L))
-            level = (u[..., None] > np.cumsum(p, -1)[..., :2]).sum(-1)
-            prev = np.where(is_open, level, 0)
-            probs[h] = p.mean(0)
-            open_prev = is_open
-        return probs
+        return model
+
+    def forecast(self, task: ForecastTask) -> np.ndarray:
+        model = self.fit(task)
+        inp = task.inputs
+        S, L, D = len(inp.states), len(inp.lines), MAX_TENURE
+        is_open, allowed = task.entry_rules()
+        # one design row per (state, line, last level, tenure): the kernel of a year is their probabilities
+        s, l_, j, d = (a.ravel() for a in np.meshgrid(np.arange(S), np.arange(L), np.arange(K), np.arange(1, D + 1),
+                                                      indexing="ij"))
+        fs, fl = (a.ravel() for a in np.meshgrid(np.arange(S), np.arange(L), indexing="ij"))
+
+        def columns(h: int) -> np.ndarray:
+            return driver_columns(inp, inp.year_index(int(task.years[h])))
+
+        def kernel(h: int) -> np.ndarray:
+            X = design(j, d, l_, columns(h)[s, l_], L)
+            return model.predict(X).reshape(S, L, K, D, K)
+
+        def first(h: int) -> np.ndarray:
+            X = design(np.full(len(fs), FIRST), np.zeros(len(fs), int), fl, columns(h)[fs, fl], L)
+            return model.predict(X).reshape(S, L, K)
+
+        return propagate(kernel, first, task.status_at_origin(), tenure_at(inp, task.origin), task.open_at_origin(),
+                         is_open, allowed, tenure_buckets=D)

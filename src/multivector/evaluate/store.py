@@ -27,20 +27,23 @@ def _regional(inp: ModelInputs) -> ModelInputs:
                    neighbours=None)
 
 
-def _path(inp: ModelInputs) -> Path:
+def _path(inp: ModelInputs, drivers: str = "coded") -> Path:
+    """Where the latest evaluation of these inputs is kept; the ex-ante (frozen) one beside the coded one."""
     from ..kb.store import cache_dir
 
-    return cache_dir() / "evaluations" / f"{inputs_digest(_regional(inp))[:24]}.json"
+    suffix = "" if drivers == "coded" else f"-{drivers}"
+    return cache_dir() / "evaluations" / f"{inputs_digest(_regional(inp))[:24]}{suffix}.json"
 
 
 def save_latest(ev, inp: ModelInputs) -> Path:
-    """Store an evaluation's summaries (scores, events, reliability, CORP curve) under the case's digest."""
-    return write_atomic(_path(inp), json.dumps(ev.to_dict()))
+    """Store an evaluation's summaries (scores, events, reliability, CORP curve, theory test) under the
+    case's digest and its driver mode."""
+    return write_atomic(_path(inp, getattr(ev, "drivers", "coded")), json.dumps(ev.to_dict()))
 
 
-def load_latest(inp: ModelInputs) -> dict | None:
-    """The stored evaluation of exactly these inputs, or None."""
-    path = _path(inp)
+def load_latest(inp: ModelInputs, drivers: str = "coded") -> dict | None:
+    """The stored evaluation of exactly these inputs in one driver mode, or None."""
+    path = _path(inp, drivers)
     if not path.exists():
         return None
     try:

@@ -60,6 +60,11 @@ class ForecastTask:
         """(S, L) True where the line was open to the state in the origin year (a status quo exists)."""
         return self.inputs.max_level[self.t0] > 0
 
+    def entry_rules(self) -> tuple[np.ndarray, np.ndarray]:
+        """(H, S, L) lines open to each state and (H, S, L, 3) levels open, in each forecast year."""
+        idx = [self.inputs.year_index(int(y)) for y in self.years]
+        return self.inputs.max_level[idx] > 0, self.inputs.allowed[idx]
+
     def future(self) -> ModelInputs:
         """The inputs of the forecast years (drivers and rules only: their record is empty)."""
         return self.inputs.restrict(self.origin + 1, self.last_year)

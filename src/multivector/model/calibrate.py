@@ -1,172 +1,132 @@
-"""Calibration: fit the free weights by maximum likelihood on the training years.
+"""Calibration: the posterior of the transition model on the record up to a year, and what to ship.
 
-Two likelihoods of the record under the logit choice:
+`calibrate` builds the design (design.py: every transition and stance on
+record up to `train_until`, the theory's terms as covariates), samples the
+posterior by NUTS (estimate.py), checks the diagnostics (an R-hat above 1.01
+stops it with ConvergenceError) and returns the posterior means as
+`Parameters` and the draws as a `Posterior`. `write_weights` stores both: the
+weights file (JSON) and, beside it, the draws (`NAME.draws.parquet`, every
+`thin`-th draw of each chain), which the JSON names.
 
-- `conditional`: each year given last year's *recorded* levels (likelihood.py),
-  maximised with L-BFGS-B over non-negative weights (McFadden 1974; Train
-  2009, ch. 3). Fast; it fits transitions.
-- `simulated` (default): the model runs free from the first year, as in the
-  backtest, and the record is scored under its marginal (Monte Carlo) choice
-  probabilities, with common random numbers (one seed) so the objective is
-  stable; Powell's method over log-weights, started from the conditional fit
-  (simulated maximum likelihood, Train 2009, ch. 10). It fits what the
-  backtest judges: paths, not single steps.
-
-With `effects` (the default) the conditional step also fits a state effect for
-every state and an organization effect for every line (pooled estimation with
-random intercepts, fitted at the mode of a normal prior N(0, EFFECT_SCALE²):
-penalised likelihood, Gelman & Hill 2007 ch. 12); the simulated step then keeps
-them fixed and refits the weights. A line with no training years (the EAEU, the
-BRI, the AIIB before 2009) keeps its prior effect, 0.
-
-The fitted weights are then judged by the free-running backtest on the years
-after the training period.
+The stances on record after `train_until` are the stance decision's
+out-of-sample check (`stance_check`): the log score and accuracy of the
+posterior predictive stance of each.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 
 from ..kb import CaseBase
-from .engine import simulate
+from .design import STANCE_WEIGHTS, build_design, stance_rows
 from .inputs import ModelInputs, load_inputs
-from .likelihood import log_likelihood
 from .parameters import Parameters
+from .posterior import POOLED, Posterior
+from .transition import ALPHA_NAMES, log_probabilities
 
-BOUNDS = (0.0, 25.0)
-LIMITS = {"review_rate": (0.01, 1.0)}  # a share, not a weight
-
-
-def _bounds() -> list[tuple[float, float]]:
-    return [LIMITS.get(n, BOUNDS) for n in Parameters.FREE]
-
-
-FLOOR = 1e-3  # probability floor: one impossible cell must not dominate the fit
-EFFECT_SCALE = 1.0   # prior sd of a state or organization effect, in utility units (a weight's term is ~1)
-EFFECT_BOUND = 6.0
-
-
-def effect_names(inp: ModelInputs) -> list[str]:
-    """`state:ID` for every state, `line:ID` for every line of the inputs."""
-    return [f"state:{s}" for s in inp.states] + [f"line:{l_}" for l_ in inp.lines]
+THIN = 4   # draws shipped: every 4th of each chain (4 chains × 1,000 → 1,000)
 
 
 @dataclass
 class CalibrationResult:
-    parameters: Parameters
+    parameters: Parameters          # posterior means
+    posterior: Posterior            # every draw (thin with `Posterior.thinned` before shipping)
+    diagnostics: dict               # rhat_max, ess_bulk_min, divergences, parameters: {name: {rhat, ess_bulk}}
+    seconds: float                  # CPU seconds of the sampling (compilation included)
     train_until: int
-    log_likelihood: float
-    n: int
-    start_log_likelihood: float
-    converged: bool
-    message: str
-    method: str = "conditional"
+    seed: int
+    n: int                          # training transitions
+    n_stances: int
+    settings: dict = field(default_factory=dict)
+    scales: dict = field(default_factory=dict)   # the prior scale of each theory weight
+    stances: dict = field(default_factory=dict)  # stance_check on the stances after train_until
+    theory: bool = True
+
+    def weights_summary(self) -> dict[str, dict[str, float]]:
+        """{name: {mean, q05, q95}} of every weight."""
+        return {k: {"mean": m, "q05": lo, "q95": hi} for k, (m, lo, hi) in self.posterior.intervals(0.9).items()}
+
+    def summary(self) -> dict:
+        """What `calibrate --format json` prints."""
+        d = self.diagnostics
+        return {"diagnostics": {"rhat_max": d["rhat_max"], "ess_bulk_min": d["ess_bulk_min"],
+                                "divergences": d["divergences"]},
+                "seconds": self.seconds, "weights": self.weights_summary(),
+                "train_until": self.train_until, "seed": self.seed, "n": self.n, "n_stances": self.n_stances,
+                "settings": self.settings, "stances_after": self.stances}
 
 
-def calibrate(kb: CaseBase | None = None, train_until: int = 2008, start: Parameters | None = None,
-              inputs: ModelInputs | None = None, method: str = "simulated", runs: int = 150, seed: int = 11,
-              max_evaluations: int = 600, warm_starts: list[Parameters] | None = None,
-              progress=None, effects: bool = True, pool: bool = True) -> CalibrationResult:
-    """Fit the free weights on the years up to `train_until`.
+def point(posterior: Posterior) -> Parameters:
+    """Posterior means: the weights, each line's intercepts and the pooled chain."""
+    m = posterior.means()
+    weights = {k: float(m[k]) for k in Parameters.names() if k in m}
+    alpha = {line: tuple(float(m[f"alpha:{line}:{n}"]) for n in ALPHA_NAMES) for line in posterior.lines}
+    pooled = tuple(float(m[f"alpha:{POOLED}:{n}"]) for n in ALPHA_NAMES)
+    theory = {k: 0.0 for k in Parameters.theory_names() if k not in m}   # the nested reference
+    return Parameters(**{**weights, **theory}, alpha=alpha, alpha_pooled=pooled)
 
-    The simulated step runs from the conditional fit and from each of
-    `warm_starts` (e.g. the weights in use) and keeps the best (pool: fit on the case's
-    pooled republics too, the default): the simulated
-    likelihood has local optima, and several starts find better ones.
-    progress(done, bound): called after every simulated-likelihood evaluation; the
-    bound is max_evaluations per start (Powell usually stops earlier).
-    """
+
+def calibrate(kb: CaseBase | None = None, train_until: int = 2008, inputs: ModelInputs | None = None,
+              pool: bool = True, seed: int = 0, chains: int = 4, warmup: int = 500, samples: int = 1000,
+              theory: bool = True, progress=None, check: bool = True,
+              max_tree_depth: int = 10) -> CalibrationResult:
+    """The posterior of the transition model on the record up to `train_until` (pool: with the case's
+    pooled republics, the default). progress(done, total, description) per NUTS iteration.
+    Raises estimate.ConvergenceError if `check` and an R-hat exceeds 1.01."""
+    from . import estimate as E
+
     inp = inputs if inputs is not None else load_inputs(kb or CaseBase.load(), pool=pool)
-    start = start or Parameters()
-    years = inp.years[inp.years <= train_until]
-
-    names = effect_names(inp) if effects else []
-    P = len(Parameters.FREE)
-
-    def with_all(v: np.ndarray) -> Parameters:
-        p = start.with_vector(v[:P])
-        if names:
-            p.effects = dict(zip(names, map(float, v[P:]), strict=True))
-        return p
-
-    def nll(v: np.ndarray) -> float:
-        ll, _ = log_likelihood(inp, with_all(v), years)
-        return -ll + 0.5 * float(np.sum(v[P:] ** 2)) / EFFECT_SCALE**2
-
-    ll0, n = log_likelihood(inp, start, years)
-    v0 = np.concatenate([start.vector(), [start.effects.get(k, 0.0) for k in names]])
-    opt = minimize(nll, v0, method="L-BFGS-B", bounds=_bounds() + [(-EFFECT_BOUND, EFFECT_BOUND)] * len(names),
-                   options={"maxiter": 200, "eps": 1e-4})
-    fitted = with_all(opt.x)
-    ll_fit, _ = log_likelihood(inp, fitted, years)
-    result = CalibrationResult(parameters=fitted, train_until=train_until, log_likelihood=float(ll_fit), n=n,
-                               start_log_likelihood=ll0, converged=bool(opt.success), message=str(opt.message),
-                               method="conditional")
-    if method == "conditional":
-        return result
-    if method != "simulated":
-        raise ValueError(f"unknown calibration method {method!r}: use simulated or conditional")
-    # warm starts keep their weights but take the effects just fitted (they may be for other states)
-    starts = [result.parameters, *[w.with_vector(w.vector()) for w in (warm_starts or [])]]
-    for w in starts[1:]:
-        w.effects = dict(result.parameters.effects)
-    count = {"done": 0, "bound": len(starts) * (max_evaluations + 2)}
-
-    def tick() -> None:
-        count["done"] += 1
-        if progress:
-            progress(count["done"], count["bound"])
-
-    fits = []
-    for k, p in enumerate(starts):
-        fits.append(_simulated(inp, p, train_until, runs, seed, max_evaluations, tick))
-        count["done"] = (k + 1) * (max_evaluations + 2)   # a start that stopped early frees its share of the bound
-        tick()
-    best = max(fits, key=lambda r: r.log_likelihood)
-    best.start_log_likelihood = fits[0].start_log_likelihood
-    return best
+    design = build_design(inp, train_until)
+    if design.n == 0:
+        raise ValueError(f"no recorded transition up to {train_until}: the record starts in {inp.years[0]}")
+    fit = E.sample(design, seed, chains=chains, warmup=warmup, samples=samples, theory=theory, progress=progress,
+                   max_tree_depth=max_tree_depth)
+    diag = E.diagnose(fit)
+    if check:
+        E.check(diag)
+    post = fit.posterior()
+    return CalibrationResult(parameters=point(post), posterior=post, diagnostics=diag, seconds=fit.seconds,
+                             train_until=int(train_until), seed=int(seed), n=design.n,
+                             n_stances=len(design.stance), settings=fit.settings, scales=fit.scales,
+                             stances=stance_check(inp, post, train_until), theory=theory)
 
 
-def simulated_log_likelihood(inp: ModelInputs, params: Parameters, runs: int, seed: int) -> tuple[float, int]:
-    """Log-likelihood of the record under the free-running model's marginal probabilities."""
-    res = simulate(inp, params, runs=runs, seed=seed)
-    rec = inp.record
-    ok = (rec >= 0) & (inp.max_level >= 1) & (rec <= inp.max_level) & (inp.years <= inp.record_until)[:, None, None]
-    pr = np.take_along_axis(res.probs, np.maximum(rec, 0)[..., None].astype(np.int64), -1)[..., 0]
-    ll, n = float(np.log(np.clip(pr[ok], FLOOR, 1.0)).sum()), int(ok.sum())
-    # the second decision: observed stances, scored under the runs in which the state was a member
-    for obs in inp.stance_observations:
-        y = obs["year"]
-        if inp.years[0] <= y <= min(inp.years[-1], inp.record_until):
-            p = res.stance_probs[int(y - inp.years[0]), inp.states.index(obs["state"]), obs["line"], obs["stance"]]
-            ll += float(np.log(np.clip(np.nan_to_num(p, nan=FLOOR), FLOOR, 1.0)))
-            n += 1
-    return ll, n
+def stance_check(inp: ModelInputs, post: Posterior, train_until: int) -> dict:
+    """Log score and accuracy of the posterior predictive stance on the stances on record after train_until."""
+    X, y, _ = stance_rows(inp, train_until + 1, inp.record_until)
+    if not len(y):
+        return {"n": 0}
+    W = np.stack([post.columns[c].astype(float) if c in post.columns else np.zeros(post.size)
+                  for c in STANCE_WEIGHTS], axis=1)                                          # (D, C)
+    p = np.exp(log_probabilities(np.einsum("nkc,dc->dnk", X, W))).mean(0)                    # (N, 3)
+    return {"n": int(len(y)), "log_score": float(-np.log(np.maximum(p[np.arange(len(y)), y], 1e-12)).mean()),
+            "accuracy": float((p.argmax(1) == y).mean()),
+            "observed": np.bincount(y, minlength=3).tolist()}
 
 
-def _simulated(inp: ModelInputs, base: Parameters, train_until: int, runs: int, seed: int,
-               max_evaluations: int, tick=None) -> CalibrationResult:
-    train = inp.restrict(int(inp.years[0]), min(train_until, inp.record_until))
+def draws_path(weights_path: str | Path) -> Path:
+    p = Path(weights_path)
+    return p.with_name(p.stem + ".draws.parquet")
 
-    def nll(theta: np.ndarray) -> float:
-        if tick:
-            tick()
-        return -simulated_log_likelihood(train, base.with_vector(np.exp(theta)), runs, seed)[0]
 
-    theta0 = np.log(np.maximum(base.vector(), 0.05))
-    # Powell works on log-weights; a share (review_rate) may not exceed 1.
-    log_bounds = [(None, np.log(LIMITS[n][1])) if n in LIMITS else (None, None) for n in Parameters.FREE]
-    theta0 = np.minimum(theta0, [b[1] if b[1] is not None else np.inf for b in log_bounds])
-    ll0 = -nll(theta0)
-    opt = minimize(nll, theta0, method="Powell", bounds=log_bounds,
-                   options={"maxfev": max_evaluations, "xtol": 1e-2, "ftol": 1e-3})
-    best = opt.x if opt.fun <= -ll0 else theta0   # never return a point worse than the start
-    fitted = base.with_vector(np.exp(best))
-    _, n = simulated_log_likelihood(train, fitted, runs, seed)
-    return CalibrationResult(parameters=fitted, train_until=train_until, log_likelihood=-float(min(opt.fun, -ll0)),
-                             n=n,
-                             start_log_likelihood=ll0, converged=bool(opt.success), message=str(opt.message),
-                             method="simulated")
+def write_weights(result: CalibrationResult, path: str | Path, thin: int = THIN, **extra) -> Path:
+    """The weights file (posterior means, diagnostics, the fit's settings) and its draws beside it.
+
+    The draws are written first, so a weights file never names draws that are not there."""
+    draws = draws_path(path)
+    shipped = result.posterior.thinned(thin)
+    shipped.to_parquet(draws)
+    # the point is the mean of the draws shipped, so the file and its draws agree
+    point(shipped).to_json(
+        path, draws=draws.name, thinned=f"every {thin}th draw of each chain",
+        train_until=result.train_until, seed=result.seed, n=result.n, n_stances=result.n_stances,
+        diagnostics={k: v for k, v in result.diagnostics.items() if k != "parameters"},
+        diagnostics_weights={k: v for k, v in result.diagnostics["parameters"].items()
+                             if k in Parameters.names()},
+        seconds=result.seconds, settings=result.settings, prior_scales=result.scales,
+        weights_all_draws=result.weights_summary(), stances_after=result.stances, **extra)
+    return draws
+

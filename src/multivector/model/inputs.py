@@ -54,6 +54,9 @@ class ModelInputs:
     # (S, S) 1 where state j is a neighbour of state i (same region, model.yaml `regions`); None: all others
     neighbours: np.ndarray | None = None
     regional: tuple[str, ...] = ()    # the case's regional states (the rest are pooled for estimation)
+    # (T, L) bool: a proposal to deepen or extend the line's organization is on record in that year
+    # (proposals.yaml); with integration pressure it says where a stance is taken (stance.py). None: none.
+    proposals: np.ndarray | None = None
 
     @property
     def T(self) -> int:
@@ -77,7 +80,8 @@ class ModelInputs:
             open_before=self.max_level[a - 1] > 0 if a > 0 else self.open_before,
             consensus=None if self.consensus is None else self.consensus[a:b],
             stance_observations=[o for o in self.stance_observations if start <= o["year"] <= end],
-            neighbours=self.neighbours, regional=self.regional)
+            neighbours=self.neighbours, regional=self.regional,
+            proposals=None if self.proposals is None else self.proposals[a:b])
 
 
 def _offers_rule(domain: str, lead: dict[str, float], override: dict | None) -> tuple[float, float, float, float]:
@@ -303,11 +307,23 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool =
     apply_series_drivers(kb, series_rules, drivers, years, states)
     stance_obs = stance_observations(kb, years, states, line_of)
     neighbours = _neighbours(spec, states, list(kb.regional_states))
+    proposals = proposals_on_record(kb, years, era_org)
     return ModelInputs(years=years, states=states, lines=lines, era_org=era_org, exists=exists, depth=depth,
                        lead=lead, offers=offers, aligning=aligning, max_level=max_level, allowed=allowed, record=record, record_until=record_until,
                        drivers=drivers, entry_rules=rules, level_of_status=levels,
                        full_partnership=full_partnership, consensus=consensus, stance_observations=stance_obs,
-                       neighbours=neighbours, regional=tuple(kb.regional_states))
+                       neighbours=neighbours, regional=tuple(kb.regional_states), proposals=proposals)
+
+
+def proposals_on_record(kb: CaseBase, years: np.ndarray, era_org: np.ndarray) -> np.ndarray:
+    """(T, L) True where a proposal of the line's organization of that year is on record (proposals.yaml)."""
+    out = np.zeros(era_org.shape, bool)
+    rows = kb.sql("SELECT org, year FROM proposals")
+    for r in rows.itertuples(index=False):
+        if years[0] <= r.year <= years[-1]:
+            t = int(r.year - years[0])
+            out[t] |= era_org[t] == r.org
+    return out
 
 
 def _neighbours(spec: dict, states: list[str], regional: list[str]) -> np.ndarray | None:

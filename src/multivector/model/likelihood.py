@@ -1,69 +1,44 @@
-"""Conditional (one-step) likelihood of the record under the logit choice.
+"""The exact log-likelihood of the design (design.py) under parameter values, in NumPy.
 
-For each year the model sees last year's recorded levels and the other states'
-recorded choices, and gives a probability to each level; the log-likelihood is
-the sum of log P(recorded level). Used by calibration (and by explain, which
-shows the same utilities term by term).
+The same expressions (transition.py) the estimator evaluates in JAX; used for the
+pointwise log-likelihood the ELPD-LOO comparison needs (one value per training
+transition and posterior draw) and by the tests that check the two agree.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import stance as S_
-from . import utility as U
-from .engine import choice_probabilities, fresh_choices, with_reviews, year_utilities
-from .inputs import ModelInputs
-from .parameters import Parameters
+from .design import STANCE_WEIGHTS, Design
+from .terms import THEORY, WEIGHT
+from .transition import DOWN, log_probabilities, logits
 
 
-def _weights(p: Parameters) -> dict[str, np.ndarray]:
-    return {k: np.array([v]) for k, v in p.as_dict().items()}
+def transition_log_likelihood(design: Design, alpha: np.ndarray, tau: np.ndarray,
+                              weights: np.ndarray) -> np.ndarray:
+    """(D, N) log P(recorded level) of every training transition under D parameter draws.
+
+    alpha: (D, len(design.lines), 4, 3); tau: (D,); weights: (D, M) in terms.THEORY order.
+    """
+    D = len(tau)
+    a = alpha[:, design.line, design.from_level]                                       # (D, N, 3)
+    util = np.einsum("nkm,dm->dnk", design.terms, weights)
+    z = logits(a, np.asarray(tau)[:, None], design.memory[None], DOWN[design.from_level][None], util,
+               design.allowed[None])
+    lp = log_probabilities(z)
+    return np.take_along_axis(lp, np.broadcast_to(design.level[None, :, None], (D, design.n, 1)), -1)[..., 0]
 
 
-def observed_context(inp: ModelInputs, t: int) -> tuple[np.ndarray, np.ndarray]:
-    """(x, prev): recorded levels this year and last year, as (1, S, L) with absences as 0."""
-    x = np.maximum(inp.record[t], 0)[None].astype(np.int8)
-    prev = np.maximum(inp.record[t - 1], 0)[None].astype(np.int8) if t > 0 else np.zeros_like(x)
-    prev = np.minimum(prev, inp.max_level[t][None]).astype(np.int8)
-    return x, prev
+def stance_log_likelihood(design: Design, values: dict[str, np.ndarray]) -> np.ndarray:
+    """(D, N_s) log P(recorded stance) under D draws of the weights named in design.STANCE_WEIGHTS."""
+    W = np.stack([np.asarray(values[c], float) for c in STANCE_WEIGHTS], axis=1)         # (D, C)
+    util = np.einsum("nkc,dc->dnk", design.stance_terms, W)
+    lp = log_probabilities(util)
+    D = W.shape[0]
+    return np.take_along_axis(lp, np.broadcast_to(design.stance[None, :, None], (D, len(design.stance), 1)),
+                              -1)[..., 0]
 
 
-def log_likelihood(inp: ModelInputs, params: Parameters, years: np.ndarray | None = None) -> tuple[float, int]:
-    """Sum of log P(recorded level) over open state-organization-years (and the count of cells)."""
-    w = _weights(params)
-    total, n = 0.0, 0
-    tenure = U.recorded_tenure(np.where(inp.exists[:, None, :], inp.record, -1))
-    effects = params.effect_array(inp.states, inp.lines) if params.effects else None
-    for t, y in enumerate(inp.years):
-        if y > inp.record_until or (years is not None and y not in years):
-            continue
-        x, prev = observed_context(inp, t)
-        util = year_utilities(inp, t, w, x, prev, tenure=tenure[t][None], effects=effects)
-        p = choice_probabilities(util, inp.allowed[t], w["rationality"])
-        p = with_reviews(p, prev, w["review_rate"], fresh_choices(inp, t, True))[0]   # (S, L, 3)
-        rec = inp.record[t]
-        ok = (rec >= 0) & (inp.max_level[t] >= 1) & (rec <= inp.max_level[t])
-        if ok.any():
-            pr = np.take_along_axis(p, np.maximum(rec, 0)[..., None].astype(np.int64), -1)[..., 0]
-            total += float(np.log(np.clip(pr[ok], 1e-12, 1.0)).sum())
-            n += int(ok.sum())
-    st, m = stance_log_likelihood(inp, w, years, floor=1e-12)
-    return total + st, n + m
-
-
-def stance_log_likelihood(inp: ModelInputs, w: dict[str, np.ndarray], years: np.ndarray | None,
-                          floor: float) -> tuple[float, int]:
-    """Log-likelihood of the observed stances (claims on proposals) under the stance logit, one-step."""
-    total, n = 0.0, 0
-    for obs in inp.stance_observations:
-        y = obs["year"]
-        if y > inp.record_until or (years is not None and y not in years) or y < inp.years[0] or y > inp.years[-1]:
-            continue
-        t = int(y - inp.years[0])
-        ed = U.economic_dependence({k: v[t] for k, v in inp.drivers.dependence.items()})
-        util = S_.stance_utilities(S_.deepening_value(t, inp, w, ed), U.pressure_cost(t, inp, ed), w)
-        p = S_.stance_probabilities(util, w["rationality"])[0, inp.states.index(obs["state"]), obs["line"]]
-        total += float(np.log(max(p[obs["stance"]], floor)))
-        n += 1
-    return total, n
+def theory_matrix(values: dict[str, np.ndarray], D: int) -> np.ndarray:
+    """(D, M) the theory weights in terms.THEORY order (0 for a weight not given: the nested reference)."""
+    return np.stack([np.broadcast_to(np.asarray(values.get(WEIGHT[m], 0.0), float), (D,)) for m in THEORY], axis=1)

@@ -1,103 +1,122 @@
-"""Parameter uncertainty: a Laplace approximation of the weights' posterior, and draws from it.
+"""The posterior draws of the weights and intercepts, and runs' draws from them.
 
-The weights are fitted on log scale (so each keeps the sign its mechanism's
-claim gives it: a weight whose claim says "raises" cannot turn negative) with
-a weakly informative half-normal prior on each weight (scale `PRIOR_SCALE`,
-wide against the fitted values). Around the fitted point θ̂ the log posterior
-is approximated by a normal with covariance H⁻¹, H the Hessian of the negative
-log posterior in log-weights, by central differences of the simulated
-likelihood with common random numbers (Laplace 1774; Gelman et al., *Bayesian
-Data Analysis*, 3rd ed., §4.1; Train 2009 §8.7 on simulated likelihoods).
-Every simulated run then draws its weights from N(θ̂, H⁻¹) on log scale, so a
-projection carries the parameters' uncertainty. Directions in which the data
-say nothing (flat likelihood) keep the prior's width: the Hessian is floored
-at the prior's curvature, and such weights are flagged as weakly identified.
+`multivector calibrate` samples the posterior by NUTS (estimate.py) and stores
+its draws as a Parquet table beside the weights file: one row per draw (chain,
+draw), one column per weight (`security_weight`, …), per intercept of a line
+(`alpha:CSTO:member>none`), of the pooled chain (`alpha:*:member>none`) and per
+scale of the partial pooling (`sigma:member>none`). Reading it needs only
+pyarrow, so `simulate`, scenarios and the web app run without JAX.
+
+Every run of a simulation takes one whole draw (the joint is kept: correlated
+weights move together), chosen with the run's random stream, so the same seed
+gives the same draws.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from .inputs import ModelInputs
-from .parameters import Parameters
+from .transition import ALPHA_NAMES, alpha_full
 
-PRIOR_SCALE = 25.0        # half-normal scale of every weight: wide against the fitted values
-MAX_LOG_SD = 1.0          # a weight the data do not pin varies by at most a factor e (1 sd) across runs
-STEP = 0.1                # finite-difference step in log-weight
+POOLED = "*"
+#: consecutive runs that share one posterior draw. A run's path given its draw is random, so the mean over
+#: a block is that draw's probability (up to Monte Carlo noise) and the spread of the block means is what
+#: the posterior leaves open: the intervals of every projection, comparison and forecast (intervals.py).
+RUNS_PER_DRAW = 10
+
+
+def alpha_column(line: str, name: str) -> str:
+    return f"alpha:{line}:{name}"
 
 
 @dataclass
 class Posterior:
-    """Normal approximation on log-weights of the free parameters."""
+    """Posterior draws: column name -> (D,) values."""
 
-    names: list[str]
-    mean_log: np.ndarray      # (P,)
-    cov_log: np.ndarray       # (P, P)
-    weakly_identified: list[str]
+    columns: dict[str, np.ndarray]
 
-    def as_dict(self) -> dict:
-        return {"names": self.names, "mean_log": self.mean_log.tolist(), "cov_log": self.cov_log.tolist(),
-                "weakly_identified": self.weakly_identified}
+    @property
+    def size(self) -> int:
+        return len(next(iter(self.columns.values())))
 
-    @classmethod
-    def from_dict(cls, d: dict) -> Posterior:
-        return cls(list(d["names"]), np.asarray(d["mean_log"], float), np.asarray(d["cov_log"], float),
-                   list(d.get("weakly_identified", [])))
+    @property
+    def lines(self) -> list[str]:
+        """The lines with intercepts of their own (the others take the pooled chain)."""
+        seen = []
+        for c in self.columns:
+            if c.startswith("alpha:") and c.split(":")[1] != POOLED and c.split(":")[1] not in seen:
+                seen.append(c.split(":")[1])
+        return seen
 
-    def intervals(self, level: float = 0.9) -> dict[str, tuple[float, float, float]]:
-        """name -> (median, lower, upper) of each weight's marginal interval."""
-        from scipy.stats import norm
+    @property
+    def weights(self) -> list[str]:
+        return [c for c in self.columns if ":" not in c and c not in ("chain", "draw")]
 
-        z = norm.ppf(0.5 + level / 2)
-        sd = np.sqrt(np.diag(self.cov_log))
-        return {n: (float(np.exp(m)), float(np.exp(m - z * s)), float(np.exp(m + z * s)))
-                for n, m, s in zip(self.names, self.mean_log, sd, strict=True)}
+    def alpha(self, line: str, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """(n, 4, 3) intercepts of a line in the draws idx (the pooled chain for a line without its own)."""
+        key = line if alpha_column(line, ALPHA_NAMES[0]) in self.columns else POOLED
+        free = np.stack([self.columns[alpha_column(key, n)][idx] for n in ALPHA_NAMES], axis=-1)
+        return alpha_full(free)
+
+    def draw_indices(self, runs: int, rng: np.random.Generator) -> np.ndarray:
+        """(runs,) the stored draw each run takes: ⌈runs / RUNS_PER_DRAW⌉ draws, distinct while the store
+        has enough, each for a block of RUNS_PER_DRAW consecutive runs."""
+        n = -(-runs // RUNS_PER_DRAW)
+        return np.repeat(rng.choice(self.size, size=n, replace=n > self.size), RUNS_PER_DRAW)[:runs]
 
     def draw(self, runs: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-        """(runs,) weights per name; a share (review_rate) is capped at 1."""
-        v = np.exp(rng.multivariate_normal(self.mean_log, self.cov_log, size=runs, method="eigh"))
-        out = {n: v[:, k] for k, n in enumerate(self.names)}
-        if "review_rate" in out:
-            out["review_rate"] = np.minimum(out["review_rate"], 1.0)
+        """One whole draw per run (blocks of RUNS_PER_DRAW runs share one): weight name -> (runs,),
+        `alpha:LINE` and `alpha:*` -> (runs, 4, 3)."""
+        idx = self.draw_indices(runs, rng)
+        out = {w: self.columns[w][idx].astype(float) for w in self.weights}
+        for line in [*self.lines, POOLED]:
+            out[f"alpha:{line}"] = self.alpha(line, idx).astype(float)
         return out
 
+    def intervals(self, level: float = 0.9) -> dict[str, tuple[float, float, float]]:
+        """name -> (mean, lower, upper) of each weight's central interval."""
+        q = (1 - level) / 2
+        return {w: (float(v.mean()), float(np.quantile(v, q)), float(np.quantile(v, 1 - q)))
+                for w, v in ((w, self.columns[w]) for w in self.weights)}
 
-def log_prior(theta: np.ndarray) -> float:
-    """Half-normal(PRIOR_SCALE) on each weight w = exp(θ), with the Jacobian of the log transform."""
-    w = np.exp(theta)
-    return float(np.sum(-0.5 * (w / PRIOR_SCALE) ** 2 + theta))
+    def thinned(self, thin: int) -> Posterior:
+        """Every `thin`-th draw of each chain (all of them without a `draw` column)."""
+        if thin <= 1 or "draw" not in self.columns:
+            return self
+        keep = self.columns["draw"] % thin == 0
+        return Posterior({c: v[keep] for c, v in self.columns.items()})
 
+    def means(self) -> dict[str, np.ndarray]:
+        return {c: float(v.mean()) for c, v in self.columns.items() if c not in ("chain", "draw")}
 
-def laplace(inp: ModelInputs, params: Parameters, train_until: int, runs: int, seed: int) -> Posterior:
-    """The Laplace approximation at `params` (the fitted weights) on the years up to `train_until`."""
-    from .calibrate import simulated_log_likelihood
+    def to_parquet(self, path: str | Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
-    train = inp.restrict(int(inp.years[0]), min(train_until, inp.record_until))
-    names = list(Parameters.FREE)
-    theta0 = np.log(np.maximum(params.vector(), 1e-6))
+        from ..io_utils import write_atomic
 
-    def f(theta: np.ndarray) -> float:
-        w = np.exp(theta)
-        if "review_rate" in names:
-            w[names.index("review_rate")] = min(w[names.index("review_rate")], 1.0)
-        return -simulated_log_likelihood(train, params.with_vector(w), runs, seed)[0] - log_prior(theta)
+        table = pa.table({c: pa.array(v) for c, v in self.columns.items()})
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, compression="zstd")
+        write_atomic(path, sink.getvalue().to_pybytes())
 
-    P = len(names)
-    f0 = f(theta0)
-    H = np.zeros((P, P))
-    e = np.eye(P) * STEP
-    fp = np.array([f(theta0 + e[i]) for i in range(P)])
-    fm = np.array([f(theta0 - e[i]) for i in range(P)])
-    for i in range(P):
-        H[i, i] = (fp[i] - 2 * f0 + fm[i]) / STEP**2
-        for j in range(i + 1, P):
-            fpp = f(theta0 + e[i] + e[j])
-            H[i, j] = H[j, i] = (fpp - fp[i] - fp[j] + f0) / STEP**2
-    # Keep it a proper covariance: curvature at least that of a log-sd of MAX_LOG_SD in every direction.
-    vals, vecs = np.linalg.eigh((H + H.T) / 2)
-    floor = 1.0 / MAX_LOG_SD**2
-    weak = [names[k] for k in range(P) if H[k, k] < floor]
-    cov = (vecs / np.maximum(vals, floor)) @ vecs.T
-    return Posterior(names, theta0, cov, weak)
+    @classmethod
+    def from_parquet(cls, path: str | Path) -> Posterior:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from ..textfiles import read_bytes
+
+        data = read_bytes(path, "posterior draws file", max_bytes=512 * 2**20)
+        try:
+            table = pq.read_table(pa.BufferReader(data))
+        except (pa.ArrowInvalid, OSError) as exc:
+            from ..textfiles import InputFileError
+
+            raise InputFileError(path, 0, f"not a Parquet table of posterior draws ({exc})",
+                                 "keep the .draws.parquet file `multivector calibrate` wrote beside its weights "
+                                 "file") from None
+        return cls({c: table.column(c).to_numpy() for c in table.column_names})

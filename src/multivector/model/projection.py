@@ -177,7 +177,7 @@ def _with_record(record: pd.DataFrame, model: pd.DataFrame, keys: list[str]) -> 
 def project(kb: CaseBase | None, scenario: Scenario | str | Path, parameters: Parameters | None = None,
             runs: int | None = None, seed: int | None = None, keep_levels: bool = False,
             progress: Callable[[int], None] | None = None, posterior="default",
-            inputs: ModelInputs | None = None, start: Start | None = None) -> Projection:
+            inputs: ModelInputs | None = None, start: Start | None = None, keep_probs: bool = False) -> Projection:
     """Run a scenario from the record. posterior: "default" draws every run's weights from the shipped
     posterior when the shipped weights are used (None: fixed weights; or a Posterior).
 
@@ -210,5 +210,5 @@ def project(kb: CaseBase | None, scenario: Scenario | str | Path, parameters: Pa
     res = simulate(changed.restrict(start.year, scenario.end), parameters, runs=scenario.runs, seed=scenario.seed,
                    parameter_spec=scenario.parameters, initial=initial, initial_tenure=tenure,
                    initial_depth=np.broadcast_to(depth, (scenario.runs, len(depth))), keep_levels=keep_levels,
-                   progress=progress, posterior=posterior)
+                   progress=progress, posterior=posterior, keep_probs=keep_probs)
     return Projection(scenario, start, changed, res, parameters, clipped, posterior is not None)

@@ -1,15 +1,16 @@
 """The second decision: a member's stance inside, and the depth the organization reaches.
 
-Each year a member of an organization whose lead power pushes integration
-takes a stance on the deepening step: **support** it, **go along**, or
-**obstruct** (block or water down, opt out, stay away from joint forces). The
-stance follows a logit over
+In a year when a deepening step is on the table (`on_table`: the lead power
+pushes the body, or a proposal of it is on record) each member takes a stance
+on it: **support** it, **go along**, or **obstruct** (block or water down, opt
+out, stay away from joint forces); elsewhere a member takes no stance and none
+is reported. The stance follows a logit over
 
     U(support)  =  g_io
     U(go along) =  0
     U(obstruct) = −g_io − w_obs − w_press · press_io
 
-where g_io, the value of a deeper organization to the state, is what the
+with the weights of the status choice, where g_io, the value of a deeper organization to the state, is what the
 deeper body gives (its economic and security offers as the state values them,
 mechanisms 2–3) less what it costs in sovereignty per unit of depth
 (sensitivity × (½ + threat of the lead), mechanism 1, so a more revisionist
@@ -44,30 +45,49 @@ SALIENCE = np.array([1.0, 0.5, 1.0])
 VETO = np.array([True, False, True])
 
 
-def deepening_value(t: int, inp, w: dict[str, np.ndarray], ed: np.ndarray) -> np.ndarray:
-    """g (R, S, L): the value of a deeper organization to each state, in utility units."""
+def stance_components(t: int, inp, ed: np.ndarray) -> dict[str, np.ndarray]:
+    """The stance utilities' coefficient of each weight: name -> (S, L, 3) over support, go along, obstruct.
+
+    U = Σ_name w_name · component[name]: linear in the weights, so the estimator
+    treats the observed stances as one more exact multinomial logit on the same weights.
+    """
     b = U.benefit_terms(t, inp, ed)
     kappa = 0.5 + inp.lead[t] @ U.lead_threat(t, inp)                         # (L,)
     sens = inp.drivers.state["sovereignty_sensitivity"][t][:, None]             # (S, 1)
-    r = lambda name: w[name][:, None, None]  # noqa: E731
-    # a state threatened by the body's own lead (pole_threat) wants it no deeper (external balancing)
-    return (r("economy_weight") * b["economy"] + r("security_weight") * b["security"]
-            - r("sovereignty_weight") * (sens * kappa[None, :])
-            - r("external_weight") * U.threat_from_lead(t, inp)[None])
+    shape = b["economy"].shape
+    # g, the value of deepening, enters support with +1 and obstruction with −1
+    sign = np.array([1.0, 0.0, -1.0])
+    g_parts = {"economy_weight": b["economy"], "security_weight": b["security"],
+               "sovereignty_weight": -np.broadcast_to(sens * kappa[None, :], shape),
+               # a state threatened by the body's own lead (pole_threat) wants it no deeper (external balancing)
+               "external_weight": -U.threat_from_lead(t, inp)}
+    out = {k: v[..., None] * sign for k, v in g_parts.items()}
+    out["obstruction_cost"] = np.broadcast_to(np.array([0.0, 0.0, -1.0]), shape + (3,))
+    out["pressure_weight"] = -U.pressure_cost(t, inp, ed)[..., None] * np.array([0.0, 0.0, 1.0])
+    return out
 
 
-def stance_utilities(g: np.ndarray, press: np.ndarray, w: dict[str, np.ndarray]) -> np.ndarray:
-    """(R, S, L, 3) utilities of support, go along, obstruct."""
-    obstruct = -g - w["obstruction_cost"][:, None, None] - w["pressure_weight"][:, None, None] * press[None]
-    return np.stack([g, np.zeros_like(g), obstruct], axis=-1)
+def stance_utilities(components: dict[str, np.ndarray], w: dict[str, np.ndarray]) -> np.ndarray:
+    """(R, S, L, 3) utilities of support, go along, obstruct with per-run weights w (R,)."""
+    W = np.stack([np.asarray(w[k], float) for k in components], axis=1)                      # (R, C)
+    A = np.stack([np.broadcast_to(v, next(iter(components.values())).shape) for v in components.values()])
+    return (W @ A.reshape(len(A), -1)).reshape((W.shape[0], *A.shape[1:]))
 
 
-def stance_probabilities(util: np.ndarray, rationality: np.ndarray) -> np.ndarray:
-    """Logit over the three stances. util (R, S, L, 3)."""
-    z = util * rationality[:, None, None, None]
-    z = z - z.max(axis=-1, keepdims=True)
+def stance_probabilities(util: np.ndarray) -> np.ndarray:
+    """Logit over the three stances. util (..., 3)."""
+    z = util - util.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
+
+
+def on_table(t: int, inp) -> np.ndarray:
+    """(L,) True where a deepening step is on the table in year index t: the lead pushes the body
+    (integration pressure) or a proposal of it is on record. Elsewhere no stance is taken."""
+    table = lead_push(t, inp) > 0
+    if inp.proposals is not None:
+        table = table | inp.proposals[t]
+    return table & inp.exists[t]
 
 
 def lead_push(t: int, inp) -> np.ndarray:

@@ -163,19 +163,6 @@ def pressure_cost(t: int, inp, ed: np.ndarray) -> np.ndarray:
     return leverage @ push                                         # (S, L)
 
 
-def exit_cost(tenure: np.ndarray, prev: np.ndarray, depth: np.ndarray) -> np.ndarray:
-    """Cost of stepping down from a held tie, by level: log(1 + tenure) · (¼ + depth_o). (R, S, L, K)
-
-    Ties with memory: a tie held for years has sunk investment behind it (treaty
-    obligations, bases, tariff schedules, officials who work through it), so the
-    exit hazard falls with tenure and with the organization's depth. Levels at or
-    above the status quo pay nothing. tenure (R, S, L) consecutive years the state
-    has held a tie (partner or member) in the line before this year.
-    """
-    down = V[None, None, None, :] < V[prev][..., None]
-    return down * (np.log1p(tenure) * (0.25 + depth)[None, None, :])[..., None]
-
-
 def recorded_tenure(record: np.ndarray) -> np.ndarray:
     """(T, S, L) consecutive years before each year that a tie (level ≥ 1) is recorded in the line.
 

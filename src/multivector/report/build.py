@@ -179,22 +179,45 @@ def evaluation_html(evaluation: dict | None) -> str:
     if not evaluation:
         return ("<p class=\"note\">No forecast evaluation is stored for this case yet. Run "
                 "<code>multivector evaluate</code> (a few minutes the first time) and write the report again "
-                "to see the model scored beside persistence, base rates and a lagged logit.</p>")
+                "to see the model scored beside its nested reference, a Markov chain, a tenure hazard, a "
+                "transition logit, persistence and base rates.</p>")
     scores = pd.DataFrame(evaluation["scores"])
     rel = pd.DataFrame(evaluation["reliability"])
     corp = pd.DataFrame(evaluation.get("corp", []))
-    cols = ["forecaster", "origin", "n", "log_score", "brier", "rps", "balanced_accuracy_2", "events_hit_1",
-            "events_total", "spurious_changes", "skill_log_vs_persistence"]
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(f'{v:.3f}' if isinstance(v, float) else str(v))}</td>"
-                                    for v in r) + "</tr>" for r in scores[cols].itertuples(index=False))
-    table = ("<table class=\"scores\"><thead><tr>" + "".join(f"<th>{c.replace('_', ' ')}</th>" for c in cols)
-             + f"</tr></thead><tbody>{rows}</tbody></table>")
+    cols = ["forecaster", "origin", "subset", "n", "log_score", "brier", "rps", "balanced_accuracy_2", "change_auc",
+            "events_hit_1", "events_total", "spurious_changes", "skill_log_vs_persistence"]
+    table = _html_table(scores[[c for c in cols if c in scores.columns]], "scores")
+    theory = (evaluation.get("theory_test") or {}).get("rows") or []
+    theory_html = ""
+    if theory:
+        theory_html = ("<p class=\"note\">The theory test: log-score gain of the model over its nested reference "
+                       "(every theory weight 0) on the same rows, with a "
+                       f"{evaluation['theory_test'].get('level', 0.9):.0%} bootstrap interval over state-lines.</p>"
+                       + _html_table(pd.DataFrame(theory)[["origin", "subset", "log_gain", "lo", "hi", "n"]],
+                                     "scores theory"))
+    mode = {"coded": "the drivers' coded paths (ex post)", "frozen": "every driver held at the origin (ex ante)"}
     return (f"<p class=\"note\">Rolling origins {', '.join(map(str, evaluation['origins']))}: every forecaster is "
-            "fitted on the years up to the origin and forecasts the rest of the record without seeing it "
-            f"(seed {evaluation['seed']}, {evaluation['runs']} runs). Lower log, Brier and RPS scores are better; "
+            "fitted on the years up to the origin and forecasts the rest of the record without seeing it, given "
+            f"{mode.get(evaluation.get('drivers', 'coded'), 'the coded drivers')} "
+            f"(seed {evaluation['seed']}, {evaluation['runs']} runs). Subsets: all rows, lines open at the origin "
+            "(existing), bodies first open after it (first choice). Lower log, Brier and RPS scores are better; "
+            "change AUC: of P(status differs from the origin's within 2 years), on existing lines; "
             "skill = 1 − log score / persistence's. See docs/evaluation.md.</p>"
             + _div(F.scores_by_origin(scores), "evaluation-scores") + _div(F.reliability_diagram(rel, corp),
-                                                                            "evaluation-reliability") + table)
+                                                                            "evaluation-reliability") + table
+            + theory_html)
+
+
+def _html_table(df: pd.DataFrame, css: str) -> str:
+    def cell(v) -> str:
+        if isinstance(v, float):
+            return "" if v != v else f"{v:.3f}"
+        return str(v)
+
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(cell(v))}</td>" for v in r) + "</tr>"
+                   for r in df.itertuples(index=False))
+    return (f"<table class=\"{css}\"><thead><tr>" + "".join(f"<th>{c.replace('_', ' ')}</th>" for c in df.columns)
+            + f"</tr></thead><tbody>{rows}</tbody></table>")
 
 
 def sweep_html(sweep: dict | None) -> str:

@@ -273,7 +273,8 @@ def dependence_lines(dep: pd.DataFrame, state_names: dict[str, str], states: lis
     return fig
 
 
-FORECASTER_COLORS = {"model": "#c0392b", "persistence": "#2c3e50", "base_rate": "#95a5a6", "logit": "#2c6fbb"}
+FORECASTER_COLORS = {"model": "#c0392b", "nested": "#e67e22", "markov": "#27ae60", "hazard": "#8e44ad",
+                     "persistence": "#2c3e50", "base_rate": "#95a5a6", "logit": "#2c6fbb"}
 
 
 def _forecaster_color(name: str, k: int) -> str:
@@ -313,13 +314,17 @@ def reliability_diagram(reliability: pd.DataFrame, corp: pd.DataFrame) -> go.Fig
     return fig
 
 
-def scores_by_origin(scores: pd.DataFrame, metric: str = "log_score") -> go.Figure:
-    """One line per forecaster: a score (lower is better) at each rolling origin."""
+def scores_by_origin(scores: pd.DataFrame, metric: str = "log_score", subset: str = "all") -> go.Figure:
+    """One line per forecaster: a score (lower is better) at each rolling origin, on one subset of rows."""
+    if "subset" in scores.columns:
+        scores = scores[scores["subset"] == subset]
     fig = go.Figure()
     for k, (fc, g) in enumerate(scores.groupby("forecaster", sort=False)):
         fig.add_trace(go.Scatter(x=g["origin"], y=g[metric], mode="lines+markers", name=fc,
                                  line=dict(color=_forecaster_color(fc, k), width=2.5)))
-    fig.update_layout(title=dict(text=f"{metric.replace('_', ' ')} by forecast origin (lower is better)", x=0.01,
+    rows = {"all": "", "existing": ", lines open at the origin", "first_choice": ", bodies first open after it"}
+    fig.update_layout(title=dict(text=f"{metric.replace('_', ' ')} by forecast origin{rows.get(subset, '')} "
+                                      "(lower is better)", x=0.01,
                                  font=dict(size=15)), height=380, font=FONT, margin=dict(l=60, r=20, t=50, b=50),
                       legend=dict(orientation="h", y=-0.2), plot_bgcolor="#fafafa")
     fig.update_xaxes(tickformat="d", title_text="origin (fitted on the years up to it)", gridcolor="#e5e5e5")

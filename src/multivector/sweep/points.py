@@ -135,8 +135,6 @@ def point_weights(spec: SweepSpec, w0: dict[str, np.ndarray], values: dict[str, 
             continue
         v = values[f.name]
         w[f.weight] = np.full_like(w0[f.weight], v) if f.op == "set" else w0[f.weight] * v
-        if f.weight == "review_rate":
-            w[f.weight] = np.minimum(w[f.weight], 1.0)
     return w
 
 

@@ -508,13 +508,13 @@ def evaluation(request: Request) -> dict:
 @router.post("/evaluation/jobs", tags=["evaluation"], status_code=202)
 def evaluation_job(request: Request) -> dict:
     """Run `multivector evaluate` (its defaults: 500 runs, seed 0) in the pool; slow the first time."""
-    from ..evaluate import FORECASTERS, ORIGINS
+    from ..evaluate import ORIGINS, available_forecasters
     from .results import result_key
 
     ctx = _ctx(request)
     runs, seed = 500, 0
     key = result_key({"runs": runs, "seed": seed}, ctx.kb.content_hash, kind="evaluation")
-    job = request.app.state.jobs.submit_evaluation(key, runs, seed, len(ORIGINS) * len(FORECASTERS))
+    job = request.app.state.jobs.submit_evaluation(key, runs, seed, len(ORIGINS) * len(available_forecasters()))
     return request.app.state.jobs.status(job.id)
 
 

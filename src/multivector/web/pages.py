@@ -216,7 +216,7 @@ def check(request: Request):
 
     ctx = request.app.state.ctx
     ev = load_latest(ctx.inputs)
-    figs, scores = {}, []
+    figs, scores, subsets, theory = {}, [], {}, []
     if ev:
         sc = pd.DataFrame(ev["scores"])
         path = _path(ctx.inputs)
@@ -225,10 +225,17 @@ def check(request: Request):
             "scores": _fig(F.scores_by_origin(sc)),
             "reliability": _fig(F.reliability_diagram(pd.DataFrame(ev["reliability"]),
                                                       pd.DataFrame(ev.get("corp", []))))})
-        cols = ["origin", "forecaster", "n", "log_score", "brier", "rps", "balanced_accuracy_2", "events_hit_1",
-                "events_total", "spurious_changes", "skill_log_vs_persistence"]
-        scores = sc[[c for c in cols if c in sc.columns]].to_dict("records")
-    return render(request, "check.html", "Model check", ev=ev, figs=figs, scores=scores)
+        cols = ["origin", "forecaster", "n", "log_score", "brier", "rps", "balanced_accuracy_2", "change_auc",
+                "events_hit_1", "events_total", "spurious_changes", "skill_log_vs_persistence"]
+        if "subset" not in sc.columns:   # stored before the subsets: every row is of all rows
+            sc = sc.assign(subset="all")
+        for sub in ("all", "existing", "first_choice"):
+            part = sc[sc.subset == sub]
+            subsets[sub] = part[[c for c in cols if c in part.columns]].to_dict("records")
+        scores = subsets["all"]
+        theory = (ev.get("theory_test") or {}).get("rows") or []
+    return render(request, "check.html", "Model check", ev=ev, figs=figs, scores=scores, subsets=subsets,
+                  theory=theory)
 
 
 # ------------------------------------------------------------------ API docs (offline: no Swagger UI from a CDN)

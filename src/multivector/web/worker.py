@@ -93,7 +93,7 @@ def run_scenario_job(job_id: str, scenario, key: str, root: str, compare: bool =
 
 def run_evaluation_job(job_id: str, runs: int, seed: int) -> str:
     """`multivector evaluate` with its defaults; the result is stored where the CLI and the report read it."""
-    from ..evaluate import FORECASTERS, ORIGINS
+    from ..evaluate import ORIGINS, available_forecasters
     from ..evaluate import evaluate as run_evaluate
     from ..evaluate.store import save_latest
     from ..model.inputs import load_inputs
@@ -107,5 +107,5 @@ def run_evaluation_job(job_id: str, runs: int, seed: int) -> str:
         done[0] += 1
         report(done[0])
 
-    ev = run_evaluate(kb, list(FORECASTERS), origins=list(ORIGINS), runs=runs, seed=seed, inputs=inp, progress=step)
+    ev = run_evaluate(kb, list(available_forecasters()), origins=list(ORIGINS), runs=runs, seed=seed, inputs=inp, progress=step)
     return str(save_latest(ev, inp))
