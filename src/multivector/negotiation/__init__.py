@@ -13,7 +13,9 @@ the decision rule's veto in :mod:`.rules`. Readers in :mod:`.io`, scores in
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:   # loaded on first use, so the command line starts without NumPy (see multivector.kb)
@@ -50,3 +52,18 @@ def __getattr__(name: str):
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Package(ModuleType):
+    """`evaluate` is both a function exported here and the submodule defining it. Importing the submodule
+    (`from multivector.negotiation.evaluate import ...`, or the first lazy lookup) binds the package's
+    attribute to the submodule; keep the function there, as the eager `from .evaluate import evaluate`
+    this package once had did."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, ModuleType) and _WHERE.get(name) == f".{name}":
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
