@@ -6,7 +6,9 @@ of a status in a year (its own transition probability, given its path) averaged 
 its block estimates that status's probability under the block's draw; the 5th and
 95th percentiles of those block means over the draws are a 90% interval of the
 probability (Gelman et al. 2013, *Bayesian Data Analysis*, §1.9: summaries of
-posterior simulations). A scenario's effect is read the same way from the paired
+posterior simulations). A block mean also carries the Monte Carlo noise of its ten
+runs (each run's probability is conditional on its own path), so the interval is the
+spread over the posterior and that noise together, not the precision of the mean. A scenario's effect is read the same way from the paired
 runs (the same seed, so run r of the scenario and of its baseline share their draw
 and their random numbers; Glasserman 2004, §4.2): the per-run differences, averaged
 within blocks, then their percentiles. Where nothing differs in any run (every year
