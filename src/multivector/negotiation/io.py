@@ -528,10 +528,21 @@ def detect_kind(path: str | Path) -> FileKind:
 def read_problems(
     path: str | Path, kind: FileKind | None = None
 ) -> tuple[FileKind, list[NegotiationProblem]]:
-    """Read any supported file; returns its kind and its problems."""
+    """Read any supported file; returns its kind and its problems.
+
+    A problem its rows make but the model refuses (an actor id twice, a capability beyond ±1e12) is an
+    `InputFileError` naming the file, as a row's own error is, never a bare ValueError.
+    """
     kind = kind or detect_kind(path)
-    if kind == "deu":
-        return kind, read_deu_tsv(path)
-    if kind == "bdm":
-        return kind, [read_bdm_csv(path)]
-    return kind, [read_ktab_csv(path)]
+    try:
+        if kind == "deu":
+            return kind, read_deu_tsv(path)
+        if kind == "bdm":
+            return kind, [read_bdm_csv(path)]
+        return kind, [read_ktab_csv(path)]
+    except InputFileError:
+        raise
+    except ValueError as exc:
+        what, _, fix = str(exc).partition(" — ")
+        name = path.name if isinstance(path, InMemoryFile) else path
+        raise InputFileError(name, 0, what, fix or "correct the file's rows (see docs/negotiation.md)") from None

@@ -21,7 +21,6 @@ from .negotiation import (
     ProblemIn,
     check_models,
     check_rule,
-    forecasts,
     problem_dict,
 )
 from .scenarios import (
@@ -321,7 +320,7 @@ def validate(request: Request, body: ScenarioIn) -> dict:
 class JobIn(BaseModel):
     """What to run: a scenario (JSON form) or a library scenario by name, optionally with other runs/seed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     scenario: ScenarioIn | None = None
     library: str | None = Field(None, max_length=80)
     runs: int | None = Field(None, ge=1, le=MAX_WEB_RUNS, description=f"1 to {MAX_WEB_RUNS:,}.")
@@ -550,14 +549,55 @@ def proposal(request: Request, proposal_id: str, rule: Id = None, rule_terms: bo
 
 
 @router.post("/negotiation/predict", tags=["negotiation"])
-def predict(body: ProblemIn) -> dict:
-    """Every model's forecast on a posted problem (change a position, salience, capability or the rule)."""
+async def predict(request: Request, body: ProblemIn) -> dict:
+    """Every model's forecast on a posted problem (change a position, salience, capability or the rule).
+
+    A model asked for by name that cannot take the problem's size (each declares its limit) is a 422 naming
+    the limit and the models that take it; with every model asked for, its forecast is `unavailable`."""
     from .negotiation import to_problem
 
     problem = to_problem(body)
-    values, notes = forecasts(problem, check_models(body.models), body.rule_terms)
-    return {"problem": problem_dict(problem), "forecasts": values, "unavailable": notes,
-            "rule_terms": body.rule_terms}
+    chosen = check_models(body.models)
+    rows = await run_forecasts(request, [problem], chosen, bool(body.models), body.rule_terms)
+    return {"problem": problem_dict(problem), "forecasts": rows[0]["forecasts"],
+            "unavailable": rows[0]["unavailable"], "rule_terms": body.rule_terms}
+
+
+async def run_forecasts(request: Request, problems: list, models: list[str], chosen: bool,
+                        rule_terms: bool) -> list[dict]:
+    """Every model's forecast on each problem, bounded: sizes and the total cost checked before any work
+    (negotiation.plan), a cheap request answered here, a heavier one in the worker pool with the app's
+    timeout, cancelled when it runs out or the client goes away."""
+    import asyncio
+
+    from starlette.concurrency import run_in_threadpool
+
+    from . import worker
+    from .negotiation import INLINE_SECONDS, forecast_rows, plan
+
+    timeout = request.app.state.settings["negotiation_timeout"]
+    cost = plan(problems, models, chosen, budget=timeout)
+    if cost <= INLINE_SECONDS:
+        return await run_in_threadpool(forecast_rows, problems, models, rule_terms)
+    jobs = request.app.state.jobs
+    call_id, fut = jobs.submit_call(worker.run_negotiation_job, problems, models, rule_terms)
+    waiting = asyncio.wrap_future(fut)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        while True:
+            done, _ = await asyncio.wait({waiting}, timeout=0.5)
+            if done:
+                return waiting.result()
+            if await request.is_disconnected():
+                raise WebInputError("the client went away", "nothing to answer", status=499)
+            if loop.time() > deadline:
+                raise WebInputError(f"the forecasts took longer than the server's limit of {timeout:g} s",
+                                    "ask for fewer models or send fewer or smaller problems; "
+                                    "`multivector negotiate` has no such limit", status=504)
+    finally:
+        if not fut.done():
+            jobs.cancel_call(call_id, fut)
 
 
 @router.post("/negotiation/upload", tags=["negotiation"])
@@ -582,15 +622,6 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
         raise WebInputError(f"unknown rule_terms {rule_terms!r}", "use auto, on or off")
     veto = rule_terms == "on" or (rule_terms == "auto" and bool(decision_rule))
     found, problems = await run_in_threadpool(read_upload, data, file.filename or "upload", kind, limit)
-    shown = problems[:MAX_UPLOAD_PROBLEMS]
-
-    def run() -> list[dict]:
-        out = []
-        for p in shown:
-            p = p.with_rule(decision_rule)
-            values, notes = forecasts(p, chosen, veto)
-            out.append({**problem_dict(p), "forecasts": values, "unavailable": notes})
-        return out
-
-    rows = await run_in_threadpool(run)
+    shown = [p.with_rule(decision_rule) for p in problems[:MAX_UPLOAD_PROBLEMS]]
+    rows = await run_forecasts(request, shown, chosen, bool(models), veto)
     return {"kind": found, "problems": rows, "count": len(problems), "shown": len(shown)}

@@ -68,7 +68,8 @@ def _warm_tables(app: FastAPI) -> None:
 
 def create_app(case_path: str | Path | None = None, *, token: str | None = None, cache_dir: str | Path | None = None,
                workers: int = 2, max_queue: int = 64, idle_timeout: float = 30.0, max_upload: int = MAX_UPLOAD,
-               warm: bool = True, sweeps: str | Path | None = None) -> FastAPI:
+               warm: bool = True, sweeps: str | Path | None = None,
+               allowed_hosts: tuple[str, ...] | list[str] = (), negotiation_timeout: float = 60.0) -> FastAPI:
     """The app over one case (default: the embedded one).
 
     token: required on every request when given (`multivector serve` gives one on a non-loopback host).
@@ -77,6 +78,9 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
     idle_timeout: seconds without a status poll after which a job is cancelled as abandoned.
     warm: start the workers and load the case in them at start-up.
     sweeps: a folder of analysed sweeps (`multivector sweep analyze DIR`) shown in the scenario lab.
+    allowed_hosts: Host names answered besides the loopback ones (security.HostGuard: others get 400).
+    negotiation_timeout: seconds a negotiation request that goes to the worker pool may take before it is
+        cancelled (each model's size limit keeps one forecast to about 10 s).
     """
     from . import api, errors, pages
     from .context import WebContext
@@ -101,9 +105,13 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
         try:
             yield
         finally:
-            if warming.is_alive():   # a thread killed inside DuckDB at exit aborts the process
-                warming.join(60)
-            jobs.shutdown()
+            jobs.shutdown()          # first: the workers stop within seconds of a SIGTERM
+            if warming.is_alive():
+                # a thread killed inside DuckDB at exit aborts the process, and every DuckDB query runs under
+                # the case's lock: holding it to the end keeps the warm-up (and any request) out of DuckDB,
+                # so the server need not wait for the rest of the warm-up (the proposals' forecasts, seconds)
+                if not ctx.lock.acquire(timeout=60):
+                    warming.join(60)
 
     app = FastAPI(title="multivector", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="The evidence base, measures, scenarios, evaluation and negotiation models of "
@@ -114,7 +122,8 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
     from .sweeps import SweepShelf
 
     app.state.sweeps = SweepShelf(sweeps)
-    app.state.settings = {"max_upload": int(max_upload), "token": token}
+    app.state.settings = {"max_upload": int(max_upload), "token": token,
+                          "negotiation_timeout": float(negotiation_timeout)}
     from .memo import Memo, PageCache
 
     app.state.memo = Memo(maxsize=1024)
@@ -136,10 +145,14 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
         return {"status": "ok", "version": __version__, "case": ctx.kb.name, "warm": app.state.warmed.is_set(),
                 "jobs": jobs.counts()}
 
-    app.add_middleware(PageCache, memo=app.state.memo, paths=CACHED_PAGES)
-    app.add_middleware(SecurityHeaders)
-    if token:
-        from .security import TokenMiddleware
+    from .security import DEFAULT_ALLOWED_HOSTS, BodyLimit, HostGuard, TokenMiddleware
 
+    # the last added is the outermost: the headers go on every answer, the 400 of an unknown Host, the 413 of
+    # a body too large and the 401 of a missing token included
+    app.add_middleware(PageCache, memo=app.state.memo, paths=CACHED_PAGES)
+    if token:
         app.add_middleware(TokenMiddleware, token=token)
+    app.add_middleware(BodyLimit, upload_limit=int(max_upload) + 2**16)
+    app.add_middleware(HostGuard, allowed=(*DEFAULT_ALLOWED_HOSTS, *allowed_hosts))
+    app.add_middleware(SecurityHeaders)
     return app

@@ -14,10 +14,13 @@ from .errors import WebInputError
 
 #: Issues of one upload that are forecast (a DEU file has a few hundred).
 MAX_UPLOAD_PROBLEMS = 300
+#: A request whose forecasts take about this many CPU seconds or less is answered in the request's thread; a
+#: heavier one runs in the worker pool, with the app's timeout and cancelled if its client goes away.
+INLINE_SECONDS = 1.0
 
 
 class ActorIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     id: str = Field(min_length=1, max_length=60)
     capability: float = Field(ge=0, le=1e12, description="Capability (power), ≥ 0.")
     position: float = Field(ge=-1e12, le=1e12, description="Position on the proposal's scale (0 status quo … 100).")
@@ -27,7 +30,7 @@ class ActorIn(BaseModel):
 class ProblemIn(BaseModel):
     """One proposal: actors with capability, position and salience, a decision rule, optionally the status quo."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Field("proposal", max_length=120)
     actors: list[ActorIn] = Field(min_length=1, max_length=MAX_ACTORS)
     decision_rule: str = Field("consensus", description=f"One of {', '.join(DECISION_RULES)}.")
@@ -39,7 +42,7 @@ class ProblemIn(BaseModel):
 
 
 def check_models(models: list[str] | None) -> list[str]:
-    models = list(models) if models else list(MODEL_NAMES)
+    models = list(dict.fromkeys(models)) if models else list(MODEL_NAMES)
     unknown = [m for m in models if m not in (*MODEL_NAMES, *ALIASES)]
     if unknown:
         raise WebInputError(f"unknown model {unknown[0]!r}", f"use some of {', '.join((*MODEL_NAMES, *ALIASES))}")
@@ -66,16 +69,58 @@ def to_problem(body: ProblemIn) -> NegotiationProblem:
             from None
 
 
-def forecasts(problem: NegotiationProblem, models: list[str],
-              rule_terms: bool = False) -> tuple[dict[str, list[float] | None], dict[str, str]]:
+def plan(problems: list[NegotiationProblem], models: list[str], chosen: bool, budget: float) -> float:
+    """The CPU seconds the forecasts will take (negotiation.limits), checked before any work.
+
+    chosen: the request named its models: one over its size limit for a problem is a 422 naming the limit and
+    the models that take it (when every model is asked for, such a model's forecast is `unavailable`, with the
+    same words). A request whose forecasts would take longer than `budget` seconds is a 422 too.
+    """
+    from ..negotiation.limits import ProblemTooLarge, check_size, estimate_seconds
+    from ..negotiation.models import resolve
+
+    real = [resolve(m) for m in models]
+    total = 0.0
+    for p in problems:
+        if chosen:
+            for m in real:
+                try:
+                    check_size(p.n_actors, m, p.n_dims)
+                except ProblemTooLarge as exc:
+                    what, _, fix = str(exc).partition(" — ")
+                    raise WebInputError(f"{p.name or 'the problem'}: {what}", fix) from None
+        total += estimate_seconds(real, p.n_actors, p.n_dims)
+    if total > budget:
+        raise WebInputError(f"these forecasts would take about {total:,.0f} s of computing, beyond the server's "
+                            f"limit of {budget:g} s per request",
+                            "ask for fewer models (e.g. compromise, median) or send fewer or smaller problems; "
+                            "`multivector negotiate` has no such limit")
+    return total
+
+
+def forecast_rows(problems: list[NegotiationProblem], models: list[str], rule_terms: bool,
+                  step=None) -> list[dict]:
+    """Each problem with every model's forecast (problem_dict + forecasts + unavailable); `step()` runs before
+    each model's forecast (a worker's cancel check)."""
+    out = []
+    for p in problems:
+        values, notes = forecasts(p, models, rule_terms, step)
+        out.append({**problem_dict(p), "forecasts": values, "unavailable": notes})
+    return out
+
+
+def forecasts(problem: NegotiationProblem, models: list[str], rule_terms: bool = False,
+              step=None) -> tuple[dict[str, list[float] | None], dict[str, str]]:
     """(each model's forecast position, one value per dimension; why a model could not forecast this problem).
 
-    A model that refuses the problem, or a baseline the problem does not define (no status quo, no agenda
-    setter), gives None and its reason, so one model never hides the others' forecasts.
+    A model that refuses the problem (over its size limit, say), or a baseline the problem does not define (no
+    status quo, no agenda setter), gives None and its reason, so one model never hides the others' forecasts.
     """
     out: dict[str, list[float] | None] = {}
     notes: dict[str, str] = {}
     for m in models:
+        if step is not None:
+            step()
         try:
             pred = get_model(m, rule_terms=rule_terms).predict(problem)
         except ValueError as exc:

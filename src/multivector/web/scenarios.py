@@ -30,7 +30,7 @@ MAX_LINK_CHARS = 16_000
 class DriverChangeIn(BaseModel):
     """One what-if change to a driver: who, which driver, which years, and set/scale/add."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
     actor: str = Field(max_length=40, description="A regional state (KAZ...) or a power (RUS, CHN, WEST).")
     driver: str = Field(max_length=60, description="A driver name, e.g. attention, remittances.")
     partner: str | None = Field(None, max_length=10, description="RUS, CHN or WEST for dependence drivers.")
@@ -46,7 +46,7 @@ class DriverChangeIn(BaseModel):
 class ScenarioIn(BaseModel):
     """A scenario as JSON: the keys of a scenario file (see scenarios/*.yaml)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Field("custom", min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     description: str = Field("", max_length=2000)
     start: int | None = Field(None, description="First simulated year; empty: from the record (the year after it "

@@ -21,7 +21,10 @@ class JobCancelled(Exception):
     """The job was cancelled (by a client, or because no client asked for it any more)."""
 
 
-def init_worker(case_path: str | None, progress, cancelled) -> None:
+def init_worker(case_path: str | None, progress, cancelled, parent: int | None = None) -> None:
+    from ..processes import die_with_parent
+
+    die_with_parent(parent)   # a server killed with SIGKILL leaves no worker behind
     _CTX.update(case_path=case_path, progress=progress, cancelled=cancelled)
 
 
@@ -109,3 +112,18 @@ def run_evaluation_job(job_id: str, runs: int, seed: int) -> str:
 
     ev = run_evaluate(kb, list(available_forecasters()), origins=list(ORIGINS), runs=runs, seed=seed, inputs=inp, progress=step)
     return str(save_latest(ev, inp))
+
+
+def run_negotiation_job(call_id: str, problems: list, models: list[str], rule_terms: bool) -> list[dict]:
+    """Every model's forecast on each problem (web.negotiation.forecast_rows), stopping between two models'
+    forecasts once the call is cancelled (its request timed out, or its client went away)."""
+    from .negotiation import forecast_rows
+
+    report = _reporter(call_id)
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        report(done[0])
+
+    return forecast_rows(problems, models, rule_terms, step)
