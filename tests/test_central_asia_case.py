@@ -152,3 +152,12 @@ def test_export_json_of_the_real_case_has_the_documented_shape():
     dates = [m["start"] for m in data["memberships"]] + [e["date"] for e in data["events"]]
     assert all(len(d) in (4, 7, 10) for d in dates)
     assert any(m["end"] is None for m in data["memberships"])
+
+
+def test_landmarks_are_dated_events_of_the_base():
+    """The turning points marked on the charts come from the events, with their ids, dates and sources."""
+    from multivector import CaseBase
+
+    marks = CaseBase.load().landmarks()
+    assert marks["year"].tolist() == [2008, 2012, 2014, 2015, 2022]
+    assert all(i.startswith("ev_") for i in marks["id"]) and all(len(s) for s in marks["sources"])

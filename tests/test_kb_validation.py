@@ -49,6 +49,8 @@ BAD_EDITS = [
     ("actors.yaml", "cow_code: 705", "cow_code: seven", 4, "`cow_code`"),
     ("sources.yaml", "  publisher: A depositary\n", "", 5, "precise reference"),
     ("case.yaml", "regional_states: [KAZ, UZB]", "regional_states: [KAZ, UZB, TKM]", 1, "unknown actor 'TKM'"),
+    ("case.yaml", "great_powers: [RUS, CHN]", "great_powers: [RUS, CHN]\nlandmarks: [ev_uzb_leaves_cst]", 1,
+     "'ev_uzb_leaves_cst', which is not an event"),
 ]
 
 

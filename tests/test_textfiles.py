@@ -161,11 +161,9 @@ DIRECT_READS = {
     "evaluate/store.py": "the evaluation cache",
     "web/scenarios.py": "part two: the scenario library",
     "web/results.py": "the web app's own result store",
-    "web/sweeps.py": "part two: analysed sweeps",
     "sweep/analyze.py": "a sweep folder the sweep wrote",
     "sweep/execute.py": "a sweep folder the sweep wrote",
     "sweep/manifest.py": "a sweep folder the sweep wrote",
-    "sweep/spec.py": "part two: the base scenario of a sweep spec",
     "figures/sweeps.py": "the sweep folders the producer itself wrote",
 }
 _READ_CALLS = {"read_text", "read_bytes", "safe_load", "read_csv", "read_parquet", "read_table", "open_csv"}

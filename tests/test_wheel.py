@@ -67,7 +67,8 @@ def test_the_installed_package_is_the_wheel_not_the_checkout(installed):
                            text=True).stdout
     for data in ("multivector/cases/central_asia/case.yaml", "multivector/cases/central_asia/series/unga.csv",
                  "multivector/negotiation/examples/ktab_water_release.csv", "multivector/model/calibrated.json",
-                 "multivector/web/templates/", "multivector/web/static/"):
+                 "multivector/web/templates/", "multivector/web/static/",
+                 "multivector/library/scenarios/baseline.yaml", "multivector/library/sweeps/smoke.yaml"):
         assert data in names, data
 
 
@@ -85,6 +86,23 @@ def test_negotiate_a_shipped_example_from_another_folder(installed):
     assert out["scenario"] and out["actors"] == 6 and len(out["dimensions"]) == 2
     listed = _run(["multivector", "negotiate", "--list-examples"], installed["cwd"], installed["env"]).stdout
     assert "ktab_water_release" in listed and "deu_small" in listed
+
+
+def test_the_scenario_library_ships_and_runs_by_name(installed):
+    r = _run(["multivector", "scenarios", "--format", "json"], installed["cwd"], installed["env"])
+    names = {row["name"] for row in json.loads(r.stdout)}
+    assert {"baseline", "russia-distracted", "kyrgyz-remittances-halved"} <= names, names
+    assert not any("does not load" in row["description"] for row in json.loads(r.stdout))
+    out = installed["cwd"] / "baseline-run"
+    _run(["multivector", "simulate", "baseline", "--runs", "50", "--out", out], installed["cwd"], installed["env"])
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["runs"] == 50 and summary["seed"] == 7, summary
+
+
+def test_a_shipped_sweep_spec_is_found_by_name(installed):
+    r = subprocess.run(["multivector", "sweep", "run", "no-such-sweep"], cwd=installed["cwd"], env=installed["env"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and "smoke" in r.stderr, r.stderr   # the error names what ships
 
 
 def test_serve_answers_its_health_endpoint(installed):

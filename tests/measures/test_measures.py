@@ -1,7 +1,8 @@
 """Measures on the hand-made case, where every right answer is worked out by hand.
 
 Hand case (tests/measures/fixtures/hand_case), depth 0.5 for RLED/CLED/WLED, from 2000:
-- KAZ: member of one Russia-led organization (+ a regional and a global one) → balance 0;
+- KAZ: member of one Russia-led organization (+ a regional and a global one) → balance 0 by the formula,
+  but never tied to a second pole, so the table leaves it undefined (NaN, `balance_from_onset`);
 - KGZ: member of one Russia-led and one China-led organization of equal depth → two equal poles
   out of the three balance poles: H = 1/2, H* = (1/2 − 1/3)/(2/3) = 1/4 → balance 75
   (and 100 when the balance is taken over the two poles RUS and CHN only);
@@ -46,9 +47,10 @@ def core(hand_panel):
     return state_year_measures(hand_panel)
 
 
-def test_one_russia_led_organization_gives_balance_zero(core):
+def test_one_russia_led_organization_gives_balance_zero_but_is_undefined_without_a_second_pole(core):
     r = row(core, "KAZ", 2006)
-    assert r["balance_index"] == 0.0
+    assert balance_index(np.array([r["ties_RUS"], r["ties_CHN"], r["ties_WEST"]])) == 0.0
+    assert np.isnan(r["balance_index"])   # KAZ never had a second pole to choose: nothing balanced
     assert r["concentration"] == 1.0
     # regional and global ties are reported but left out of the balance
     assert (r["ties_RUS"], r["ties_REGIONAL"], r["ties_GLOBAL"]) == (0.5, 0.2, 0.1)
@@ -59,7 +61,7 @@ def test_two_equal_poles_of_three_give_75_and_of_two_give_100(hand_panel, core):
     assert math.isclose(row(core, "KGZ", 2006)["balance_index"], 75.0)
     two = state_year_measures(hand_panel, balance_poles=("RUS", "CHN"))
     assert math.isclose(row(two, "KGZ", 2006)["balance_index"], 100.0)
-    assert math.isclose(row(two, "KAZ", 2006)["balance_index"], 0.0)
+    assert np.isnan(row(two, "KAZ", 2006)["balance_index"])
 
 
 def test_three_equal_poles_give_100_and_shared_lead_splits(core):
@@ -74,6 +76,26 @@ def test_status_weights_and_status_held_last_in_the_year(core):
     assert math.isclose(row(core, "UZB", 2004)["balance_index"], 100 * (1 - 1 / 3), abs_tol=1e-3)
     assert math.isclose(row(core, "UZB", 2004)["sovereignty_exposure"], 0.5 * 0.5 + 0.5)
     assert math.isclose(row(core, "UZB", 2005)["balance_index"], 75.0)   # member from July 2005
+
+
+def test_balance_is_defined_from_the_first_year_with_two_poles():
+    """A state tied only to Russia for two years, then also to China, then only to Russia again: undefined
+    before the second pole, defined (0 included) from then on; a year range cut later keeps the onset."""
+    from multivector.measures import balance_from_onset, balance_onset
+
+    ties = np.array([[[1.0, 0, 0], [1, 0, 0], [1, 1, 0], [1, 0, 0]], [[0, 0, 1.0], [0, 0, 1], [0, 0, 1], [0, 0, 1]]])
+    assert balance_onset(ties).tolist() == [2, 4]
+    got = balance_from_onset(balance_index(ties), ties)
+    assert np.isnan(got[0, :2]).all() and got[0, 2] == 75.0 and got[0, 3] == 0.0
+    assert np.isnan(got[1]).all()
+
+
+def test_a_year_range_keeps_the_onset_of_the_whole_record(hand_panel):
+    whole = measures_table(hand_panel, network=False)
+    cut = measures_table(hand_panel, network=False, years=(2006, 2006))
+    for s in cut["state"]:
+        a, b = row(whole, s, 2006)["balance_index"], row(cut, s, 2006)["balance_index"]
+        assert (np.isnan(a) and np.isnan(b)) or a == b, s
 
 
 def test_no_great_power_tie_means_no_balance_not_zero(core):

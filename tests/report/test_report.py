@@ -36,7 +36,7 @@ def test_every_chart_is_there(page):
         assert f'id="{section}"' in html, section
     for state in ("KAZ", "KGZ", "TJK", "TKM", "UZB"):
         assert f'id="gantt-{state}"' in html
-    for div in ("network-chart", "balance-chart", "ties-chart", "dependence-chart"):
+    for div in ("network-chart", "balance-chart", "ties-chart", "dependence-chart", "weights-chart"):
         assert f'id="{div}"' in html
     assert '"sliders"' in html                                             # the year selector
     assert "filterEvidence" in html and "ev-filter" in html
@@ -45,7 +45,10 @@ def test_every_chart_is_there(page):
 def test_summary_and_evidence_come_from_the_numbers(page):
     _, html = page
     assert "the most evenly balanced is Tajikistan (100 of 100)" in html
-    assert "least balanced is Kazakhstan (0)" in html
+    assert "least balanced are Kyrgyzstan, Turkmenistan and Uzbekistan (tied at 75" in html
+    # Kazakhstan, tied to Russia alone, has no index (measures.balance_from_onset), not a balance of 0
+    assert "Kazakhstan: no balance index up to 2010, since it never had ties to two of the poles" in html
+    assert "up 8 points from 67 in 2000, the first year it had ties to two poles" in html
     assert "UZB/RLED/observer/2000-01" in html and "article:CSTO:fn27" in html
     assert "ind_kgz_trade_rus_2004" in html
 
@@ -93,3 +96,31 @@ def test_a_compared_scenario_gets_its_section(tmp_path):
     bad = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "rep2"), "--scenario", str(plain),
                                    "--case", str(case)])
     assert bad.exit_code == 1 and "--compare" in bad.output
+
+
+def test_weights_section_reads_the_weights_file_given(tmp_path):
+    """`report --weights FILE`: the section shows that file's draws (median and interval of each weight); the
+    shipped file by default; a missing file is refused with what to give."""
+    import json
+
+    import numpy as np
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+    from multivector.model.posterior import Posterior
+
+    rng = np.random.default_rng(0)
+    Posterior({"security_weight": rng.normal(3.0, 0.1, 200), "obstruction_cost": np.full(200, 0.25),
+               "chain": np.zeros(200), "draw": np.arange(200)}).to_parquet(tmp_path / "w.draws.parquet")
+    (tmp_path / "w.json").write_text(json.dumps({"parameters": {}, "draws": "w.draws.parquet", "seed": 17,
+                                                 "train_until": 2004, "prior_scales": {"security_weight": 1.25}}))
+    r = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "rep"), "--case", str(HAND_CASE),
+                                 "--weights", str(tmp_path / "w.json")])
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "rep" / "index.html").read_text(encoding="utf-8")
+    assert 'id="weights-chart"' in html and "w.json: NUTS, seed 17, trained on the years up to 2004" in html
+    assert "<td>obstruction friction</td>" in html and "<td>0.25</td>" in html and "over the 200 stored" in html
+    assert "<td>security</td>" in html and "<td>regime</td>" not in html
+    bad = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "rep2"), "--case", str(HAND_CASE),
+                                   "--weights", str(tmp_path / "none.json")])
+    assert bad.exit_code == 1 and "no such file" in bad.output

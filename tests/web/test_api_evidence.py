@@ -11,6 +11,10 @@ def test_case_and_lists(client):
     case = client.get("/api/v1/case").json()
     assert case["regional_states"] == ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
     assert case["counts"]["claims"] > 100
+    assert case["regions"]["south_caucasus"] == ["ARM", "AZE", "GEO"]
+    c = case["counts"]   # one total: the evidence page's and the report's
+    assert case["facts"] == sum(c[k] for k in ("claims", "events", "indicators", "memberships", "organizations",
+                                               "proposals"))
     assert len(client.get("/api/v1/actors").json()) == case["counts"]["actors"]
     assert {o["id"] for o in client.get("/api/v1/organizations").json()} >= {"CSTO", "SCO", "EAEU"}
     assert client.get("/api/v1/organizations/csto").json()["id"] == "CSTO"
@@ -50,6 +54,9 @@ def test_measures(client):
     m = client.get("/api/v1/measures", params={"state": "KAZ", "from": 2000, "to": 2005}).json()
     assert [r["year"] for r in m] == list(range(2000, 2006))
     assert all(0 <= r["balance_index"] <= 100 for r in m)
+    arm = client.get("/api/v1/measures", params={"state": "ARM", "from": 1991, "to": 1992}).json()
+    assert arm[0]["balance_index"] is None and arm[1]["balance_index"] > 0   # undefined before a second pole
+    assert {r["state"] for r in client.get("/api/v1/measures").json()} == {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
 
 
 @pytest.mark.parametrize("url, params, status, words", [
@@ -68,7 +75,7 @@ def test_measures(client):
     ("/api/v1/search", {"q": "a", "limit": 100000}, 422, "limit"),
     ("/api/v1/facts/no_such_fact", {}, 404, "no fact"),
     ("/api/v1/series", {"name": "gdp_in_sheep"}, 422, "unknown series"),
-    ("/api/v1/measures", {"state": "RUS"}, 422, "not a regional state"),
+    ("/api/v1/measures", {"state": "RUS"}, 422, "not a regional state of the case, nor one it pools"),
     ("/api/v1/measures", {"state": "ZZZ"}, 422, "unknown actor"),
     ("/api/v1/timeline/ZZZ", {}, 422, "unknown actor"),
 ])

@@ -152,7 +152,7 @@ def test_downloads_compare_and_figures(client):
     assert cmp["first_change"] == 2028 and cmp["start"] == 2026 and not cmp["counterfactual"]
     assert cmp["largest_differences"] and all(d["year"] >= 2028 and d["difference"] != 0
                                               for d in cmp["largest_differences"])
-    assert "bootstrap" in cmp["interval"] and cmp["balance"]
+    assert "posterior" in cmp["interval"] and cmp["balance"]
     nope = client.get(f"/api/v1/results/{plain['key']}/compare")
     assert nope.status_code == 404 and "without a comparison" in problem_line(nope)
     figs = client.get(f"/api/v1/results/{ka}/figures", params={"state": "KAZ"}).json()

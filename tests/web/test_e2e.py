@@ -338,7 +338,7 @@ def test_negotiation_position_moves_forecast(app_page):
     page.set_input_files("#upload-file", str(EXAMPLES / "ktab_water_release.csv"))
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#upload-results:not([hidden])")
-    assert "KTAB" in page.inner_text("#upload-results caption")
+    assert "KTAB" in page.inner_text("#upload-summary")
     _fits(page)
     _shot(page, "negotiation")
 

@@ -33,7 +33,8 @@ def test_without_an_evaluation(client, web_app, tmp_path, monkeypatch):
     assert not _path(web_app.state.ctx.inputs).exists()
     r = client.get("/api/v1/evaluation")
     assert r.status_code == 404 and "POST /api/v1/evaluation/jobs" in r.json()["detail"]
-    assert "Run the evaluation" in client.get("/check").text
+    html = client.get("/check").text
+    assert "Run the evaluation" in html and 'id="fig-weights"' in html   # the fitted weights need no evaluation
 
 
 def test_stored_evaluation(client, stored):
@@ -41,6 +42,27 @@ def test_stored_evaluation(client, stored):
     assert ev["origins"] == [2008] and {s["forecaster"] for s in ev["scores"]} == {"persistence", "base_rate"}
     html = client.get("/check").text
     assert "fig-reliability" in html and "fig-scores" in html and "persistence" in html
+
+
+def test_fitted_weights_endpoint_and_page(client):
+    """The weights the app runs with: median and 90% interval of each, per sd for a theory term, the same
+    numbers in the page's table and its chart."""
+    import json
+    import re
+
+    from multivector.model.weight_summary import weights_file_rows
+
+    w = client.get("/api/v1/weights").json()
+    assert w == json.loads(json.dumps(weights_file_rows()))
+    assert [r["label"] for r in w["rows"]][:2] == ["security", "economy"] and w["level"] == 0.9
+    html = client.get("/check").text
+    fig = json.loads(re.search(r'<script type="application/json" id="fig-weights">(.*?)</script>', html, re.S)
+                     .group(1).replace("<\\/", "</"))
+    theory = fig["data"][0]
+    assert theory["y"] == [r["label"] for r in w["rows"] if r["per_sd_median"] is not None]
+    assert theory["x"] == [r["per_sd_median"] for r in w["rows"] if r["per_sd_median"] is not None]
+    econ = next(r for r in w["rows"] if r["weight"] == "economy_weight")
+    assert f"<td>{econ['median']:.3g}</td><td>[{econ['lo']:.3g}, {econ['hi']:.3g}]</td>" in html
 
 
 def test_evaluation_job_can_be_cancelled(_private_cache, tmp_path):

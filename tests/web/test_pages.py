@@ -10,7 +10,9 @@ from .conftest import SMALL
 
 
 @pytest.mark.parametrize("url, needles", [
-    ("/", ["Who was in what in", "id=\"status-grid\"", "type=\"range\"", "Balance index"]),
+    ("/", ["Who was in what", "id=\"status-grid\"", "type=\"range\"", "Balance index", "fig-heatmap",
+           "ev_bg_rus_invades_ukraine_2022"]),
+    ("/?region=south_caucasus", ["Balance index over time: South Caucasus", ">ARM</th>", ">GEO</th>"]),
     ("/?year=2013", ["in <span class=\"year-label\">2013</span>"]),
     ("/evidence", ["facts", "Membership timeline", "the article, section"]),
     ("/evidence?q=remittances&state=KGZ", ["remittances"]),
@@ -18,6 +20,8 @@ from .conftest import SMALL
     ("/evidence?mechanism=sovereignty_sensitivity&from=2010&to=2015", ["sovereignty sensitivity"]),
     ("/measures", ["Balance index", "Ties by pole", "Dependence by partner", "UN voting agreement"]),
     ("/measures?state=KGZ", ["Kyrgyz"]),
+    ("/measures?region=eastern_europe", ["Ukraine", "Moldova", "all of Eastern Europe"]),
+    ("/measures?state=ARM", ["Armenia", '<option value="south_caucasus" selected>']),
     ("/lab", ["Run the scenario", "Driver changes", "<progress"]),
     ("/lab?library=russia-distracted", ["russia-distracted"]),
     ("/negotiation", ["eaeu_supranational", "Forecast your own file"]),
@@ -53,7 +57,9 @@ def test_every_page_has_labels_for_its_controls(client):
     ("/evidence?mechanism=luck", "unknown mechanism"),
     ("/evidence?from=2015&to=2000", "before"),
     ("/evidence?timeline=NOPE", "unknown actor"),
-    ("/measures?state=RUS", "not a regional state"),
+    ("/measures?state=RUS", "not a state the case models"),
+    ("/?region=antarctica", "unknown region"),
+    ("/evidence?page=0", "outside"),
     ("/lab?s=%%%", "damaged"),
     ("/lab?s=eyJydW5zIjogIm1hbnkifQ", "runs"),
     ("/lab?library=nope", "unknown scenario"),

@@ -13,14 +13,8 @@ from .kb import CaseOpt, FormatOpt, open_case
 from .output import Format, emit, fail
 
 
-def scenario_folder() -> Path:
-    """./scenarios when run from the project folder, else the library beside the installed package."""
-    here = Path("scenarios")
-    return here if here.is_dir() else Path(__file__).resolve().parents[3] / "scenarios"
-
-
 def scenarios(folder: Annotated[Path | None, typer.Option(
-                  "--dir", help="Folder of scenario files (default: ./scenarios, the library that ships).")] = None,
+                  "--dir", help="Folder of scenario files (default: the library that ships with the package).")] = None,
               fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """The scenario library: each file with its years (from the record), runs, seed, driver changes and what it asks.
 
@@ -30,8 +24,9 @@ def scenarios(folder: Annotated[Path | None, typer.Option(
     from ..model.inputs import load_inputs
     from ..model.projection import projection_start
     from ..model.scenario import load_scenario
+    from ..shipped import folder as shipped_folder
 
-    folder = folder or scenario_folder()
+    folder = folder or shipped_folder("scenario")
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not files:
         fail(f"no scenario files (*.yaml) in {folder}; give the folder with --dir")
@@ -63,7 +58,7 @@ def scenarios(folder: Annotated[Path | None, typer.Option(
     if fmt is Format.table:   # the file is the folder and the name: the table keeps its width for the rest
         df = df.drop(columns="file")
     emit(df, fmt, title=f"Scenarios in {folder}",
-         caption="run one: multivector simulate FILE --compare (years before the start are the record)" if fmt is Format.table else "")
+         caption="run one: multivector simulate NAME --compare (years before the start are the record)" if fmt is Format.table else "")
 
 
 def proposals(fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:

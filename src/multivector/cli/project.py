@@ -11,8 +11,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from .. import __version__
-from ..io_utils import plain, records, write_atomic, write_table_atomic
+from ..io_utils import plain, records
 from ..kb import CaseError
 from .kb import CaseOpt, open_case
 from .model import WeightsOpt, _case_errors, _output_set, _params, discard_on_failure
@@ -25,7 +24,8 @@ def _posterior(weights: Path | None, fixed: bool):
     return None if fixed else (default_posterior() if weights is None else load_posterior(weights))
 
 
-def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (see scenarios/).")],
+def simulate(scenario: Annotated[Path, typer.Argument(
+                 metavar="SCENARIO", help="A scenario YAML file, or the name of a shipped one (multivector scenarios lists them: baseline, russia-distracted, ...).")],
              runs: Annotated[int | None, typer.Option("--runs", help="Monte Carlo runs (overrides the file).")] = None,
              seed: Annotated[int | None, typer.Option("--seed", help="Seed (overrides the file).")] = None,
              out: Annotated[Path | None, typer.Option("--out", help="Folder for per-run Parquet and summaries.")] = None,
@@ -47,7 +47,12 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
     from ..model.compare import compare as run_compare
     from ..model.projection import project, projection_start, scenario_inputs
     from ..model.scenario import MAX_RUNS, load_scenario
+    from ..shipped import NotShipped, resolve
 
+    try:
+        scenario = resolve("scenario", scenario)
+    except NotShipped as exc:
+        fail(str(exc))
     kb = open_case(case)
     params = _params(weights)
     posterior = _posterior(weights, fixed_weights)
@@ -82,25 +87,18 @@ def simulate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (
             else:
                 run = project(kb, sc, params, keep_levels=out is not None, posterior=posterior, inputs=inp,
                               start=start, progress=lambda t: bar.update(task, completed=t + 1))
-    eng, idx, stances, depth = run.engagement(), run.indices(), run.stances(), run.depth()
-    summary = {**run.summary(), "version": __version__, "case": kb.folder.name, "case_hash": kb.content_hash}
-    if cmp is not None:
-        summary["compare"] = cmp.summary()
+    from ..model.result_set import result_set
+
+    results = result_set(kb, run, cmp)
+    summary = results.summary
+    eng, idx, stances, depth = (results.tables[k].drop(columns=["seed", "scenario"])
+                                for k in ("engagement", "indices", "stances", "depth"))
     for note in run.clipped:
         err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False, soft_wrap=True)
     if outset is not None:   # the whole set is swapped in at once: old set or new set, never a mix
         with outset:
-            d = outset.path
-            run.write_per_run(d / "runs.parquet")   # streamed in row groups: little memory beyond the run
-            tabs = {"engagement": eng, "indices": idx, "stances": stances, "depth": depth}
-            if cmp is not None:   # the run without the changes beside it, as the web app keeps it
-                tabs.update(compare=cmp.table, baseline_engagement=cmp.baseline.engagement(),
-                            baseline_indices=cmp.baseline.indices())
-            for name, df in tabs.items():
-                write_table_atomic(df.assign(seed=sc.seed, scenario=sc.name), d / f"{name}.csv", "csv")
-            write_atomic(d / "summary.json", json.dumps({k: plain(v) for k, v in summary.items()}, indent=2))
-        err_console.print(f"wrote {out}/runs.parquet, " + ", ".join(f"{n}.csv" for n in tabs) + ", summary.json",
-                          highlight=False, soft_wrap=True)
+            written = results.write(outset.path, per_run=True)
+        err_console.print(f"wrote {out}/" + ", ".join(written), highlight=False, soft_wrap=True)
     if fmt is Format.json:
         payload = {**{k: plain(v) for k, v in summary.items()}, "engagement": records(eng), "indices": records(idx),
                    "stances": records(stances), "depth": records(depth)}
@@ -168,7 +166,7 @@ def show_comparison(cmp, top: int, fmt: Format) -> None:
             "90% interval": "[" + big.p05.map(_pts) + ", " + big.p95.map(_pts) + "]"})
         emit(rows, fmt, title=f"Largest differences in P(member), % — scenario minus the same run without its "
                               f"changes, from {fc}",
-             caption="interval: 5th–95th percentile of the paired difference over bootstrap resamples of the runs")
+             caption=f"interval: {cmp.summary()['interval']}")
     end = cmp.scenario.scenario.end
     b = cmp.table[(cmp.table.measure == "balance") & (cmp.table.year == end)]
     rows = pd.DataFrame({"state": b.state, "scenario": b.with_changes.map("{:.1f}".format),

@@ -22,15 +22,23 @@ def report(
     scenario: Annotated[Path | None, typer.Option(
         "--scenario", help="A folder written by `multivector simulate SCENARIO --compare --out DIR`, shown as a "
                            "section: the differences it makes and P(member), with the record.")] = None,
+    weights: Annotated[Path | None, typer.Option(
+        "--weights", help="Weights file written by `multivector calibrate` whose posterior draws the fitted-weights "
+                          "section shows (default: the shipped one).")] = None,
 ) -> None:
-    """Write OUT/index.html: timelines, network by year, balance, ties, dependence, evidence (opens offline)."""
+    """Write OUT/index.html: timelines, network by year, balance, ties, dependence, the forecast evaluation, the
+    fitted weights, evidence (opens offline)."""
     from ..report import build_report
     from .kb import open_case
 
     kb = open_case(case)
     ev = _evaluation(kb, evaluation)
+    if weights is not None and not weights.is_file():
+        from .output import fail
+
+        fail(f"--weights {weights}: no such file; give the weights file `multivector calibrate --out FILE` wrote")
     path = build_report(kb, out, progress=console.is_terminal, evaluation=ev, sweep=_sweep(sweep),
-                        scenario=_scenario(scenario))
+                        scenario=_scenario(scenario), weights_file=weights)
     console.print(f"wrote {path.resolve()}", highlight=False, soft_wrap=True)
 
 

@@ -43,7 +43,7 @@ def _require_sweep_deps() -> None:
 
 
 @app.command("run")
-def run(spec_path: Annotated[Path, typer.Argument(metavar="SPEC.yaml", help="Sweep spec (see sweeps/).")],
+def run(spec_path: Annotated[Path, typer.Argument(metavar="SPEC", help="A sweep spec YAML file, or the name of a shipped one (smoke, central-asia-2035, morris-screening, uzbekistan-eaeu-discovery).")],
         out: Annotated[Path | None, typer.Option("--out", help="Folder of the results (default sweep-results/NAME).")] = None,
         workers: Annotated[int, typer.Option("--workers", min=1, max=512, help="Local worker processes (1: in this process).")] = 1,
         scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on the Dask cluster of this scheduler, tcp://HOST:PORT.")] = None,
@@ -59,8 +59,14 @@ def run(spec_path: Annotated[Path, typer.Argument(metavar="SPEC.yaml", help="Swe
     _require_sweep_deps()
     if sum(x is not None and x is not False for x in (scheduler, dask_local)) + (workers > 1) > 1:
         fail("give one of --workers, --scheduler and --dask-local")
+    from ..shipped import NotShipped, resolve
+
+    try:
+        spec_path = resolve("sweep", spec_path)
+    except NotShipped as exc:
+        fail(str(exc))
     if not spec_path.is_file():
-        fail(f"spec {spec_path} not found; see sweeps/ for examples (sweeps/smoke.yaml)")
+        fail(f"spec {spec_path} is not a file; give a sweep spec YAML file or a shipped name (smoke, ...)")
     kb = open_case(case)
     try:
         inp = load_inputs(kb)

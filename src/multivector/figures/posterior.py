@@ -6,15 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..model.weight_summary import MECHANISM
 from . import Table
-
-# the claims' mechanism tag behind each weight (model/estimate.py cites the claims)
-MECHANISM = {"security_weight": "security_dependence", "economy_weight": "economic_dependence",
-             "regime_weight": "regime_security", "network_weight": "economic_dependence",
-             "external_weight": "hegemony_balancing", "sovereignty_weight": "sovereignty_sensitivity",
-             "balance_weight": "hegemony_balancing", "neutrality_weight": "sovereignty_sensitivity",
-             "pressure_weight": "great_power_pressure", "exit_tenure_weight": "memory of ties",
-             "obstruction_cost": "negotiation"}
 
 
 def _fmt(x: float) -> str:

@@ -2,8 +2,8 @@
 
 Tables of docs/model.md, "Projections from the record". `baseline`: every regional state in every
 Russia-led and China-led body (lead weight of Russia or China at least one half), the baseline
-scenario (scenarios/baseline.yaml) projected from the record; the share of runs in which the state is
-a member, with the 5th–95th percentiles over bootstrap resamples of the runs. `scenarios`: each library
+scenario (scenarios/baseline.yaml) projected from the record; the probability that the state is a
+member, with its 90% interval over the posterior draws (model/intervals.py). `scenarios`: each library
 scenario against the same run without its changes (model/compare.py), its three largest differences
 in P(member) from its first change on. Nothing is tuned to these tables; they are there for readers to
 judge plausibility.
@@ -11,13 +11,11 @@ judge plausibility.
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from .. import shipped
 from . import Table
 
 SLOW = True          # the library's comparisons: about a minute
 YEARS = (2030, 2035)
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _iv(p: float, lo: float, hi: float) -> str:
@@ -34,8 +32,8 @@ def baseline_table(kb, inputs) -> Table:
     from ..model.run import intervals_table
     from ..model.scenario import load_scenario
 
-    sc = load_scenario(ROOT / "scenarios" / "baseline.yaml", inputs.states, {o for o in inputs.era_org.ravel() if o})
-    proj = project(kb, sc, keep_levels=True, inputs=inputs)
+    sc = load_scenario(shipped.folder("scenario") / "baseline.yaml", inputs.states, {o for o in inputs.era_org.ravel() if o})
+    proj = project(kb, sc, keep_probs=True, inputs=inputs)
     tab = intervals_table(proj.result)
     t = inputs.year_index(YEARS[0])
     rus, chn = POLES.index("RUS"), POLES.index("CHN")
@@ -61,10 +59,10 @@ def baseline_table(kb, inputs) -> Table:
                         **{f"p05_{y}": float(got.loc[y, "p_member_p05"]) for y in YEARS if y in got.index},
                         **{f"p95_{y}": float(got.loc[y, "p_member_p95"]) for y in YEARS if y in got.index}})
     note = (f"The baseline scenario (scenarios/baseline.yaml: {sc.runs:,} runs, seed {sc.seed}, every run's weights "
-            f"drawn from the posterior) projected from the record of {last}. P(member): the share of runs in which "
-            "the state is a full member; in brackets the 5th–95th percentiles of that share over 1,000 bootstrap "
-            "resamples of the runs (Monte Carlo uncertainty, not the spread of the weights' posterior, which the "
-            "share already averages over). Bodies led by Russia or China (lead weight at least one half).")
+            f"drawn from the posterior) projected from the record of {last}. P(member): the mean of the runs' "
+            "probabilities that the state is a full member; in brackets its 90% interval over the posterior (5th–95th "
+            "percentiles over the posterior draws, ten runs each). Bodies led by Russia or China (lead weight at "
+            "least one half).")
     return Table(["state", "body", "led by", f"{last} (record)", *[f"P(member) {y}" for y in YEARS]], rows, note,
                  align="lllrrr", raw=raw)
 
@@ -75,7 +73,7 @@ def scenarios_table(kb, inputs) -> Table:
 
     orgs = {o for o in inputs.era_org.ravel() if o}
     rows, raw = [], []
-    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+    for path in sorted(shipped.folder("scenario").glob("*.yaml")):
         sc = load_scenario(path, inputs.states, orgs)
         if not sc.changes:
             continue
@@ -94,8 +92,8 @@ def scenarios_table(kb, inputs) -> Table:
                         "difference": float(d.difference), "p05": float(d.p05), "p95": float(d.p95)})
     note = ("Each library scenario against the same projection without its driver changes (same start, seed, runs "
             "and random numbers): the three state–organization pairs whose P(member) moves most, at the year it "
-            "moves most, counted from the first change on; percentages of runs, the difference in percentage "
-            "points with its 5th–95th percentile interval over bootstrap resamples of the paired runs.")
+            "moves most, counted from the first change on; probabilities in %, the difference in percentage "
+            "points with its 90% interval over the posterior draws the paired runs share.")
     return Table(["scenario", "kind", "where", "year", "P(member) % without → with", "difference [90%]"], rows,
                  note, align="lllrrr", raw=raw)
 

@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .. import shipped
 from . import Table
 
 SLOW = True
@@ -28,7 +29,7 @@ def _run(name: str, folder: Path, inputs) -> tuple[object, dict]:
     from ..sweep import load_spec, open_executor, run_sweep
     from ..sweep.analyze import analyze
 
-    spec = load_spec(ROOT / "sweeps" / f"{name}.yaml", inputs.states, {o for o in inputs.era_org.ravel() if o},
+    spec = load_spec(shipped.folder("sweep") / f"{name}.yaml", inputs.states, {o for o in inputs.era_org.ravel() if o},
                      inputs.lines, record_until=inputs.record_until)
     t0, c0 = time.perf_counter(), time.process_time()
     with open_executor(workers=WORKERS) as (ex, _info):

@@ -24,15 +24,16 @@ __all__ = ["RegisteredForecastError", "RegisteredScore", "Registration", "baseli
 
 def baseline_forecast(kb, end: int = 2030, runs: int = 2000, seed: int = 0, parameters=None, posterior="default",
                       progress: Callable[[int], None] | None = None):
-    """(projection, table): the case's own drivers projected from the record to `end`, and the share of runs
-    at each status with its 90% interval for every year after the record (`model.run.intervals_table`)."""
+    """(projection, table): the case's own drivers projected from the record to `end`, and the probability of
+    each status with its 90% interval over the posterior for every year after the record
+    (`model.run.intervals_table`)."""
     from ..model.projection import project
     from ..model.run import intervals_table
     from ..model.scenario import Scenario
 
     sc = Scenario(name="baseline", description="the case's own drivers, projected from the record", end=end,
                   runs=runs, seed=seed)
-    proj = project(kb, sc, parameters, keep_levels=True, posterior=posterior, progress=progress)
+    proj = project(kb, sc, parameters, keep_probs=True, posterior=posterior, progress=progress)
     if proj.counterfactual:   # a scenario without changes never is; kept as a guard on the rule
         raise RegisteredForecastError("the baseline forecast must start after the record")
     return proj, intervals_table(proj.result)
@@ -42,6 +43,7 @@ def register(kb, folder: str | Path, end: int = 2030, runs: int = 2000, seed: in
              progress: Callable[[int], None] | None = None) -> Path:
     """Run the baseline forecast with the shipped weights (each run's weights from their posterior) and write it
     as a registered forecast into `folder`; returns the file's path."""
+    from ..model.intervals import describe
     from ..provenance import code_version
 
     if end <= int(kb.meta.get("period", {}).get("end", 2025)):
@@ -53,8 +55,8 @@ def register(kb, folder: str | Path, end: int = 2030, runs: int = 2000, seed: in
                 "weights": "each run's weights drawn from the shipped posterior" if proj.parameter_uncertainty
                            else "the shipped point weights in every run",
                 "parameters": proj.parameters.as_dict(),
-                "probability": "the share of runs at each status",
-                "interval": "5th–95th percentiles of that share over 1,000 bootstrap resamples of the runs",
+                "probability": "the mean over the runs of each run's probability of the status",
+                "interval": describe(proj.parameter_uncertainty, runs),
                 "start": start.describe()}
     case = {"name": kb.folder.name, "content_hash": kb.content_hash, "record_until": start.record_until}
     doc = build_document(table, case=case, forecast=forecast, code=code_version())

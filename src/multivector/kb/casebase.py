@@ -347,6 +347,15 @@ class CaseBase:
         names = KINDS + ("proposals", "cow_disagreements")
         return {k: self.con.execute(f'SELECT count(*) FROM "{k}"').fetchone()[0] for k in names}
 
+    def landmarks(self) -> pd.DataFrame:
+        """The dated events the case marks on its charts over time (case.yaml `landmarks`), by date:
+        id, date, year, kind, summary, sources. Empty when the case names none."""
+        ids = list(self.meta.get("landmarks", []) or [])
+        ev = self.sql("SELECT id, date, year, kind, summary, sources FROM events WHERE list_contains($ids, id) "
+                      "ORDER BY date, id", {"ids": ids})
+        ev["sources"] = [list(x) for x in ev["sources"]]
+        return ev.reset_index(drop=True)
+
     def find(self, fact_id: str) -> tuple[str, dict] | None:
         """(kind, every field) of the fact, source, actor, organization or proposal with this id, or None."""
         for kind, df in (("event", self.events()), ("claim", self.claims()), ("indicator", self.indicators()),

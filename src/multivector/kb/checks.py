@@ -142,6 +142,17 @@ def cross_check(case: Case) -> list[Problem]:
                 problems.append(Problem("case.yaml", 1, f"`{key}` names unknown actor '{a}'",
                                         _suggest(a, actor_ids, "actors.yaml")))
 
+    event_ids = {loc.row.id for loc in case.events}
+    marks = case.meta.get("landmarks", []) or []
+    if not isinstance(marks, list):
+        problems.append(Problem("case.yaml", 1, "`landmarks` must be a list of event ids",
+                                "write it as `landmarks: [ev_..., ev_...]`"))
+        marks = []
+    for ev in marks:
+        if ev not in event_ids:
+            problems.append(Problem("case.yaml", 1, f"`landmarks` names '{ev}', which is not an event of the case",
+                                    _suggest(str(ev), event_ids, "events/")))
+
     problems += _spell_problems(case)
     return problems
 

@@ -19,7 +19,9 @@ import pandas as pd
 from .dependence import dependence_domain, dependence_table, fill_years
 from .explain import FORMULAS, explain_rows, explain_state_year
 from .indices import (
+    balance_from_onset,
     balance_index,
+    balance_onset,
     effective_depth,
     hhi,
     pole_shares,
@@ -47,7 +49,7 @@ from .panel import (
 
 __all__ = [
     "BALANCE_POLES", "CODE_STATUS", "DEFAULT_DEPTH", "FORMULAS", "POLES", "STATUS_CODE", "STATUS_WEIGHT", "UNCODED",
-    "Panel", "balance_index", "bipartite_betweenness", "codes_from_spells", "dependence_domain", "dependence_table",
+    "Panel", "balance_from_onset", "balance_index", "balance_onset", "bipartite_betweenness", "codes_from_spells", "dependence_domain", "dependence_table",
     "effective_depth", "explain_rows", "explain_state_year", "fill_years", "hhi", "lead_matrix", "load_org_meta",
     "measures_table", "nest_rows", "network_measures", "org_meta_from_case", "panel_from_case",
     "panel_from_spells", "pole_shares", "projection_graph", "sovereignty_exposure", "state_year_measures",
@@ -64,8 +66,12 @@ def measures_table(panel: Panel, states: list[str] | None = None, years: tuple[i
     state of the panel), then the requested states are kept.
     """
     sub_years = panel.select(None, years) if years is not None else panel
-    core_panel = sub_years.select(states) if states is not None else sub_years
+    # on every year of the panel, then cut: whether the balance index is defined in a year depends on the
+    # years before it (`balance_from_onset`)
+    core_panel = panel.select(states) if states is not None else panel
     core = state_year_measures(core_panel, default_depth=default_depth)
+    if years is not None:
+        core = core[core["year"].between(*years)].reset_index(drop=True)
     if not network:
         return core
     net = network_measures(sub_years, betweenness=betweenness, projection_betweenness=projection_betweenness)

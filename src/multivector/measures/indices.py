@@ -9,6 +9,8 @@ table per state and year. Formulas (see docs/measures.md):
 - concentration     H_it  = Σ_{p∈B} s_ipt²                  (Herfindahl–Hirschman index, 1/K … 1)
 - balance index     BI_it = 100 · (1 − (H_it − 1/K) / (1 − 1/K)),   K = |B|
 - exposure          E_it  = Σ_o v_iot · d_o                 (summed depth of what the state joined)
+- defined from      BI_it is reported from the first year t_i the state has ties to two balance poles or more;
+                    before t_i it is undefined (NaN), not 0: a state with one pole to choose from has not balanced
 """
 
 from __future__ import annotations
@@ -94,12 +96,44 @@ def balance_index(ties: np.ndarray) -> np.ndarray:
     return 100.0 * (1.0 - (h - 1.0 / k) / (1.0 - 1.0 / k))
 
 
+def balance_onset(ties: np.ndarray, min_poles: int = 2) -> np.ndarray:
+    """Index along the year axis of the first year each state has ties to `min_poles` poles or more.
+
+    ties: (..., Y, K) ties to the K balance poles. Returns an int array (...,), Y where that never happens.
+    In 1991 every post-Soviet state sat only in the Russia-led CIS: an index of 0 there measures the
+    absence of other poles to join, not a choice, so the index starts when a second pole is in reach
+    (docs/measures.md, "From when the index is defined").
+
+    >>> t = np.array([[[1.0, 0, 0], [1, 0, 0], [1, 1, 0], [1, 0, 0]]])   # one state, four years
+    >>> balance_onset(t).tolist()
+    [2]
+    """
+    many = (np.asarray(ties) > 0).sum(axis=-1) >= min_poles          # (..., Y)
+    first = np.argmax(many, axis=-1)
+    return np.where(many.any(axis=-1), first, many.shape[-1])
+
+
+def balance_from_onset(balance: np.ndarray, ties: np.ndarray, min_poles: int = 2) -> np.ndarray:
+    """The balance index with NaN before each state's onset year (`balance_onset`); (..., Y) from (..., Y, K).
+
+    After the onset the index keeps its meaning, 0 included (all ties on one pole again).
+
+    >>> t = np.array([[[1.0, 0, 0], [1, 1, 0], [1, 0, 0]]])
+    >>> balance_from_onset(balance_index(t), t).tolist()
+    [[nan, 75.0, 0.0]]
+    """
+    onset = balance_onset(ties, min_poles)
+    years = np.arange(np.shape(balance)[-1])
+    return np.where(years >= onset[..., None], balance, np.nan)
+
+
 def state_year_measures(panel: Panel, balance_poles: tuple[str, ...] = BALANCE_POLES,
                         default_depth: float = DEFAULT_DEPTH) -> pd.DataFrame:
     """One row per covered state-year: ties by pole, shares, balance, concentration, exposure.
 
     Columns: state, year, ties_<POLE> for every pole of the panel, ties_total,
-    balance_index, concentration (HHI over the balance poles), effective_poles
+    balance_index (NaN before the first year with ties to two balance poles, `balance_from_onset`),
+    concentration (HHI over the balance poles), effective_poles
     (1/HHI), sovereignty_exposure, n_orgs (organizations with a status > none),
     n_missing (cells coded missing, -9), n_uncoded (organizations joined whose
     lead/depth nobody coded). REGIONAL, GLOBAL (and UNCODED) ties are reported but
@@ -115,7 +149,7 @@ def state_year_measures(panel: Panel, balance_poles: tuple[str, ...] = BALANCE_P
     tb = ties[..., bidx]
     shares = pole_shares(tb)
     conc = hhi(shares)
-    bal = balance_index(tb)
+    bal = balance_from_onset(balance_index(tb), tb)
     expo = sovereignty_exposure(w, depth)
     active = w > 0
     n_orgs = active.sum(axis=1)

@@ -179,11 +179,51 @@ def pooled_states(kb: CaseBase) -> list[str]:
     return list(kb.meta.get("pooled_states", []) or [])
 
 
-def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool = False) -> ModelInputs:
+def modelled_states(kb: CaseBase) -> list[str]:
+    """Every state the model can run: the case's regional states, then its `pooled_states`."""
+    regional = list(kb.regional_states)
+    return regional + [s for s in pooled_states(kb) if s not in regional]
+
+
+def regions(kb: CaseBase) -> dict[str, list[str]]:
+    """The case's regions (model.yaml `regions`, e.g. central_asia, south_caucasus, eastern_europe), each with
+    its states in the case's order; the regional states form one region when model.yaml names none."""
+    spec = load_model_spec(kb.folder)
+    named = dict(spec.get("regions", {}) or {})
+    order = modelled_states(kb)
+    out = {str(k): [s for s in order if s in set(v or [])] for k, v in named.items()}
+    return {k: v for k, v in out.items() if v} or {kb.name: list(kb.regional_states)}
+
+
+def select_states(kb: CaseBase, states: str | list[str] | tuple[str, ...]) -> list[str]:
+    """The modelled states a selection names, in the case's order: ids (`ARM,AZE,GEO` or a list) and region
+    names (`south_caucasus`) mixed freely. Raises ValueError naming what is unknown and what is known."""
+    items = states.split(",") if isinstance(states, str) else list(states)
+    items = [str(x).strip() for x in items if str(x).strip()]
+    known, by_region = modelled_states(kb), regions(kb)
+    chosen, unknown = set(), []
+    for item in items:
+        if item.lower() in by_region:
+            chosen |= set(by_region[item.lower()])
+        elif item.upper() in known:
+            chosen.add(item.upper())
+        else:
+            unknown.append(item)
+    if unknown or not items:
+        what = f"unknown state or region {', '.join(repr(u) for u in unknown)}" if unknown else "no state named"
+        raise ValueError(f"{what}; use modelled states ({', '.join(known)}) or regions "
+                         f"({', '.join(by_region)}), e.g. ARM,AZE,GEO or south_caucasus")
+    return [s for s in known if s in chosen]
+
+
+def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool = False,
+                states: str | list[str] | tuple[str, ...] | None = None) -> ModelInputs:
     """Build the model's arrays from a case (default: the embedded case).
 
     pool: also model the case's `pooled_states` (the other former Soviet republics of the
     embedded case), as estimation and evaluation do; the regional states come first.
+    states: model only these states (ids or region names, `select_states`), e.g. ["ARM", "AZE", "GEO"] or
+    "south_caucasus": the drivers and record already coded for them, in the case's order. Overrides `pool`.
     """
     kb = kb or CaseBase.load()
     spec = load_model_spec(kb.folder)
@@ -191,9 +231,12 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool =
     end = int(end or spec.get("years", {}).get("end", 2035))
     record_until = int(kb.meta.get("period", {}).get("end", 2025))
     years = np.arange(start, end + 1)
-    states = list(kb.regional_states)
-    if pool:
-        states += [s for s in pooled_states(kb) if s not in states]
+    if states is not None:
+        states = select_states(kb, states)
+    else:
+        states = list(kb.regional_states)
+        if pool:
+            states += [s for s in pooled_states(kb) if s not in states]
     lines = list(spec["lines"])
     levels = {k: int(v) for k, v in spec.get("levels", {}).items()}
     full_partnership = tuple(spec.get("full_partnership", []))

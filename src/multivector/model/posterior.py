@@ -22,6 +22,10 @@ import numpy as np
 from .transition import ALPHA_NAMES, alpha_full
 
 POOLED = "*"
+#: consecutive runs that share one posterior draw. A run's path given its draw is random, so the mean over
+#: a block is that draw's probability (up to Monte Carlo noise) and the spread of the block means is what
+#: the posterior leaves open: the intervals of every projection, comparison and forecast (intervals.py).
+RUNS_PER_DRAW = 10
 
 
 def alpha_column(line: str, name: str) -> str:
@@ -57,9 +61,16 @@ class Posterior:
         free = np.stack([self.columns[alpha_column(key, n)][idx] for n in ALPHA_NAMES], axis=-1)
         return alpha_full(free)
 
+    def draw_indices(self, runs: int, rng: np.random.Generator) -> np.ndarray:
+        """(runs,) the stored draw each run takes: ⌈runs / RUNS_PER_DRAW⌉ draws, distinct while the store
+        has enough, each for a block of RUNS_PER_DRAW consecutive runs."""
+        n = -(-runs // RUNS_PER_DRAW)
+        return np.repeat(rng.choice(self.size, size=n, replace=n > self.size), RUNS_PER_DRAW)[:runs]
+
     def draw(self, runs: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-        """One whole draw per run: weight name -> (runs,), `alpha:LINE` and `alpha:*` -> (runs, 4, 3)."""
-        idx = rng.integers(0, self.size, runs)
+        """One whole draw per run (blocks of RUNS_PER_DRAW runs share one): weight name -> (runs,),
+        `alpha:LINE` and `alpha:*` -> (runs, 4, 3)."""
+        idx = self.draw_indices(runs, rng)
         out = {w: self.columns[w][idx].astype(float) for w in self.weights}
         for line in [*self.lines, POOLED]:
             out[f"alpha:{line}"] = self.alpha(line, idx).astype(float)

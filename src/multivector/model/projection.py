@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..kb import CaseBase
 from .engine import SimulationResult, simulate
-from .inputs import ModelInputs, load_inputs
+from .inputs import ModelInputs, load_inputs, modelled_states
 from .parameters import Parameters, default_parameters
 from .record import record_depth, record_engagement, record_indices
 from .run import (
@@ -109,9 +109,10 @@ def initial_state(inp: ModelInputs, start: int) -> tuple[np.ndarray | None, np.n
     return levels, tenure, depth
 
 
-def scenario_inputs(kb: CaseBase, end: int) -> ModelInputs:
-    """The case's inputs from the first modelled year to `end` (at least the case's own last year)."""
-    return load_inputs(kb, end=max(end, 2035))
+def scenario_inputs(kb: CaseBase, end: int, states: list[str] | None = None) -> ModelInputs:
+    """The case's inputs from the first modelled year to `end` (at least the case's own last year), for
+    `states` (ids or region names; None: the regional states)."""
+    return load_inputs(kb, end=max(end, 2035), states=states)
 
 
 @dataclass
@@ -177,7 +178,7 @@ def _with_record(record: pd.DataFrame, model: pd.DataFrame, keys: list[str]) -> 
 def project(kb: CaseBase | None, scenario: Scenario | str | Path, parameters: Parameters | None = None,
             runs: int | None = None, seed: int | None = None, keep_levels: bool = False,
             progress: Callable[[int], None] | None = None, posterior="default",
-            inputs: ModelInputs | None = None, start: Start | None = None) -> Projection:
+            inputs: ModelInputs | None = None, start: Start | None = None, keep_probs: bool = False) -> Projection:
     """Run a scenario from the record. posterior: "default" draws every run's weights from the shipped
     posterior when the shipped weights are used (None: fixed weights; or a Posterior).
 
@@ -187,11 +188,15 @@ def project(kb: CaseBase | None, scenario: Scenario | str | Path, parameters: Pa
     """
     kb = kb if kb is not None or inputs is not None else CaseBase.load()
     full = inputs if inputs is not None else scenario_inputs(kb, scenario.end if isinstance(scenario, Scenario)
-                                                             else 2035)
+                                                             else 2035, getattr(scenario, "states", None))
     if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario, full.states, {o for o in full.era_org.ravel() if o})
-        if scenario.end > full.years[-1]:
-            full = scenario_inputs(kb, scenario.end)
+        scenario = load_scenario(scenario, full.states, {o for o in full.era_org.ravel() if o},
+                                 modelled_states(kb) if kb is not None else None)
+        if scenario.end > full.years[-1] or (scenario.states and scenario.states != list(full.states)):
+            full = scenario_inputs(kb, max(scenario.end, int(full.years[-1])), scenario.states)
+    if scenario.states and scenario.states != list(full.states):
+        raise ValueError(f"the inputs hold {', '.join(full.states)}, not the scenario's states "
+                         f"{', '.join(scenario.states)}: load them with load_inputs(kb, states=...)")
     if scenario.end > full.years[-1]:
         raise ValueError(f"the inputs end in {full.years[-1]}, before the scenario's end {scenario.end}")
     if runs is not None:
@@ -210,5 +215,5 @@ def project(kb: CaseBase | None, scenario: Scenario | str | Path, parameters: Pa
     res = simulate(changed.restrict(start.year, scenario.end), parameters, runs=scenario.runs, seed=scenario.seed,
                    parameter_spec=scenario.parameters, initial=initial, initial_tenure=tenure,
                    initial_depth=np.broadcast_to(depth, (scenario.runs, len(depth))), keep_levels=keep_levels,
-                   progress=progress, posterior=posterior)
+                   progress=progress, posterior=posterior, keep_probs=keep_probs)
     return Projection(scenario, start, changed, res, parameters, clipped, posterior is not None)

@@ -137,21 +137,19 @@ def write_per_run_parquet(res: SimulationResult, scenario: str, path, runs_per_g
                 progress(hi, res.runs)
 
 
-def intervals_table(res: SimulationResult, resamples: int | None = None) -> pd.DataFrame:
-    """{state, org, line, year, p_none, p_none_p05, p_none_p95, p_partner, ..., p_member_p95}: the share of runs at
-    each level with its 5th–95th percentile over bootstrap resamples of the runs (model/paired.py), for every
-    state, open organization and year. Needs the per-run levels; the bootstrap draws from the run's seed."""
-    from .paired import RESAMPLES, bootstrap_rng, share_interval
+def intervals_table(res: SimulationResult) -> pd.DataFrame:
+    """{state, org, line, year, p_none, p_none_p05, p_none_p95, p_partner, ..., p_member_p95}: the probability of
+    each level (the mean of the runs' own probabilities) with its 90% interval over the posterior draws the
+    runs share (model/intervals.py), for every state, open organization and year. Needs `keep_probs`."""
+    from .intervals import interval
 
-    if res.levels is None:
-        raise ValueError("the intervals need the per-run levels (keep_levels=True)")
+    if res.run_probs is None:
+        raise ValueError("the intervals need the per-run probabilities (keep_probs=True)")
     inp = res.inputs
-    rng = bootstrap_rng(res.seed)
     t, s, l_ = np.nonzero(inp.max_level >= 1)
     out = pd.DataFrame({"state": np.array(inp.states)[s], "org": inp.era_org[t, l_].astype(str),
                         "line": np.array(inp.lines)[l_], "year": inp.years[t]})
-    lv = res.levels[:, t, s, l_]                                   # (R, n)
     for k, name in enumerate(LEVELS):
-        share, lo, hi = share_interval(lv == k, rng, resamples or RESAMPLES)
-        out[f"p_{name}"], out[f"p_{name}_p05"], out[f"p_{name}_p95"] = share.round(4), lo.round(4), hi.round(4)
+        mean, lo, hi = interval(res.run_probs[:, t, s, l_, k])
+        out[f"p_{name}"], out[f"p_{name}_p05"], out[f"p_{name}_p95"] = mean.round(4), lo.round(4), hi.round(4)
     return out.sort_values(["state", "line", "year"], kind="stable").reset_index(drop=True)

@@ -24,7 +24,7 @@ from .drivers import POWERS
 from .inputs import ModelInputs
 from .parameters import Parameters
 
-TOP_KEYS = {"name", "description", "rationale", "start", "end", "runs", "seed", "drivers", "parameters"}
+TOP_KEYS = {"name", "description", "rationale", "start", "end", "runs", "seed", "states", "drivers", "parameters"}
 CHANGE_KEYS = {"actor", "driver", "partner", "org", "from", "to", "set", "scale", "add", "note"}
 DISTS = {"normal": {"mean", "sd"}, "uniform": {"low", "high"}, "lognormal": {"median", "sigma"}}
 MIN_YEAR, MAX_YEAR = 1991, 2100
@@ -54,6 +54,7 @@ class Scenario:
     changes: list[DriverChange] = field(default_factory=list)
     parameters: dict = field(default_factory=dict)
     path: str = "<scenario>"
+    states: list[str] | None = None   # the modelled states to run (None: the case's regional states)
 
     def first_change(self) -> int | None:
         """The first year a driver change names (`from`), None when no change names one."""
@@ -80,8 +81,14 @@ def distribution_problem(name: str, spec: dict) -> tuple[str, str] | None:
 
 
 def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None = None,
-                   orgs: set[str] | None = None) -> Scenario:
-    """Parse and check a scenario; raise CaseError listing every problem with its line."""
+                   orgs: set[str] | None = None, modelled: list[str] | None = None) -> Scenario:
+    """Parse and check a scenario; raise CaseError listing every problem with its line.
+
+    states: the states a driver change may name when the scenario has no `states:` key.
+    modelled: every state the model can run (`inputs.modelled_states`), which a `states:` key may name;
+    None: `states` (or, without them either, any id).
+    """
+    modelled = modelled if modelled is not None else (list(states) if states is not None else None)
     problems: list[Problem] = []
 
     def bad(line: int, what: str, fix: str) -> None:
@@ -128,6 +135,18 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
         else:
             setattr(sc, key, v)
 
+    if "states" in doc:   # a region or some states: the changes may name only these
+        chosen = doc["states"]
+        if not isinstance(chosen, list) or not chosen or not all(isinstance(x, str) for x in chosen):
+            bad(keys["states"], f"`states` must be a list of state ids, got {chosen!r}",
+                "write e.g. `states: [ARM, AZE, GEO]`")
+        elif modelled is not None and any(x not in modelled for x in chosen):
+            wrong = [x for x in chosen if x not in modelled]
+            bad(keys["states"], f"`states` names {', '.join(wrong)}, not a state the model runs",
+                f"use some of {', '.join(modelled)}")
+        else:
+            sc.states = [x for x in (modelled or chosen) if x in chosen]
+            states = sc.states
     changes = doc.get("drivers") or []
     if not isinstance(changes, list):
         bad(keys.get("drivers", 1), f"`drivers` must be a list of driver changes, got {changes!r}",
@@ -253,7 +272,9 @@ def parse_change(item: dict, bad, start: int | None, end: int, states: list[str]
                         partner=partner, org=org, line=ln)
 
 
-def load_scenario(path: str | Path, states: list[str] | None = None, orgs: set[str] | None = None) -> Scenario:
+def load_scenario(path: str | Path, states: list[str] | None = None, orgs: set[str] | None = None,
+                  modelled: list[str] | None = None) -> Scenario:
+    """Read and check a scenario file (`parse_scenario`: states, orgs and modelled as there)."""
     from ..textfiles import TextFileError, read_text
 
     path = Path(path)
@@ -261,7 +282,7 @@ def load_scenario(path: str | Path, states: list[str] | None = None, orgs: set[s
         text = read_text(path, "scenario file", max_bytes=2**20)
     except TextFileError as exc:
         raise CaseError([Problem(exc.file, exc.line, exc.what, exc.fix)]) from None
-    return parse_scenario(text, str(path), states, orgs)
+    return parse_scenario(text, str(path), states, orgs, modelled)
 
 
 def apply_changes(inp: ModelInputs, changes: list[DriverChange], clipped: list[str] | None = None) -> ModelInputs:

@@ -129,3 +129,4 @@ def _flow_share(kb: CaseBase, rows, actor: str, window: int, per: str | None, la
         if np.isfinite(value):
             out.append({"year": y, "value": value, "sources": sources})
     return pd.DataFrame(out, columns=["year", "value", "sources"])
+

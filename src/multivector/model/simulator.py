@@ -46,6 +46,8 @@ class SimulationResult:
     # the state after the last year (levels, tenure, depth), to go on; and each run's probabilities of the
     # last year (`probs` (R, S, L, 3); `stance_probs` (R, S, L, 3), NaN where no step is on the table)
     final: dict[str, np.ndarray] | None = None
+    # (R, T, S, L, 3) each run's transition probabilities, if kept (keep_probs): the intervals read them
+    run_probs: np.ndarray | None = None
 
     @property
     def years(self) -> np.ndarray:
@@ -161,7 +163,7 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
              keep_levels: bool = False, progress: Callable[[int], None] | None = None,
              initial_tenure: np.ndarray | None = None, posterior=None,
              weights: dict[str, np.ndarray] | None = None,
-             initial_depth: np.ndarray | None = None) -> SimulationResult:
+             initial_depth: np.ndarray | None = None, keep_probs: bool = False) -> SimulationResult:
     """Run the model over all years of `inp`.
 
     initial: (S, L) levels of the year before the first (default: nothing joined), or (R, S, L) per run.
@@ -172,6 +174,7 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
     drawing them (a sweep that goes on from a shared history keeps each run's weights; the random
     streams of the choices are unchanged).
     initial_depth: (R, L) the depth each run's organizations had reached (default: the coded depth).
+    keep_probs: keep each run's probabilities of every year (`run_probs`, float32) for the intervals.
     The result's `final` holds the levels, tenure and depth after the last year, so a run can go on
     (`simulate(..., initial=final["levels"], initial_tenure=final["tenure"], initial_depth=final["depth"])`).
     """
@@ -187,6 +190,7 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
     prev = np.zeros((runs, S, L), np.int8) if initial is None else np.broadcast_to(initial, (runs, S, L)).astype(np.int8)
     probs = np.zeros((T, S, L, 3))
     levels = np.zeros((runs, T, S, L), np.int8) if keep_levels else None
+    run_probs = np.zeros((runs, T, S, L, 3), np.float32) if keep_probs else None
     balance = np.zeros((runs, T, S))
     depth = np.broadcast_to(inp.depth[0] if initial_depth is None else initial_depth, (runs, L)).copy()
     depth_path = np.zeros((runs, T, L))
@@ -221,6 +225,8 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
             p = step_probabilities(inp, t, wc, alpha[c], prev[c], fresh, tenure[c], depth[c], static)
             xc = draw_levels(p, u[c])
             p_sum += p.sum(axis=0)
+            if run_probs is not None:
+                run_probs[c, t] = p
             if t == T - 1:
                 last_p[c] = p
                 if on.size:
@@ -248,4 +254,4 @@ def simulate(inp: ModelInputs, parameters: Parameters, runs: int, seed: int,
     return SimulationResult(inputs=inp, seed=seed, runs=runs, probs=probs, levels=levels, balance=balance,
                             parameters=w, stance_probs=stance_probs, depth=depth_path,
                             final={"levels": prev, "tenure": tenure, "depth": depth, "probs": last_p,
-                                   "stance_probs": last_sp})
+                                   "stance_probs": last_sp}, run_probs=run_probs)

@@ -13,6 +13,8 @@ actors.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -96,3 +98,26 @@ def honour_veto(values: np.ndarray, problem, pull: float = 1.0) -> np.ndarray:
         lo, hi = veto_core(problem.position[:, d], veto_players(problem, d), np.asarray(problem.status_quo[d]))
         values[d] += pull * (float(np.clip(values[d], lo, hi)) - values[d])
     return values
+
+
+def veto_holders(problem, forecast: float, dimension: int = 0) -> tuple[str, ...]:
+    """The veto players whose veto alone holds a forecast (before the veto) at the status quo on one dimension.
+
+    A veto player at the status quo, or on its far side from the forecast, prefers the status quo to any
+    step toward the forecast, so under unanimity or consensus it blocks every such step (Tsebelis 2002).
+    Empty when the rule gives no veto, the problem has no status quo, or the forecast is the status quo.
+
+    >>> from multivector.negotiation import NegotiationProblem
+    >>> p = NegotiationProblem(("A", "B", "C"), [1, 1, 1], [[100], [0], [60]], [[90], [80], [30]],
+    ...                        decision_rule="consensus", status_quo=[0])
+    >>> veto_holders(p, 55.0)
+    ('B',)
+    """
+    if rule_applies(problem) is not None:
+        return ()
+    q = float(problem.status_quo[dimension])
+    if math.isclose(float(forecast), q, abs_tol=1e-9):
+        return ()
+    x = problem.position[:, dimension]
+    holds = veto_players(problem, dimension) & ((x - q) * np.sign(float(forecast) - q) <= 0)
+    return tuple(a for a, h in zip(problem.actors, holds, strict=True) if h)

@@ -11,7 +11,8 @@ import pandas as pd
 from ..io_utils import write_atomic
 from . import figures as F
 
-CHART_IDS = ("summary", "gantt", "network", "balance", "ties", "dependence", "evaluation", "evidence")
+CHART_IDS = ("summary", "gantt", "network", "balance", "heatmap", "ties", "dependence", "evaluation", "weights",
+             "evidence")
 
 
 def _plotly_js() -> str:
@@ -57,26 +58,33 @@ def summary_sentences(m: pd.DataFrame, dep: pd.DataFrame, states: list[str], nam
         lead_pole = max(ties, key=ties.get)
         total = sum(ties.values()) or 1.0
         d = m[m["state"] == s].dropna(subset=["balance_index"])
-        lo_row = d.loc[d["balance_index"].idxmin()] if len(d) else None
-        trend = ""
-        if len(d):   # from the first year the index is defined (a state with no tie to a pole has none)
+        share = f"{100 * ties[lead_pole] / total:.0f}% of its great-power ties are {lead_pole}-led; " if total else ""
+        if not len(d):   # never tied to two poles: the index is undefined (measures.balance_from_onset)
+            sentence = (f"{names.get(s, s)}: no balance index up to {y1}, since it never had ties to two of the "
+                        f"poles; {share}")
+        else:
             f0 = d.iloc[0]
             y_start, start_bi = int(f0["year"]), float(f0["balance_index"])
-            delta = r["balance_index"] - start_bi
-            poles0 = [p for p in big if float(f0.get(f"ties_{p}", 0) or 0) > 0]
-            since = (f"since {y_start}, when all its great-power ties were {poles0[0]}-led" if len(poles0) == 1
-                     else f"from {start_bi:.0f} in {y_start}")
-            trend = (f" ({'up' if delta > 0 else 'down'} {abs(delta):.0f} points {since})" if abs(delta) >= 1
-                     else (f" (about the same as in {y_start})" if y_start != y1 else ""))
-        sentence = (f"{names.get(s, s)}: balance {r['balance_index']:.0f} in {y1}{trend}; "
-                    f"{100 * ties[lead_pole] / total:.0f}% of its great-power ties are {lead_pole}-led; "
-                    f"it sits in {int(r['n_orgs'])} organizations with a sovereignty exposure of "
-                    f"{r['sovereignty_exposure']:.2f}")
-        if lo_row is not None and lo_row["year"] not in (y0, y1):
-            sentence += f"; its least balanced year was {int(lo_row['year'])} ({lo_row['balance_index']:.0f})"
+            onset = (f"{y_start}, the first year it had ties to two poles" if y_start > y0
+                     else f"{y_start}")
+            if pd.isna(r["balance_index"]):
+                trend = f"; its index is undefined in {y1}"
+            else:
+                delta = r["balance_index"] - start_bi
+                trend = (f" in {y1}, {'up' if delta > 0 else 'down'} {abs(delta):.0f} points from {start_bi:.0f} in "
+                         f"{onset}" if abs(delta) >= 1 else
+                         (f" in {y1}, about the same as in {onset}" if y_start != y1 else f" in {y1}"))
+            value = f"balance {r['balance_index']:.0f}" if not pd.isna(r["balance_index"]) else "balance"
+            sentence = f"{names.get(s, s)}: {value}{trend}; {share}"
+            lo_row = d.loc[d["balance_index"].idxmin()]
+            if int(lo_row["year"]) not in (y_start, y1) and lo_row["balance_index"] < start_bi:
+                sentence += f"its least balanced year was {int(lo_row['year'])} ({lo_row['balance_index']:.0f}); "
+        orgs = int(r["n_orgs"])
+        sentence += (f"it sits in {orgs} organization{'' if orgs == 1 else 's'} with a sovereignty exposure of "
+                     f"{r['sovereignty_exposure']:.2f}")
         if "forums_with_RUS" in r and not pd.isna(r.get("forums_with_RUS")):
-            sentence += (f"; it shares {int(r['forums_with_RUS'])} forums with Russia and "
-                         f"{int(r['forums_with_CHN'])} with China")
+            sentence += (f"; it shares {int(r['forums_with_RUS'])} forum{'' if int(r['forums_with_RUS']) == 1 else 's'}"
+                         f" with Russia and {int(r['forums_with_CHN'])} with China")
         out.append(sentence + ".")
     if len(dep):
         obs = dep[dep["flag"] == "observed"].sort_values("year")
@@ -90,34 +98,11 @@ def summary_sentences(m: pd.DataFrame, dep: pd.DataFrame, states: list[str], nam
 
 
 def evidence_rows(kb) -> pd.DataFrame:
-    """Every fact of the base with its citations: kind, id, date, text, citations."""
-    facts = kb.sql("""
-        SELECT 'membership' AS kind, actor || '/' || org || '/' || status || '/' || start AS id, start AS date,
-               actor || ' ' || status || ' of ' || org || ', ' || start || ' – ' || coalesce("end", 'open')
-                 || coalesce(': ' || note, '') AS text, sources FROM memberships
-        UNION ALL SELECT 'event', id, date, summary, sources FROM events
-        UNION ALL SELECT 'indicator', id, period, name || ' ' || actor || coalesce(' / ' || partner, '') || ': '
-                 || CAST(value AS VARCHAR) || ' ' || unit || coalesce(' (' || note || ')', ''), sources FROM indicators
-        UNION ALL SELECT 'claim', id, coalesce(period, ''), statement, sources FROM claims
-        ORDER BY 1, 3, 2""")
-    orgs = kb.organizations()
-    poles = {"RUS": "Russia", "CHN": "China", "WEST": "the West", "REGIONAL": "the region's states",
-             "GLOBAL": "no single pole (a universal body)"}
+    """Every fact of the base with its citations: kind, id, date, text, sources (`kb.facts.fact_rows`, the
+    web app's evidence page reads the same table, so both count the same facts)."""
+    from ..kb.facts import fact_rows
 
-    def led(lead) -> str:   # {"RUS": 1.0} -> "led by Russia"; shared leads with their shares
-        lead = json.loads(lead) if isinstance(lead, str) else dict(lead or {})
-        parts = [f"{poles.get(p, p)}" + ("" if len(lead) == 1 else f" ({100 * w:.0f}%)")
-                 for p, w in sorted(lead.items(), key=lambda kv: -kv[1]) if w > 0]
-        return "led by " + " and ".join(parts) if parts else "no lead pole"
-
-    org_rows = pd.DataFrame({
-        "kind": "organization", "id": orgs["id"], "date": orgs["founded"],
-        "text": [f"{r.name} — {led(r.lead)}; depth {r.depth:.2f} (0 a forum … 1 supranational); decides by "
-                 f"{str(r.decision_rule).replace('_', ' ')}" for r in orgs.itertuples()],
-        "sources": orgs["sources"]})
-    facts = pd.concat([facts, org_rows], ignore_index=True).sort_values(["kind", "date", "id"], kind="stable")
-    facts["sources"] = [list(s) for s in facts["sources"]]
-    return facts.reset_index(drop=True)
+    return fact_rows(kb)[["kind", "id", "date", "text", "sources"]]
 
 
 def _evidence_html(facts: pd.DataFrame, titles: dict[str, str]) -> str:
@@ -208,6 +193,33 @@ def evaluation_html(evaluation: dict | None) -> str:
             + theory_html)
 
 
+def weights_html(weights: dict | None) -> str:
+    """The fitted weights (`model.weight_summary.weights_file_rows`): the picture of each weight's posterior
+    median and interval, and the same numbers as a table."""
+    if not weights:
+        return ("<p class=\"note\">No posterior draws are stored beside the weights file, so there are no "
+                "intervals to show. <code>multivector calibrate</code> writes them.</p>")
+    from .model_figures import weights_intervals
+
+    rows = pd.DataFrame(weights["rows"])
+    lvl = f"{weights['level']:.0%}"
+    table = pd.DataFrame({
+        "term": rows["label"], "weight": rows["weight"], "claims": rows["mechanism"],
+        "median": rows["median"].map(lambda v: f"{v:.3g}"),
+        f"{lvl} interval": [f"[{a:.3g}, {b:.3g}]" for a, b in zip(rows["lo"], rows["hi"], strict=True)],
+        "per sd of the term": [("" if m != m or m is None else f"{m:.3g} [{a:.3g}, {b:.3g}]")
+                               for m, a, b in zip(rows["per_sd_median"], rows["per_sd_lo"], rows["per_sd_hi"],
+                                                  strict=True)]})
+    return (f"<p class=\"note\">The weights the model runs with ({html.escape(str(weights['file']))}: NUTS, "
+            f"seed {weights['seed']}, trained on the years up to {weights['train_until']}), each as the median "
+            f"and {lvl} interval over the {weights['draws']:,} stored posterior draws. The theory terms are drawn on "
+            "one scale: the weight times the standard deviation of its term over the training rows, the change in "
+            "the log-odds of membership over no tie when the term moves by one sd; the memory of ties and the "
+            "obstruction friction keep their own scale. Every prior is half-normal (the theory fixes the sign), "
+            "so every draw is above 0; what matters is the distance from 0 and the width. See docs/model.md.</p>"
+            + _div(weights_intervals(weights), "weights-chart") + _html_table(table, "scores weights"))
+
+
 def _html_table(df: pd.DataFrame, css: str) -> str:
     def cell(v) -> str:
         if isinstance(v, float):
@@ -224,10 +236,12 @@ def sweep_html(sweep: dict | None) -> str:
     """The sweep section from a stored `multivector sweep analyze` result (analysis.json; never re-run here)."""
     if not sweep:
         return ""
-    from ..sweep.analyze import Analysis, figures
+    from ..sweep.analyze import Analysis, index_warnings
+    from .sweep_figures import sweep_figures
 
     a = Analysis.from_dict(sweep)
-    figs = "".join(_div(f, f"sweep-{k}") for k, f in enumerate(figures(a)))
+    figs = "".join(_div(f, f"sweep-{k}") for k, f in enumerate(sweep_figures(a)))
+    figs = "".join(f'<p class="note warn">{html.escape(w)}</p>' for w in index_warnings(a)) + figs
     box = ""
     if a.prim is not None:
         rows = "".join(f"<tr><td>{html.escape(str(r.factor))}</td><td>{r.low:.3g}</td><td>{r.high:.3g}</td>"
@@ -273,19 +287,26 @@ def scenario_html(kb, scenario: dict | None) -> str:
 
 
 def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dict | None = None,
-                 sweep: dict | None = None, scenario: dict | None = None) -> Path:
+                 sweep: dict | None = None, scenario: dict | None = None, weights_file: str | Path | None = None
+                 ) -> Path:
     """Write `out_dir/index.html` for a case and return its path (written atomically).
 
     evaluation: a stored `multivector evaluate` result (its JSON), shown as its own section.
     sweep: a stored `multivector sweep analyze` result (analysis.json), shown as its own section.
     scenario: a stored comparison ({summary, engagement, compare, baseline_engagement} of `simulate --compare
     --out`), shown as its own section.
+    weights_file: the weights file whose posterior draws the fitted-weights section shows (default: the shipped
+    one).
     """
     from contextlib import nullcontext
 
     from rich.progress import Progress
 
     from ..measures import case_dependence, measures_table, org_meta_from_case, panel_from_case
+    from ..model.dependence_series import dependence_rows
+    from ..model.weight_summary import weights_file_rows
+    from .overview_figures import lead_heatmap
+    from .web_figures import dependence_panels
 
     steps = ["measures", "timelines", "network", "balance and ties", "dependence", "evidence table", "writing"]
     bar = Progress(transient=True) if progress else nullcontext()
@@ -298,6 +319,7 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
 
         panel = panel_from_case(kb)
         states = [s for s in kb.regional_states if s in panel._state_index]
+        landmarks = kb.landmarks()
         names = panel.state_names
         period = (int(panel.years[0]), int(panel.years[-1]))
         m = measures_table(panel, states=states)
@@ -313,10 +335,13 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
         powers = [p for p in ("RUS", "CHN", "USA") if p in panel._state_index]
         net = F.network_slider(panel, [int(y) for y in panel.years], states + powers, org_lead, names)
         done("balance and ties")
-        bal = F.balance_lines(m, states, names)
+        bal = F.balance_lines(m, states, names, landmarks)
         ties = F.ties_areas(m, states, tuple(p for p in panel.poles), names)
+        heat = lead_heatmap(panel, states, org_lead, names,
+                            dict(zip(meta["id"], meta["founded_year"].astype(str), strict=True)), landmarks)
         done("dependence")
-        depfig = F.dependence_lines(dep, names, states, period)
+        depfig = dependence_panels(dependence_rows(kb, states, period), states, names, period)
+        weights = weights_file_rows(weights_file)
         done("evidence table")
         facts = evidence_rows(kb)
         src = kb.sources()
@@ -334,8 +359,8 @@ def build_report(kb, out_dir: str | Path, progress: bool = True, evaluation: dic
 <header><h1>{html.escape(title)}</h1><p>multivector report · case <code>{html.escape(kb.name)}</code> ·
 content hash {html.escape(kb.content_hash[:12])} · {period[0]}–{period[1]} · {len(facts)} facts</p></header>
 <nav><a href="#summary">Summary</a><a href="#gantt">Memberships</a><a href="#network">Network</a>
-<a href="#balance">Balance</a><a href="#ties">Ties by pole</a><a href="#dependence">Dependence</a>
-<a href="#evaluation">Forecast evaluation</a>{'<a href="#sweep">Sweep</a>' if sweep else ''}{'<a href="#scenario">Scenario</a>' if scenario else ''}<a href="#evidence">Evidence</a></nav>
+<a href="#balance">Balance</a><a href="#heatmap">By lead pole</a><a href="#ties">Ties by pole</a><a href="#dependence">Dependence</a>
+<a href="#evaluation">Forecast evaluation</a><a href="#weights">Fitted weights</a>{'<a href="#sweep">Sweep</a>' if sweep else ''}{'<a href="#scenario">Scenario</a>' if scenario else ''}<a href="#evidence">Evidence</a></nav>
 <section id="summary"><h2>What the measures show</h2>
 <p class="note">Generated from the numbers below. Balance index: 100 × (1 − normalized Herfindahl index of ties
 to Russia, China and the West); ties = Σ status weight × depth × lead weight (member 1, associate 0.75,
@@ -347,11 +372,15 @@ Hover for dates and citations.</p>{''.join(gantts)}</section>
 <section id="network"><h2>State–organization network</h2><p class="note">Organizations (squares) sit on a
 circle grouped by lead pole; the five states sit on the inner ring, each great power faces the organizations its
 pole leads. Drag the slider to change the year; hover a node for its ties.</p>{_div(net, 'network-chart')}</section>
-<section id="balance"><h2>Balance index</h2>{_div(bal, 'balance-chart')}</section>
+<section id="balance"><h2>Balance index</h2><p class="note">Drawn from the first year a state has ties to two of
+the poles; before it the index is undefined (ticks under the axis), not 0. Dotted lines: the case's landmark
+events ({', '.join(html.escape(i) for i in landmarks['id'])}).</p>{_div(bal, 'balance-chart')}</section>
+<section id="heatmap"><h2>Who was in what, by lead pole</h2>{_div(heat, 'heatmap-chart')}</section>
 <section id="ties"><h2>Ties by pole</h2><p class="note">REGIONAL and GLOBAL ties are shown but left out of the
 balance index.</p>{_div(ties, 'ties-chart')}</section>
 <section id="dependence"><h2>Dependence indicators</h2>{_div(depfig, 'dependence-chart')}</section>
 <section id="evaluation"><h2>Forecast evaluation</h2>{evaluation_html(evaluation)}</section>
+<section id="weights"><h2>Fitted weights</h2>{weights_html(weights)}</section>
 {sweep_html(sweep)}
 {scenario_html(kb, scenario)}
 <section id="evidence"><h2>Evidence</h2><p class="note">Every fact of the base with its citations

@@ -9,9 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .marks import legend_below, mark_landmarks
+
 POLE_COLORS = {"RUS": "#c0392b", "CHN": "#e0a100", "WEST": "#2c6fbb", "REGIONAL": "#27ae60", "GLOBAL": "#7f8c8d",
                "RUS+CHN": "#8e44ad", "UNCODED": "#bbbbbb"}
-STATE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+STATE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f",
+                "#bcbd22", "#393b79"]
 STATUS_PATTERN = {"member": "", "associate": "/", "observer": ".", "partner": "x", "candidate": "-"}
 FONT = dict(family="Segoe UI, Helvetica, Arial, sans-serif", size=13)
 
@@ -68,13 +71,12 @@ def gantt(spells: pd.DataFrame, org_lead: dict[str, dict], state: str, state_nam
         shown.add(key)
     fig.update_layout(barmode="overlay", title=dict(text=f"{state_name} ({state}): memberships by organization",
                                                     x=0.01, font=dict(size=15)),
-                      height=max(260, 34 * len(order) + 110), margin=dict(l=110, r=20, t=50, b=40), font=FONT,
-                      legend=dict(orientation="v", x=1.01, y=1, font=dict(size=11), title=dict(text="lead · status")),
+                      height=max(260, 30 * len(order) + 110), margin=dict(l=110, r=20, t=50, b=40), font=FONT,
                       plot_bgcolor="#fafafa")
-    fig.update_xaxes(range=[lo, hi + 1], dtick=2, tick0=lo, tickformat="d", title_text="year", showgrid=True,
+    fig.update_xaxes(range=[lo, hi + 1], dtick=4, tick0=lo, tickformat="d", title_text="year", showgrid=True,
                      gridcolor="#e5e5e5")
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
-    return fig
+    return legend_below(fig, len(shown))
 
 
 def network_slider(panel, years: list[int], states: list[str], org_lead: dict[str, dict],
@@ -164,27 +166,46 @@ def network_slider(panel, years: list[int], states: list[str], org_lead: dict[st
     return fig
 
 
-def balance_lines(m: pd.DataFrame, states: list[str], state_names: dict[str, str]) -> go.Figure:
-    """Balance index (0 one pole … 100 even spread over RUS/CHN/WEST) over time, one line per state."""
+def balance_lines(m: pd.DataFrame, states: list[str], state_names: dict[str, str],
+                  landmarks: pd.DataFrame | None = None) -> go.Figure:
+    """Balance index (0 one pole … 100 even spread over RUS/CHN/WEST) over time, one line per state.
+
+    The index is undefined before a state's first year with ties to two poles
+    (`measures.balance_from_onset`): those years are marked on a strip under the axis, not drawn as 0.
+    `landmarks` (`CaseBase.landmarks()`): the case's turning points, drawn as dotted lines with their ids.
+    """
     fig = go.Figure()
     dashes = ("solid", "dash", "dot", "dashdot", "longdash")
     symbols = ("circle", "square", "diamond", "triangle-up", "x")
+    undefined_x, undefined_text, undefined_color = [], [], []
     for k, s in enumerate(states):
         d = m[m["state"] == s]
+        color = STATE_COLORS[k % len(STATE_COLORS)]
         # states with equal values share a line: a dash and a marker of their own keep each one visible
         fig.add_trace(go.Scatter(x=d["year"], y=d["balance_index"], mode="lines+markers", name=state_names.get(s, s),
-                                 line=dict(color=STATE_COLORS[k % len(STATE_COLORS)], width=3.5 - 0.5 * k,
-                                           dash=dashes[k % len(dashes)]),
-                                 marker=dict(size=9 - k, symbol=symbols[k % len(symbols)])))
+                                 line=dict(color=color, width=max(1.5, 3.5 - 0.4 * k), dash=dashes[k % len(dashes)]),
+                                 marker=dict(size=max(5, 9 - k), symbol=symbols[k % len(symbols)]),
+                                 hovertemplate=f"{state_names.get(s, s)} %{{x}}: %{{y:.1f}}<extra></extra>"))
+        gap = d[d["balance_index"].isna()]
+        undefined_x += gap["year"].tolist()
+        undefined_text += [f"{state_names.get(s, s)} {y}: undefined — ties to one pole or none" for y in gap["year"]]
+        undefined_color += [color] * len(gap)
+    if undefined_x:
+        fig.add_trace(go.Scatter(x=undefined_x, y=[-6] * len(undefined_x), mode="markers",
+                                 name="index undefined (ties to one pole or none)",
+                                 marker=dict(symbol="line-ns-open", size=10, color=undefined_color,
+                                             line=dict(width=2)),
+                                 customdata=undefined_text, hovertemplate="%{customdata}<extra></extra>"))
     yrs = m["year"]
     fig.update_layout(title=dict(text="Balance index (100 = ties spread evenly over Russia, China and the West)",
-                                 x=0.01, font=dict(size=15)), height=420, font=FONT,
-                      margin=dict(l=60, r=20, t=50, b=50), legend=dict(orientation="h", y=-0.18),
-                      plot_bgcolor="#fafafa")
+                                 x=0.01, font=dict(size=15)), height=460, font=FONT,
+                      margin=dict(l=60, r=20, t=60, b=50), plot_bgcolor="#fafafa")
     fig.update_xaxes(dtick=2, tickformat="d", title_text="year", range=[yrs.min() - 0.5, yrs.max() + 0.5],
                      gridcolor="#e5e5e5")
-    fig.update_yaxes(range=[0, 102], title_text="balance index", gridcolor="#e5e5e5")
-    return fig
+    fig.update_yaxes(range=[-10, 122], tickvals=[0, 20, 40, 60, 80, 100], title_text="balance index",
+                     gridcolor="#e5e5e5", zeroline=False)
+    legend_below(fig, len(states) + 2)
+    return mark_landmarks(fig, landmarks, y=104)
 
 
 def ties_areas(m: pd.DataFrame, states: list[str], poles: tuple[str, ...], state_names: dict[str, str]) -> go.Figure:
@@ -206,9 +227,8 @@ def ties_areas(m: pd.DataFrame, states: list[str], poles: tuple[str, ...], state
         fig.update_yaxes(range=[0, ymax * 1.05], row=r, col=c, gridcolor="#e5e5e5", title_text="ties" if c == 1 else None)
     fig.update_layout(title=dict(text="Institutional ties by pole (status weight × depth × lead weight)", x=0.01,
                                  font=dict(size=15)), height=300 * rows + 80, font=FONT,
-                      margin=dict(l=50, r=20, t=80, b=40), legend=dict(orientation="h", y=1.06, x=0.45),
-                      plot_bgcolor="#fafafa")
-    return fig
+                      margin=dict(l=50, r=20, t=80, b=40), plot_bgcolor="#fafafa")
+    return legend_below(fig, len(poles), per_line=5)
 
 
 def dependence_lines(dep: pd.DataFrame, state_names: dict[str, str], states: list[str],

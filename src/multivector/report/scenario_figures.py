@@ -118,7 +118,7 @@ def member_panels(eng: pd.DataFrame, view: View, baseline: pd.DataFrame | None =
 
 def difference_panels(compare: pd.DataFrame, view: View) -> go.Figure:
     """Scenario minus the same run without its changes, in percentage points of P(member), one panel per
-    organization line, with the 5th–95th percentile interval over the paired runs; a last panel for the
+    organization line, with its 90% interval over the posterior draws the paired runs share; a last panel for the
     balance index (index points). Exactly zero before the first change."""
     c = compare[compare.state == view.state]
     p = c[c.measure == "p_member"]
@@ -138,7 +138,7 @@ def difference_panels(compare: pd.DataFrame, view: View) -> go.Figure:
         fig.add_trace(go.Scatter(x=g.year, y=scale * g.p95, mode="lines", line=dict(width=0, color=SCENARIO),
                                  showlegend=False, hoverinfo="skip", legendgroup="i"), row=r, col=col)
         fig.add_trace(go.Scatter(x=g.year, y=scale * g.p05, mode="lines", line=dict(width=0, color=SCENARIO),
-                                 fill="tonexty", fillcolor=INTERVAL, name="5th–95th percentile over paired runs",
+                                 fill="tonexty", fillcolor=INTERVAL, name="90% interval over the posterior",
                                  legendgroup="i", showlegend=first,
                                  hovertemplate=f"{ln} %{{x}}: 5th pct %{{y:+.2f}} {unit}<extra></extra>"),
                       row=r, col=col)

@@ -156,6 +156,36 @@ def analyze(folder: str | Path, find: str | None = None, min_density: float = 0.
     return a
 
 
+def index_warnings(a: Analysis) -> list[str]:
+    """Sentences for the Sobol' indices that fall outside [0, 1] beyond their 95% intervals, or are undefined.
+
+    A variance share lies in [0, 1]; an estimate whose whole interval lies outside it says the sample is too
+    small for the estimator (Saltelli et al. 2010 ask for N of several hundred to thousands), not that the
+    factor matters more than all the variance. An outcome that never varies has no indices at all.
+    """
+    out = []
+    for o, df in a.sobol.items():
+        bad, empty = [], []
+        for r in df.itertuples(index=False):
+            for name in ("S1", "ST"):
+                v, c = float(getattr(r, name)), float(getattr(r, f"{name}_conf"))
+                if not np.isfinite(v):
+                    empty.append(f"{name} of {r.factor}")
+                elif v - (c if np.isfinite(c) else 0.0) > 1 or v + (c if np.isfinite(c) else 0.0) < 0:
+                    bad.append(f"{name} of {r.factor} = {v:.2f} ± {c:.2f}")
+        if bad:
+            out.append(f"{o}: {'; '.join(bad)} lie outside [0, 1] beyond their 95% intervals, so the sample of "
+                       f"{a.n_points} points is too small for these indices; run the sweep again with a larger "
+                       "design `n` (Sobol' designs need hundreds of base points) before reading them.")
+        wide = float(np.nanmax(df[["S1_conf", "ST_conf"]].to_numpy(float), initial=0.0))
+        if not bad and wide > 0.5:
+            out.append(f"{o}: the 95% intervals reach ±{wide:.2f}, wider than half the range an index can take: "
+                       f"{a.n_points} points estimate none of these indices; run a larger design before reading them.")
+        if empty:
+            out.append(f"{o}: {', '.join(empty)} are undefined: the outcome did not vary over the sweep's points.")
+    return out
+
+
 def figures(a: Analysis) -> list:
     """Plotly figures: indices per outcome (bars with intervals), Morris μ*–σ, PRIM's trade-off."""
     import plotly.graph_objects as go
@@ -200,13 +230,14 @@ def write_analysis(a: Analysis, out: str | Path) -> list[Path]:
     written = [write_atomic(out / "analysis.json", json.dumps(a.as_dict(), indent=1, ensure_ascii=False))]
     figs = figures(a)
     if figs:
+        import html as html_
+
         import plotly.io as pio
         from plotly.offline import get_plotlyjs
 
-        body = "\n".join(pio.to_html(f, include_plotlyjs=False, full_html=False) for f in figs)
+        body = "".join(f"<p><strong>Warning:</strong> {html_.escape(w)}</p>" for w in index_warnings(a))
+        body += "\n".join(pio.to_html(f, include_plotlyjs=False, full_html=False) for f in figs)
         if a.prim is not None:
-            import html as html_
-
             p, t = a.prim, a.prim["trajectory"]
             c = p["chosen"]
             body += (f"<h2>Scenario discovery: {html_.escape(p['condition'])}</h2><p>{p['cases']} of {p['points']} "

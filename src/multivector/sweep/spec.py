@@ -141,6 +141,16 @@ class SweepSpec:
         return hashlib.sha256(json.dumps(ident, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _base_text(path: Path) -> str:
+    """The base scenario's text as read (part of the spec's identity); it has just been parsed from the file."""
+    from ..textfiles import InputFileError, read_text
+
+    try:
+        return read_text(path, "scenario file", max_bytes=2**20)
+    except InputFileError:   # already reported by load_scenario
+        return ""
+
+
 def _is_number(v) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
@@ -183,9 +193,13 @@ def parse_spec(text: str, path: str = "<spec>", states: list[str] | None = None,
             base = Scenario(name="case")
         else:
             bpath = (Path(path).parent / ref) if not Path(ref).is_absolute() else Path(ref)
+            if not bpath.is_file() and "/" not in ref:   # a shipped scenario's name: `base: baseline`
+                from ..shipped import folder
+
+                bpath = folder("scenario") / (ref if ref.endswith(".yaml") else f"{ref}.yaml")
             if not bpath.is_file():
                 bad(keys["base"], f"base scenario {ref} not found (looked for {bpath})",
-                    "give the path of a scenario file relative to this spec, e.g. ../scenarios/baseline.yaml")
+                    "give the path of a scenario file relative to this spec, or a shipped scenario's name (e.g. `base: baseline`)")
                 base = Scenario(name="case")
             else:
                 try:
@@ -193,7 +207,7 @@ def parse_spec(text: str, path: str = "<spec>", states: list[str] | None = None,
                 except CaseError as exc:
                     problems.extend(exc.problems)
                     base = Scenario(name="case")
-                base_text = bpath.read_text(encoding="utf-8", errors="replace")
+                base_text = _base_text(bpath)
     for key in ("start", "end"):   # the spec may set the base scenario's years
         if key in doc:
             v = doc[key]

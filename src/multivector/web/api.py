@@ -17,11 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..io_utils import plain, records
 from .errors import WebInputError
 from .negotiation import (
-    MAX_UPLOAD_PROBLEMS,
     ProblemIn,
     check_models,
     check_rule,
-    problem_dict,
+    plan,
 )
 from .scenarios import (
     MAX_WEB_RUNS,
@@ -60,13 +59,17 @@ def _rows(df) -> list[dict]:
 # ------------------------------------------------------------------ the evidence base
 @router.get("/case", tags=["evidence"])
 def case(request: Request) -> Response:
-    """The case: title, regional states, years, how many facts of each kind."""
+    """The case: title, regional states, its regions, years, how many facts in all (`facts`, as the evidence page
+    and the report count them) and of each kind."""
     def compute():
+        from .evidence import all_facts
+
         ctx = _ctx(request)
         with ctx.lock:
             counts = ctx.kb.counts()
         return {"name": ctx.kb.name, "title": ctx.kb.meta.get("title", ctx.kb.name), "content_hash": ctx.kb.content_hash,
-                "regional_states": ctx.states, "period": list(ctx.period), "counts": counts}
+                "regional_states": ctx.states, "regions": ctx.regions, "period": list(ctx.period),
+                "facts": len(all_facts(ctx)), "counts": counts}
 
     return _json(request, compute)
 
@@ -250,16 +253,20 @@ def _order(lo: int | None, hi: int | None) -> None:
 @router.get("/measures", tags=["measures"])
 def measures(request: Request, state: Id = None, from_: Annotated[Year, Query(alias="from")] = None,
              to: Year = None) -> Response:
-    """Balance index, ties by pole, concentration, network measures per regional state and year."""
+    """Balance index, ties by pole, concentration, network measures per state and year: the regional states, or
+    `state`, any state the case models (the pooled ones too, e.g. ARM)."""
     def compute():
         ctx = _ctx(request)
         _order(from_, to)
         m = ctx.measures
         if state:
             s = ctx.state(state)
-            if s not in ctx.states:
-                raise WebInputError(f"{s} is not a regional state of the case", f"use one of {', '.join(ctx.states)}")
+            if s not in ctx.all_states:
+                raise WebInputError(f"{s} is not a regional state of the case, nor one it pools",
+                                    f"use one of {', '.join(ctx.all_states)}")
             m = m[m.state == s]
+        else:
+            m = m[m.state.isin(ctx.states)]
         if from_ is not None:
             m = m[m.year >= from_]
         if to is not None:
@@ -311,7 +318,7 @@ def scenario(request: Request, name: str) -> Response:
 def validate(request: Request, body: ScenarioIn) -> dict:
     """Check a scenario as `multivector simulate` would; 422 lists every problem by field."""
     ctx = _ctx(request)
-    sc = to_scenario(body, ctx.inputs.states, ctx.model_orgs)
+    sc = to_scenario(body, ctx.inputs.states, ctx.model_orgs, ctx.all_states)
     check_start(sc, ctx.inputs)
     norm = from_scenario(sc)
     return {"valid": True, "scenario": norm, "link": "/lab?s=" + encode_link(norm)}
@@ -339,7 +346,7 @@ def scenario_of(request: Request, body: JobIn):
         if body.runs is None and sc.runs > MAX_WEB_RUNS:
             sc.runs = MAX_WEB_RUNS
     else:
-        sc = to_scenario(body.scenario, ctx.inputs.states, ctx.model_orgs)
+        sc = to_scenario(body.scenario, ctx.inputs.states, ctx.model_orgs, ctx.all_states)
     if body.runs is not None:
         sc.runs = body.runs
     if body.seed is not None:
@@ -456,8 +463,9 @@ def figures(request: Request, key: str, state: Annotated[str, Query(max_length=1
             chosen = max(lines, key=lambda ln: model[(model.state == s) & (model.line == ln)].p_member.var())
         elif chosen not in lines:
             raise WebInputError(f"{chosen!r} is not an organization line open to {s}", f"use one of {', '.join(lines)}")
+        inputs = ctx.inputs_for(summary.get("request", {}).get("states"))   # the run's own states
         with ctx.lock:
-            record, rec_idx = record_engagement(ctx.inputs), record_indices(ctx.inputs)
+            record, rec_idx = record_engagement(inputs), record_indices(inputs)
         name = ctx.state_names.get(s, s)
         view = SF.View(state=s, name=name, start=start, first_change=(summary.get("compare") or {}).get(
             "first_change"), counterfactual=bool(summary.get("counterfactual")), record=record,
@@ -502,6 +510,21 @@ def evaluation(request: Request) -> dict:
                             "run `multivector evaluate`, or POST /api/v1/evaluation/jobs (about 8 minutes)",
                             status=404)
     return ev
+
+
+@router.get("/weights", tags=["evaluation"])
+def weights() -> dict:
+    """The fitted weights the app runs with: each weight's posterior median and 90% interval over the shipped
+    draws and, for a theory term, the same per sd of the term (`model.weight_summary`; the Model check page's
+    picture)."""
+    from ..model.parameters import SHIPPED
+    from ..model.weight_summary import weights_file_rows
+
+    out = weights_file_rows(SHIPPED)
+    if out is None:
+        raise WebInputError("no posterior draws are stored beside the weights file",
+                            "run `multivector calibrate` to write them", status=404)
+    return out
 
 
 @router.post("/evaluation/jobs", tags=["evaluation"], status_code=202)
@@ -550,37 +573,43 @@ def proposal(request: Request, proposal_id: str, rule: Id = None, rule_terms: bo
 
 @router.post("/negotiation/predict", tags=["negotiation"])
 async def predict(request: Request, body: ProblemIn) -> dict:
-    """Every model's forecast on a posted problem (change a position, salience, capability or the rule).
+    """Every model's forecast on a posted problem (change a position, salience, capability or the rule), which
+    members' veto holds it at the status quo (`veto`), and its charts (`figures`: spatial, rounds).
 
     A model asked for by name that cannot take the problem's size (each declares its limit) is a 422 naming
     the limit and the models that take it; with every model asked for, its forecast is `unavailable`."""
-    from .negotiation import to_problem
+    from starlette.concurrency import run_in_threadpool
+
+    from .negotiation import to_problem, with_recorded_outcome
 
     problem = to_problem(body)
-    chosen = check_models(body.models)
-    rows = await run_forecasts(request, [problem], chosen, bool(body.models), body.rule_terms)
-    return {"problem": problem_dict(problem), "forecasts": rows[0]["forecasts"],
-            "unavailable": rows[0]["unavailable"], "rule_terms": body.rule_terms}
+    models = check_models(body.models)
+    cost = plan([problem], models, bool(body.models), _timeout(request))
+    problem = await run_in_threadpool(with_recorded_outcome, problem, request.app.state.proposals)
+    return await bounded(request, cost, "predict", {"problem": problem, "models": models,
+                                                    "rule_terms": body.rule_terms,
+                                                    "names": _ctx(request).state_names})
 
 
-async def run_forecasts(request: Request, problems: list, models: list[str], chosen: bool,
-                        rule_terms: bool) -> list[dict]:
-    """Every model's forecast on each problem, bounded: sizes and the total cost checked before any work
-    (negotiation.plan), a cheap request answered here, a heavier one in the worker pool with the app's
-    timeout, cancelled when it runs out or the client goes away."""
+def _timeout(request: Request) -> float:
+    return request.app.state.settings["negotiation_timeout"]
+
+
+async def bounded(request: Request, cost: float, what: str, kwargs: dict) -> dict:
+    """Answer a negotiation request whose cost `plan` checked: here when cheap, else in the worker pool with the
+    app's timeout, cancelled when it runs out or the client goes away (`worker.run_negotiation_job`)."""
     import asyncio
 
     from starlette.concurrency import run_in_threadpool
 
-    from . import worker
-    from .negotiation import INLINE_SECONDS, forecast_rows, plan
+    from . import negotiation, worker
 
-    timeout = request.app.state.settings["negotiation_timeout"]
-    cost = plan(problems, models, chosen, budget=timeout)
-    if cost <= INLINE_SECONDS:
-        return await run_in_threadpool(forecast_rows, problems, models, rule_terms)
+    if cost <= negotiation.INLINE_SECONDS:
+        fn = {"predict": negotiation.predict_result, "upload": negotiation.upload_result}[what]
+        return await run_in_threadpool(lambda: fn(**kwargs))
+    timeout = _timeout(request)
     jobs = request.app.state.jobs
-    call_id, fut = jobs.submit_call(worker.run_negotiation_job, problems, models, rule_terms)
+    call_id, fut = jobs.submit_call(worker.run_negotiation_job, what, kwargs)
     waiting = asyncio.wrap_future(fut)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -612,7 +641,7 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
     """Forecast every problem of an uploaded file (parsed in memory, at most the size limit)."""
     from starlette.concurrency import run_in_threadpool
 
-    from .negotiation import read_upload
+    from .negotiation import DETAIL_PROBLEMS, MAX_UPLOAD_PROBLEMS, read_upload
 
     limit = request.app.state.settings["max_upload"]
     data = await file.read(limit + 1)
@@ -622,6 +651,6 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
         raise WebInputError(f"unknown rule_terms {rule_terms!r}", "use auto, on or off")
     veto = rule_terms == "on" or (rule_terms == "auto" and bool(decision_rule))
     found, problems = await run_in_threadpool(read_upload, data, file.filename or "upload", kind, limit)
-    shown = [p.with_rule(decision_rule) for p in problems[:MAX_UPLOAD_PROBLEMS]]
-    rows = await run_forecasts(request, shown, chosen, bool(models), veto)
-    return {"kind": found, "problems": rows, "count": len(problems), "shown": len(shown)}
+    cost = plan(problems[:MAX_UPLOAD_PROBLEMS], chosen, bool(models), _timeout(request), detail=DETAIL_PROBLEMS)
+    return await bounded(request, cost, "upload", {"found": found, "problems": problems, "rule": decision_rule,
+                                                   "models": chosen, "rule_terms": veto})

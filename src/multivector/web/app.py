@@ -56,13 +56,18 @@ def plotly_js() -> bytes:
 def _warm_tables(app: FastAPI) -> None:
     """Compute the tables the pages share (panel, measures, proposals' forecasts) and the measures charts
     before the first visitor."""
-    from .pages import measures_figures
+    from .evidence import all_facts
+    from .pages import measures_figures, overview_figures
 
     ctx = app.state.ctx
-    _ = ctx.measures, ctx.dependence, ctx.spells, ctx.org_lead, ctx.citation_titles
+    _ = ctx.measures, ctx.dependence, ctx.spells, ctx.org_lead, ctx.citation_titles, ctx.landmarks
+    all_facts(ctx)
     app.state.proposals.table()
-    for chosen in [tuple(ctx.states)] + [(s,) for s in ctx.states]:
-        measures_figures(app, chosen)
+    for region, states in ctx.regions.items():
+        overview_figures(app, region)
+        measures_figures(app, tuple(states))
+    for s in ctx.states:
+        measures_figures(app, (s,))
     app.state.warmed.set()
 
 
@@ -117,7 +122,7 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
                   description="The evidence base, measures, scenarios, evaluation and negotiation models of "
                               "multivector. Errors are 422 with `detail`: `what — how to fix it`.")
     app.state.ctx, app.state.store, app.state.jobs = ctx, store, jobs
-    app.state.library = Library(library_folder(), ctx.inputs.states, ctx.model_orgs)
+    app.state.library = Library(library_folder(), ctx.inputs.states, ctx.model_orgs, ctx.all_states)
     app.state.proposals = CaseProposals(ctx)
     from .sweeps import SweepShelf
 

@@ -34,6 +34,35 @@ class WebContext:
         return list(self.kb.regional_states)
 
     @cached_property
+    def all_states(self) -> list[str]:
+        """Every state the case models: the regional states, then the pooled ones (other regions)."""
+        from ..model.inputs import modelled_states
+
+        with self.lock:
+            return modelled_states(self.kb)
+
+    @cached_property
+    def regions(self) -> dict[str, list[str]]:
+        """Region id (model.yaml `regions`) → its states; the first is the case's own region."""
+        from ..model.inputs import regions
+
+        with self.lock:
+            return regions(self.kb)
+
+    def region(self, value: str | None) -> tuple[str, list[str]]:
+        """(region id, its states); None or "" gives the first region (the case's own)."""
+        first = next(iter(self.regions))
+        key = (value or first).strip().lower()
+        if key not in self.regions:
+            raise WebInputError(f"unknown region {value!r}", f"use one of {', '.join(self.regions)}")
+        return key, self.regions[key]
+
+    @staticmethod
+    def region_label(key: str) -> str:
+        """`south_caucasus` → "South Caucasus"."""
+        return key.replace("_", " ").title()
+
+    @cached_property
     def state_names(self) -> dict[str, str]:
         with self.lock:
             a = self.kb.actors()
@@ -51,6 +80,20 @@ class WebContext:
 
         with self.lock:
             return load_inputs(self.kb)
+
+    def inputs_for(self, states: list[str] | None):
+        """The model's inputs of these states (None: the regional states, `inputs`), kept per selection."""
+        if not states or list(states) == list(self.inputs.states):
+            return self.inputs
+        from ..model.inputs import load_inputs
+
+        key = tuple(states)
+        with self._once:
+            cache = self.__dict__.setdefault("_inputs_by_states", {})
+        if key not in cache:
+            with self.lock:
+                cache[key] = load_inputs(self.kb, states=list(key))
+        return cache[key]
 
     @cached_property
     def model_orgs(self) -> set[str]:
@@ -79,18 +122,31 @@ class WebContext:
 
     @cached_property
     def measures(self) -> pd.DataFrame:
-        """Core and network measures of the regional states, every year of the case."""
+        """Core and network measures of every modelled state (the regional and the pooled ones), every year."""
         from ..measures import measures_table
 
-        states = [s for s in self.states if s in self.panel._state_index]
+        states = [s for s in self.all_states if s in self.panel._state_index]
         return measures_table(self.panel, states=states)
 
     @cached_property
     def dependence(self) -> pd.DataFrame:
-        from ..measures import case_dependence
+        """Dependence by partner of every modelled state: the imported series the case's series drivers read,
+        and the hand-coded indicators (`model.series_drivers.dependence_rows`)."""
+        from ..model.dependence_series import dependence_rows
 
         with self.lock:
-            return case_dependence(self.kb, states=self.states)
+            return dependence_rows(self.kb, self.all_states, self.period)
+
+    @cached_property
+    def landmarks(self) -> pd.DataFrame:
+        with self.lock:
+            return self.kb.landmarks()
+
+    @cached_property
+    def org_founded(self) -> dict[str, str]:
+        with self.lock:
+            o = self.kb.organizations()
+        return dict(zip(o["id"], o["founded"].astype(str), strict=True))
 
     @cached_property
     def org_lead(self) -> dict[str, dict]:
@@ -108,10 +164,13 @@ class WebContext:
         sp["sources"] = [list(s) for s in sp["sources"]]
         return sp
 
-    def status_grid(self, year: int) -> pd.DataFrame:
-        """Status of each regional state in each organization that existed in `year` (from the panel)."""
+    def status_grid(self, year: int, states: list[str] | None = None) -> pd.DataFrame:
+        """Status of each of `states` (default: the regional states) in each organization that existed in
+        `year` (from the panel), with the organization's lead pole."""
         from ..measures import CODE_STATUS
+        from ..report.figures import pole_label
 
+        states = states or self.states
         p = self.panel
         y = int(np.searchsorted(p.years, year))
         rows = []
@@ -119,10 +178,11 @@ class WebContext:
             codes = p.codes[:, j, y]
             if np.all(codes == -1):
                 continue   # not in existence that year
-            row = {"org": org, "name": p.org_names.get(org, org)}
-            for i, s in enumerate(p.states):
-                if s in self.states:
-                    row[s] = CODE_STATUS.get(int(codes[i]), "none")
+            row = {"org": org, "name": p.org_names.get(org, org),
+                   "pole": pole_label(self.org_lead.get(org, {"UNCODED": 1.0}))}
+            for s in states:
+                i = p._state_index.get(s)
+                row[s] = CODE_STATUS.get(int(codes[i]), "none") if i is not None else "none"
             rows.append(row)
         return pd.DataFrame(rows)
 

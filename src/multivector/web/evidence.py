@@ -7,40 +7,34 @@ import pandas as pd
 
 from .errors import WebInputError
 
-MAX_SHOWN = 200
+PAGE_SIZE = 50
 ECONOMY = ("remittances_pct_gdp", "trade_pct_gdp", "external_debt_pct_gni", "military_exp_pct_gdp")
 UNGA = ("unga_agree_rus", "unga_agree_chn", "unga_agree_usa")
+ECONOMY_LABELS = {"remittances_pct_gdp": "remittances received (% of GDP)", "trade_pct_gdp": "trade (% of GDP)",
+                  "external_debt_pct_gni": "external debt (% of GNI)",
+                  "military_exp_pct_gdp": "military spending (% of GDP)"}
 UNGA_LABELS = {"unga_agree_rus": "agreement with Russia", "unga_agree_chn": "agreement with China",
                "unga_agree_usa": "agreement with the United States"}
 
 
 def all_facts(ctx) -> pd.DataFrame:
-    """Every fact with the actors, organization, mechanism and years it concerns (kept on the context)."""
+    """Every fact of the base (`kb.facts.fact_rows`, the report's table too), kept on the context, with a
+    lower-case haystack of its text, id and citations for the text search."""
     cached = getattr(ctx, "_facts", None)
     if cached is not None:
         return cached
+    from ..kb.facts import fact_rows
+
     with ctx.lock:
-        df = ctx.kb.sql("""
-            SELECT 'claim' AS kind, id, coalesce(period, '') AS date, statement AS text, actors, org, mechanism,
-                   period_start AS y0, period_end AS y1, sources, id AS sid FROM claims
-            UNION ALL SELECT 'event', id, date, summary, actors, org, NULL, year, year, sources, id FROM events
-            UNION ALL SELECT 'membership', actor || '/' || org || '/' || start, start,
-                   actor || ' ' || status || ' of ' || org || ', ' || start || ' – ' || coalesce("end", 'open')
-                     || coalesce(': ' || note, ''), [actor], org, NULL, start_year, end_year, sources,
-                   actor || '/' || org FROM memberships
-            UNION ALL SELECT 'indicator', id, period, name || ' ' || actor || coalesce(' / ' || partner, '') || ': '
-                   || CAST(value AS VARCHAR) || ' ' || unit || coalesce(' (' || note || ')', ''),
-                   CASE WHEN partner IS NULL THEN [actor] ELSE [actor, partner] END, NULL, NULL,
-                   period_start, period_end, sources, id FROM indicators
-            ORDER BY 1, 3, 2""")
-    df["actors"] = [list(a) if a is not None else [] for a in df["actors"]]
-    df["sources"] = [list(s) for s in df["sources"]]
+        df = fact_rows(ctx.kb)
+    df["hay"] = [f"{t} {i} {' '.join(c)}".lower() for t, i, c in zip(df.text, df.id, df.sources, strict=True)]
     ctx._facts = df
     return df
 
 
-def facts(ctx, q=None, state=None, org=None, mechanism=None, start=None, end=None) -> tuple[list[dict], int]:
-    """(the first MAX_SHOWN matching facts with readable citations, how many match)."""
+def facts(ctx, q=None, state=None, org=None, mechanism=None, start=None, end=None, page: int = 1
+          ) -> tuple[list[dict], int, int]:
+    """(the facts of page `page` (PAGE_SIZE a page) with readable citations, how many match, the page shown)."""
     from ..kb.vocab import MECHANISMS
 
     df = all_facts(ctx)
@@ -65,18 +59,19 @@ def facts(ctx, q=None, state=None, org=None, mechanism=None, start=None, end=Non
     if q:
         if len(q) > 200:
             raise WebInputError("the search text is over 200 characters", "search for a few words")
-        with ctx.lock:
-            hits = ctx.kb.search(q, limit=5000)
-        ids = set(zip(hits.kind, hits.id, strict=True))
-        df = df[[(k, s) in ids for k, s in zip(df.kind, df.sid, strict=True)]]
+        for word in q.lower().split():
+            df = df[df.hay.str.contains(word, regex=False)]
     total = len(df)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page < 1 or page > pages:
+        raise WebInputError(f"page {page} is outside 1–{pages}", f"give a page from 1 to {pages}")
     rows = []
-    for r in df.head(MAX_SHOWN).itertuples():
+    for r in df.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE].itertuples():
         rows.append({"kind": r.kind, "id": r.id, "date": r.date, "text": r.text, "actors": r.actors,
-                     "org": r.org if isinstance(r.org, str) else "",
+                     "org": r.org if isinstance(r.org, str) and r.kind != "organization" else "",
                      "mechanism": r.mechanism if isinstance(r.mechanism, str) else "",
                      "citations": [{"id": c, "text": ctx.citation_text(c)} for c in r.sources]})
-    return rows, total
+    return rows, total, page
 
 
 def timeline_figure(ctx, target: str):
@@ -96,7 +91,8 @@ def timeline_figure(ctx, target: str):
 
 
 def series_figures(ctx, states: list[str]) -> dict:
-    """The economic series and UN voting agreement the case holds, one figure each (none if absent)."""
+    """The economic series and UN voting agreement the case holds, one figure each (none if absent), over the
+    case's years; the three voting agreements on one scale."""
     from ..report.web_figures import series_panels
 
     with ctx.lock:
@@ -105,8 +101,8 @@ def series_figures(ctx, states: list[str]) -> dict:
     out = {}
     if names & set(ECONOMY):
         out["economy"] = series_panels(pts, list(ECONOMY), "Economic series (World Bank WDI)", states,
-                                       ctx.state_names)
+                                       ctx.state_names, ECONOMY_LABELS, period=ctx.period)
     if names & set(UNGA):
         out["unga"] = series_panels(pts, list(UNGA), "UN General Assembly voting agreement (share of votes)",
-                                    states, ctx.state_names, UNGA_LABELS)
+                                    states, ctx.state_names, UNGA_LABELS, period=ctx.period, same_y=True)
     return out

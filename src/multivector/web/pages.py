@@ -60,34 +60,67 @@ def _int(value: str | None, what: str) -> int | None:
 
 
 # ------------------------------------------------------------------ overview
+def _region_context(ctx, key: str) -> dict:
+    return {"region": key, "regions": [(k, ctx.region_label(k)) for k in ctx.regions],
+            "region_label": ctx.region_label(key)}
+
+
+def _fact_total(ctx) -> int:
+    from .evidence import all_facts
+
+    return len(all_facts(ctx))
+
+
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, year: Opt = None):
+def overview(request: Request, year: Opt = None, region: Opt = None):
     ctx = request.app.state.ctx
     try:
+        key, states = ctx.region(region)
         y = ctx.year(_int(year, "year"))
     except WebInputError as exc:
         return _error_page(request, exc, "Overview")
-    grid = ctx.status_grid(y)
+    grid = ctx.status_grid(y, states)
     m = ctx.measures[ctx.measures.year == y].set_index("state")
     headline = [{"state": s, "name": ctx.state_names.get(s, s),
                  "balance": m.balance_index.get(s), "poles": m.effective_poles.get(s), "orgs": m.n_orgs.get(s),
-                 "ties": {p: m[f"ties_{p}"].get(s) for p in ("RUS", "CHN", "WEST")}} for s in ctx.states]
+                 "ties": {p: m[f"ties_{p}"].get(s) for p in ("RUS", "CHN", "WEST")}} for s in states]
     with ctx.lock:
         counts = ctx.kb.counts()
     return render(request, "overview.html", "Overview", year=y, period=ctx.period, grid=grid.to_dict("records"),
-                  states=ctx.states, names=ctx.state_names, headline=headline, counts=counts,
-                  case_title=ctx.kb.meta.get("title", ctx.kb.name))
+                  states=states, names=ctx.state_names, headline=headline, counts=counts, facts=_fact_total(ctx),
+                  case_title=ctx.kb.meta.get("title", ctx.kb.name), figs=overview_figures(request.app, key),
+                  landmarks=ctx.landmarks.to_dict("records"), **_region_context(ctx, key))
+
+
+def overview_figures(app, region: str) -> dict[str, str]:
+    """The overview's charts of one region as JSON, built once: the balance index with the case's landmark
+    events, and the state × organization × year heatmap by lead pole."""
+    def build() -> dict[str, str]:
+        from ..report import figures as F
+        from ..report.overview_figures import lead_heatmap
+
+        ctx = app.state.ctx
+        states = ctx.regions[region]
+        m = ctx.measures[ctx.measures.state.isin(states)]
+        return {"balance": _fig(F.balance_lines(m, states, ctx.state_names, ctx.landmarks)),
+                "heatmap": _fig(lead_heatmap(ctx.panel, states, ctx.org_lead, ctx.state_names, ctx.org_founded,
+                                             ctx.landmarks))}
+
+    return app.state.memo.get(("overview-figures", region), build)
 
 
 # ------------------------------------------------------------------ evidence
-KINDS = ("claim", "event", "indicator", "membership", "organization", "source")
+KINDS = ("claim", "event", "indicator", "membership", "organization", "proposal")
 
 
 @router.get("/evidence", response_class=HTMLResponse)
 def evidence(request: Request, q: Opt = None, state: Opt = None, org: Opt = None, mechanism: Opt = None,
              from_: Annotated[str | None, Query(alias="from", max_length=10)] = None,
-             to: Annotated[str | None, Query(max_length=10)] = None, timeline: Opt = None):
-    """Facts with their sources; filters combine (all must hold); a membership timeline of a state or org."""
+             to: Annotated[str | None, Query(max_length=10)] = None, timeline: Opt = None, page: Opt = None):
+    """Facts with their sources, 50 a page; filters combine (all must hold). The membership timeline follows
+    the filters (the organization's, else the state's) unless one is picked."""
+    from urllib.parse import urlencode
+
     from ..kb.vocab import MECHANISMS
     from .evidence import facts, timeline_figure
 
@@ -95,48 +128,86 @@ def evidence(request: Request, q: Opt = None, state: Opt = None, org: Opt = None
     with ctx.lock:
         orgs = list(ctx.kb.organizations().id)
     form = {"q": q or "", "state": state or "", "org": org or "", "mechanism": mechanism or "",
-            "from": from_ or "", "to": to or "", "timeline": timeline or (state or org or "KAZ")}
+            "from": from_ or "", "to": to or ""}
+    target = timeline or org or state or ctx.states[0]
     try:
-        rows, total = facts(ctx, q=q, state=state, org=org, mechanism=mechanism, start=_int(from_, "from"),
-                            end=_int(to, "to"))
-        fig = timeline_figure(ctx, form["timeline"])
+        rows, total, shown = facts(ctx, q=q, state=state, org=org, mechanism=mechanism, start=_int(from_, "from"),
+                                   end=_int(to, "to"), page=_page(page))
+        fig = timeline_figure(ctx, target)
     except WebInputError as exc:
         return _error_page(request, exc, "Evidence")
-    return render(request, "evidence.html", "Evidence", form=form, rows=rows, total=total, states=ctx.states,
+    from .evidence import PAGE_SIZE
+
+    pages = max(1, -(-total // PAGE_SIZE))
+    keep = {k: v for k, v in form.items() if v}
+    if timeline:
+        keep["timeline"] = timeline
+
+    def link(n: int) -> str:
+        return "/evidence?" + urlencode({**keep, "page": n})
+
+    return render(request, "evidence.html", "Evidence", form=form, rows=rows, total=total, states=ctx.all_states,
                   orgs=orgs, mechanisms=MECHANISMS, names=ctx.state_names, timeline_fig=_fig(fig),
-                  timeline_targets=ctx.states + orgs)
+                  timeline_targets=ctx.all_states + orgs, timeline=target.upper(), page=shown, n_pages=pages,
+                  first=(shown - 1) * PAGE_SIZE + 1, last=min(shown * PAGE_SIZE, total),
+                  prev_link=link(shown - 1) if shown > 1 else None, next_link=link(shown + 1) if shown < pages else None,
+                  page_links=[(n, link(n)) for n in _page_numbers(shown, pages)], keep=keep)
+
+
+def _page(value: str | None) -> int:
+    if value in (None, ""):
+        return 1
+    if not value.isdigit():
+        raise WebInputError(f"page {value[:20]!r} is not a page number", "give a page such as 2")
+    return int(value)
+
+
+def _page_numbers(page: int, pages: int) -> list[int]:
+    """The page numbers a pager shows: the first, the last and two either side of the current one.
+
+    >>> _page_numbers(7, 20)
+    [1, 5, 6, 7, 8, 9, 20]
+    """
+    return sorted({1, pages} | {n for n in range(page - 2, page + 3) if 1 <= n <= pages})
 
 
 # ------------------------------------------------------------------ measures
 @router.get("/measures", response_class=HTMLResponse)
-def measures(request: Request, state: Opt = None):
+def measures(request: Request, state: Opt = None, region: Opt = None):
     ctx = request.app.state.ctx
-    chosen = [s for s in ctx.states if not state or s == state.upper()]
+    try:
+        key, states = ctx.region(region)
+    except WebInputError as exc:
+        return _error_page(request, exc, "Measures")
+    if state and state.upper() in ctx.all_states and state.upper() not in states:
+        if region:   # a region just chosen wins over the state of the one before
+            state = None
+        else:        # a state alone (a link from the overview): its own region
+            key, states = next((k, v) for k, v in ctx.regions.items() if state.upper() in v)
+    chosen = [s for s in states if not state or s == state.upper()]
     if not chosen:
-        return _error_page(request, WebInputError(f"{state!r} is not a regional state of the case",
-                                                  f"use one of {', '.join(ctx.states)}"), "Measures")
+        return _error_page(request, WebInputError(f"{state!r} is not a state the case models",
+                                                  f"use one of {', '.join(ctx.all_states)}"), "Measures")
     m = ctx.measures[ctx.measures.state.isin(chosen)]
-    return render(request, "measures.html", "Measures", states=ctx.states, names=ctx.state_names,
+    return render(request, "measures.html", "Measures", states=states, names=ctx.state_names,
                   state=state.upper() if state else "", figs=measures_figures(request.app, tuple(chosen)),
                   table=m[["state", "year", "balance_index", "effective_poles", "ties_RUS", "ties_CHN", "ties_WEST",
-                           "n_orgs"]].round(2).to_dict("records"))
+                           "n_orgs"]].round(2).to_dict("records"), **_region_context(ctx, key))
 
 
 def measures_figures(app, chosen: tuple[str, ...]) -> dict[str, str]:
     """The measures page's charts of these states as JSON, built once (the start-up warms them)."""
     def build() -> dict[str, str]:
         from ..report import figures as F
+        from ..report.web_figures import dependence_panels
         from .evidence import series_figures
 
         ctx = app.state.ctx
         states = list(chosen)
         m = ctx.measures[ctx.measures.state.isin(states)]
-        ties = F.ties_areas(m, states, tuple(ctx.panel.poles), ctx.state_names)
-        if len(states) == 1:   # one panel: the legend below it, not over its title
-            ties.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
-        figs = {"balance": F.balance_lines(m, states, ctx.state_names), "ties": ties,
-                "dependence": F.dependence_lines(ctx.dependence[ctx.dependence.state.isin(states)],
-                                                 ctx.state_names, states, ctx.period)}
+        figs = {"balance": F.balance_lines(m, states, ctx.state_names, ctx.landmarks),
+                "ties": F.ties_areas(m, states, tuple(ctx.panel.poles), ctx.state_names),
+                "dependence": dependence_panels(ctx.dependence, states, ctx.state_names, ctx.period)}
         figs.update(series_figures(ctx, states))
         return {k: _fig(f) for k, f in figs.items()}
 
@@ -158,7 +229,7 @@ def lab(request: Request, s: Annotated[str | None, Query(max_length=20_000)] = N
         if library:
             lib.get(library)   # 404 page for a name the library does not hold
         if s:
-            initial = from_scenario(to_scenario(decode_link(s), ctx.inputs.states, ctx.model_orgs))
+            initial = from_scenario(to_scenario(decode_link(s), ctx.inputs.states, ctx.model_orgs, ctx.all_states))
         elif library:
             initial = from_scenario(lib.get(library))
     except WebInputError as exc:
@@ -168,8 +239,11 @@ def lab(request: Request, s: Annotated[str | None, Query(max_length=20_000)] = N
         if initial is not None:
             initial.update(name="my-scenario", description="", runs=500)
     powers = ["RUS", "CHN", "WEST"]
+    region_of = {tuple(v): k for k, v in ctx.regions.items()}
+    region = region_of.get(tuple((initial or {}).get("states") or ctx.inputs.states), next(iter(ctx.regions)))
     return render(request, "lab.html", "Scenario lab", library=lib, initial=json.dumps(initial).replace("</", "<\\/"),
-                  states=ctx.inputs.states, powers=powers, names=ctx.state_names, drivers=DRIVERS,
+                  states=ctx.regions[region], powers=powers, names=ctx.state_names, drivers=DRIVERS,
+                  region_states=ctx.regions, **_region_context(ctx, region),
                   dependence=DEPENDENCE_DRIVERS, org_drivers=ORG_DRIVERS, power_drivers=POWER_DRIVERS,
                   orgs=sorted(ctx.model_orgs), max_runs=MAX_WEB_RUNS, auto_run=bool(s or library),
                   selected=library or "baseline", record_until=ctx.inputs.record_until,
@@ -234,8 +308,27 @@ def check(request: Request):
             subsets[sub] = part[[c for c in cols if c in part.columns]].to_dict("records")
         scores = subsets["all"]
         theory = (ev.get("theory_test") or {}).get("rows") or []
+    weights = _weights(request)
+    if weights:
+        figs["weights"] = weights["fig"]
     return render(request, "check.html", "Model check", ev=ev, figs=figs, scores=scores, subsets=subsets,
-                  theory=theory)
+                  theory=theory, weights=weights)
+
+
+def _weights(request: Request) -> dict | None:
+    """The fitted weights the app runs with (the shipped weights file's posterior draws): their rows and
+    picture, built once per version of the file."""
+    from ..model.parameters import SHIPPED
+    from ..model.weight_summary import weights_file_rows
+    from ..report.model_figures import weights_intervals
+
+    stamp = SHIPPED.stat().st_mtime_ns if SHIPPED.exists() else 0
+
+    def build() -> dict | None:
+        summary = weights_file_rows(SHIPPED)
+        return None if summary is None else {**summary, "fig": _fig(weights_intervals(summary))}
+
+    return request.app.state.memo.get(("weights", str(SHIPPED), stamp), build)
 
 
 # ------------------------------------------------------------------ API docs (offline: no Swagger UI from a CDN)

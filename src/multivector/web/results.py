@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
-from ..io_utils import OutputSet, plain, write_atomic, write_table_atomic
+from ..io_utils import OutputSet
 from .errors import WebInputError
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -52,12 +52,10 @@ class ResultStore:
     def has(self, key: str) -> bool:
         return (self.folder(key) / "summary.json").is_file()
 
-    def write(self, key: str, tables: dict[str, pd.DataFrame], summary: dict) -> Path:
-        """Write a result's tables and summary as one set (old set or new set, never a mix)."""
+    def write(self, key: str, results) -> Path:
+        """Write a result set (`model.result_set.ResultSet`) as one set: old set or new set, never a mix."""
         with OutputSet(self.folder(key)) as out:
-            for name, df in tables.items():
-                write_table_atomic(df, out.path / f"{name}.csv", "csv")
-            write_atomic(out.path / "summary.json", json.dumps({k: plain(v) for k, v in summary.items()}, indent=2))
+            results.write(out.path)
         return self.folder(key)
 
     def summary(self, key: str) -> dict:

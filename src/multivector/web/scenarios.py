@@ -54,6 +54,8 @@ class ScenarioIn(BaseModel):
     end: int = 2035
     runs: int = 1000
     seed: int = 0
+    states: list[str] | None = Field(None, max_length=20, description="The states to run (ids such as ARM, AZE, "
+                                                                      "GEO); empty: the case's regional states.")
     drivers: list[DriverChangeIn] = Field(default_factory=list, max_length=MAX_CHANGES)
     parameters: dict[str, Any] = Field(default_factory=dict, max_length=40)
 
@@ -62,8 +64,11 @@ def _yaml_value(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)   # JSON scalars and flow mappings are YAML
 
 
-def to_scenario(body: ScenarioIn, states: list[str], orgs: set[str]) -> Scenario:
-    """The checked `Scenario` of a request, or WebInputError listing every problem by field."""
+def to_scenario(body: ScenarioIn, states: list[str], orgs: set[str], modelled: list[str] | None = None) -> Scenario:
+    """The checked `Scenario` of a request, or WebInputError listing every problem by field.
+
+    states: the states a change may name without a `states` key; modelled: every state a `states` key may name.
+    """
     if body.runs > MAX_WEB_RUNS:
         raise WebInputError(f"`runs` {body.runs:,} is above the web app's limit of {MAX_WEB_RUNS:,}",
                             f"ask for at most {MAX_WEB_RUNS:,} runs, or run `multivector simulate` for more")
@@ -73,7 +78,7 @@ def to_scenario(body: ScenarioIn, states: list[str], orgs: set[str]) -> Scenario
         lines.append(text)
         where[len(lines)] = field
 
-    for key in ("name", "description", "start", "end", "runs", "seed"):
+    for key in ("name", "description", "start", "end", "runs", "seed", "states"):
         if getattr(body, key) is not None:   # no start: from the record
             put(f"{key}: {_yaml_value(getattr(body, key))}", key)
     if body.drivers:
@@ -86,7 +91,7 @@ def to_scenario(body: ScenarioIn, states: list[str], orgs: set[str]) -> Scenario
         for name, spec in body.parameters.items():
             put(f"  {_yaml_value(str(name))}: {_yaml_value(spec)}", f"parameters.{name}")
     try:
-        return parse_scenario("\n".join(lines) + "\n", "<scenario>", states, orgs)
+        return parse_scenario("\n".join(lines) + "\n", "<scenario>", states, orgs, modelled)
     except CaseError as exc:
         problems = [f"{where.get(p.line, 'scenario')}: {p.message} — {p.fix}" for p in exc.problems]
         raise WebInputError(problems[0].split(" — ")[0], problems[0].split(" — ", 1)[1], problems=problems) from None
@@ -96,6 +101,8 @@ def from_scenario(sc: Scenario) -> dict:
     """The JSON form of a parsed scenario (what the lab's form and share links hold)."""
     out = {"name": sc.name, "description": sc.description, "start": sc.start, "end": sc.end, "runs": sc.runs,
            "seed": sc.seed, "drivers": [], "parameters": sc.parameters}
+    if sc.states:
+        out["states"] = list(sc.states)
     for ch in sc.changes:
         d = {"actor": ch.actor, "driver": ch.driver, ch.op: ch.amount}
         if ch.start is not None:
@@ -124,9 +131,12 @@ def check_start(sc: Scenario, inputs) -> None:
 
 def scenario_digest_fields(sc: Scenario) -> dict:
     """Everything that shapes a run's numbers (and its name, written into the results)."""
-    return {"name": sc.name, "start": sc.start, "end": sc.end, "runs": sc.runs, "seed": sc.seed,
-            "changes": [{k: v for k, v in asdict(c).items() if k != "line"} for c in sc.changes],
-            "parameters": sc.parameters}
+    out = {"name": sc.name, "start": sc.start, "end": sc.end, "runs": sc.runs, "seed": sc.seed,
+           "changes": [{k: v for k, v in asdict(c).items() if k != "line"} for c in sc.changes],
+           "parameters": sc.parameters}
+    if sc.states:   # only when given, so the keys of runs stored before regions stay as they were
+        out["states"] = list(sc.states)
+    return out
 
 
 # ---------------------------------------------------------------- share links
@@ -159,14 +169,14 @@ def decode_link(value: str) -> ScenarioIn:
 class Library:
     """The scenario files that ship, by name; a request names one, it never gives a path."""
 
-    def __init__(self, folder: Path, states: list[str], orgs: set[str]):
+    def __init__(self, folder: Path, states: list[str], orgs: set[str], modelled: list[str] | None = None):
         self.folder = folder
         self.scenarios: dict[str, Scenario] = {}
         self.rationales: dict[str, str] = {}
         self.broken: dict[str, str] = {}
         for f in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
             try:
-                sc = load_scenario(f, states, orgs)
+                sc = load_scenario(f, states, orgs, modelled)
             except CaseError as exc:
                 self.broken[f.stem] = str(exc.problems[0])
                 continue
@@ -196,7 +206,7 @@ def _rationale(path: Path) -> str:
 
 
 def library_folder() -> Path:
-    """The scenarios that ship, found as `multivector scenarios` finds them: ./scenarios when run from the
-    project folder, else the folder beside the installed package."""
-    here = Path("scenarios")
-    return here if here.is_dir() else Path(__file__).resolve().parents[3] / "scenarios"
+    """The scenarios that ship with the package, as `multivector scenarios` lists them."""
+    from ..shipped import folder
+
+    return folder("scenario")

@@ -48,11 +48,13 @@ class SweepShelf:
             p for p in self.folder.iterdir() if (p / ANALYSIS).is_file())
         for path in candidates[:MAX_SWEEPS]:
             try:
-                data = json.loads((path / ANALYSIS).read_text(encoding="utf-8"))
                 from ..sweep.analyze import Analysis
+                from ..textfiles import read_json
+
+                data = read_json(path / ANALYSIS, "sweep analysis", max_bytes=64 * 2**20)
 
                 Analysis.from_dict(data)   # checks it is an analysis before it is listed
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+            except (ValueError, KeyError, TypeError) as exc:   # InputFileError is a ValueError
                 self.problems.append(f"{path / ANALYSIS}: not a readable sweep analysis ({exc}); "
                                      f"run `multivector sweep analyze {path}` again")
                 continue
@@ -76,7 +78,8 @@ class SweepShelf:
         if s is None:
             known = ", ".join(self.sweeps) or "none: start the server with --sweeps DIR"
             raise WebInputError(f"unknown sweep {sweep_id!r}", f"use one of {known}", status=404)
-        from ..sweep.analyze import Analysis, figures
+        from ..report.sweep_figures import sweep_figures
+        from ..sweep.analyze import Analysis, index_warnings
 
         a = Analysis.from_dict(s.analysis)
         summary = next(x for x in self.list() if x["id"] == sweep_id)
@@ -86,5 +89,5 @@ class SweepShelf:
             chosen = {"box": int(a.prim["chosen"]), "coverage": float(t.coverage), "density": float(t.density),
                       "mass": float(t.mass), "cases": int(a.prim["cases"]), "points": int(a.prim["points"])}
             box = json.loads(a.prim["box"].to_json(orient="records"))
-        return {**summary, "figures": [json.loads(f.to_json()) for f in figures(a)], "prim_box": box,
-                "prim_chosen": chosen}
+        return {**summary, "figures": [json.loads(f.to_json()) for f in sweep_figures(a)], "prim_box": box,
+                "prim_chosen": chosen, "warnings": index_warnings(a)}

@@ -62,35 +62,26 @@ def _reporter(job_id: str):
 def run_scenario_job(job_id: str, scenario, key: str, root: str, compare: bool = False) -> str:
     """Project one scenario from the record (and, with `compare`, the same run without its changes) and write
     its result set under `root/key`; return the key."""
-    from .. import __version__
     from ..model.compare import compare as run_compare
     from ..model.projection import project, scenario_inputs
+    from ..model.result_set import result_set
     from .results import ResultStore
     from .scenarios import from_scenario
 
     kb = _kb()
     report = _reporter(job_id)
-    inputs = _CTX.get("inputs")
+    slot = ("inputs", tuple(scenario.states or ()))   # one set of inputs per selection of states (a region)
+    inputs = _CTX.get(slot)
     if inputs is None or inputs.years[-1] < scenario.end:
-        inputs = _CTX["inputs"] = scenario_inputs(kb, scenario.end)
+        inputs = _CTX[slot] = scenario_inputs(kb, scenario.end, scenario.states)
     if compare:
         cmp = run_compare(kb, scenario, inputs=inputs, progress=report)
         run = cmp.scenario
     else:
         cmp, run = None, project(kb, scenario, inputs=inputs, progress=lambda t: report(t + 1))
-    sc = run.scenario
-    tables = {"engagement": run.engagement(), "indices": run.indices(), "stances": run.stances(),
-              "depth": run.depth()}
-    if cmp is not None:
-        tables.update(compare=cmp.table, baseline_engagement=cmp.baseline.engagement(),
-                      baseline_indices=cmp.baseline.indices())
-    tables = {k: v.assign(seed=sc.seed, scenario=sc.name) for k, v in tables.items()}
-    summary = {"key": key, **run.summary(), "version": __version__, "case": kb.folder.name,
-               "case_hash": kb.content_hash, "compared": cmp is not None}
-    if cmp is not None:
-        summary["compare"] = cmp.summary()
-    summary["request"] = from_scenario(sc)
-    ResultStore(Path(root)).write(key, tables, summary)
+    results = result_set(kb, run, cmp)
+    results.summary = {"key": key, **results.summary, "request": from_scenario(run.scenario)}
+    ResultStore(Path(root)).write(key, results)
     return key
 
 
@@ -114,11 +105,12 @@ def run_evaluation_job(job_id: str, runs: int, seed: int) -> str:
     return str(save_latest(ev, inp))
 
 
-def run_negotiation_job(call_id: str, problems: list, models: list[str], rule_terms: bool) -> list[dict]:
-    """Every model's forecast on each problem (web.negotiation.forecast_rows), stopping between two models'
-    forecasts once the call is cancelled (its request timed out, or its client went away)."""
-    from .negotiation import forecast_rows
+def run_negotiation_job(call_id: str, what: str, kwargs: dict) -> dict:
+    """A negotiation answer (`web.negotiation.predict_result` or `upload_result`), stopping before the next
+    model's forecast once the call is cancelled (its request timed out, or its client went away)."""
+    from . import negotiation
 
+    fn = {"predict": negotiation.predict_result, "upload": negotiation.upload_result}[what]
     report = _reporter(call_id)
     done = [0]
 
@@ -126,4 +118,4 @@ def run_negotiation_job(call_id: str, problems: list, models: list[str], rule_te
         done[0] += 1
         report(done[0])
 
-    return forecast_rows(problems, models, rule_terms, step)
+    return fn(**kwargs, step=step)

@@ -41,7 +41,8 @@ document.addEventListener("DOMContentLoaded", () => {
       clearTimeout(timer);
       timer = setTimeout(async () => {
         const ask = ++asked, year = slider.value;
-        const r = await fetch("/?year=" + encodeURIComponent(year));
+        const query = "/?" + new URLSearchParams(new FormData(form)).toString();   // the region rides along
+        const r = await fetch(query);
         if (!r.ok || ask !== asked) return;
         const doc = new DOMParser().parseFromString(await r.text(), "text/html");
         for (const id of ["headline", "status-grid"]) {
@@ -49,7 +50,7 @@ document.addEventListener("DOMContentLoaded", () => {
           if (fresh && old) old.replaceWith(fresh);
         }
         for (const s of document.querySelectorAll(".year-label")) s.textContent = year;
-        history.replaceState(null, "", "/?year=" + year);
+        history.replaceState(null, "", query);
       }, 120);
     });
   }

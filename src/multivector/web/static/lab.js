@@ -17,9 +17,23 @@
     if (values.includes(old)) select.value = old;
   }
 
+  // the region chosen: its states are the ones a change may name and the results show
+  const regionStates = () => vocab.regions[$("sc-region").value] || vocab.states;
+  function viewStates(states) {
+    const view = $("view-state"), keep = view.value;
+    view.replaceChildren(...states.map((s) => { const o = document.createElement("option"); o.value = s; o.textContent = vocab.names[s] || s; return o; }));
+    if (states.includes(keep)) view.value = keep;
+  }
+  function setRegion(key) {
+    if (key) $("sc-region").value = key;
+    for (const tr of rows.children) fitRow(tr);
+    if (!current) viewStates(regionStates());   // a result on show keeps the states it was run for
+  }
+  const regionOf = (states) => Object.keys(vocab.regions).find((k) => JSON.stringify(vocab.regions[k]) === JSON.stringify(states));
+
   function fitRow(tr) {
     const d = tr.querySelector(".c-driver").value;
-    options(tr.querySelector(".c-actor"), POWER.has(d) ? vocab.powers : vocab.states);
+    options(tr.querySelector(".c-actor"), POWER.has(d) ? vocab.powers : regionStates());
     tr.querySelector(".c-partner").disabled = !DEP.has(d);
     if (!DEP.has(d)) tr.querySelector(".c-partner").value = "";
     tr.querySelector(".c-org").disabled = !ORG.has(d);
@@ -46,6 +60,7 @@
   }
 
   function fill(sc) {
+    setRegion(sc.states ? regionOf(sc.states) || vocab.default_region : vocab.default_region);
     $("sc-name").value = sc.name; $("sc-start").value = sc.start ?? ""; $("sc-end").value = sc.end;
     $("sc-runs").value = sc.runs; $("sc-seed").value = sc.seed;
     rows.replaceChildren();
@@ -59,6 +74,7 @@
     const sc = { name: $("sc-name").value.trim(), description: $("lab-form").dataset.description || "",
       start: num($("sc-start").value), end: num($("sc-end").value), runs: num($("sc-runs").value),
       seed: num($("sc-seed").value), drivers: [], parameters: JSON.parse($("lab-form").dataset.parameters || "{}") };
+    if ($("sc-region").value !== vocab.default_region) sc.states = regionStates();
     for (const tr of rows.children) {
       const ch = { actor: tr.querySelector(".c-actor").value, driver: tr.querySelector(".c-driver").value };
       const p = tr.querySelector(".c-partner").value, o = tr.querySelector(".c-org").value;
@@ -111,6 +127,7 @@
       $("share").value = location.origin + link;
       const finished = await poll(jobs);
       current = { key: finished[0].key, compared };
+      viewStates(sc.states || vocab.regions[vocab.default_region]);
       $("progress").value = 1;
       status("Drawing the charts…");
       await show();
@@ -188,6 +205,7 @@
     status("Cancelled.");
   });
   $("copy-share").addEventListener("click", () => { $("share").select(); if (navigator.clipboard) navigator.clipboard.writeText($("share").value).catch(() => {}); });
+  $("sc-region").addEventListener("change", () => setRegion());
   $("view-state").addEventListener("change", show);
   $("view-line").addEventListener("change", show);
   $("lab-form").addEventListener("submit", run);
