@@ -455,12 +455,13 @@ def read_bdm_csv(path: str | Path, decision_rule: str = "majority") -> Negotiati
     for i, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
-        if len(row) < len(header):
+        if len(row) != len(header):   # an extra field is a shifted or mistyped row, not one to guess at
             raise _error(
                 path,
                 i,
                 f"expected {len(header)} fields, got {len(row)}",
-                "each row is 'actor,capability,position,salience'",
+                "each row has the header's fields, 'actor,capability,position,salience'"
+                + (" (a number with a comma? write 1.5, not 1,5)" if len(row) > len(header) else ""),
             )
         actor = row[cols["actor"]].strip()
         if not actor:

@@ -57,17 +57,23 @@ def _warm_tables(app: FastAPI) -> None:
     """Compute the tables the pages share (panel, measures, proposals' forecasts) and the measures charts
     before the first visitor."""
     from .evidence import all_facts
+    from .negotiation import Stopped
     from .pages import measures_figures, overview_figures
 
-    ctx = app.state.ctx
-    _ = ctx.measures, ctx.dependence, ctx.spells, ctx.org_lead, ctx.citation_titles, ctx.landmarks
-    all_facts(ctx)
-    app.state.proposals.table()
+    ctx, stop = app.state.ctx, app.state.stopping
+    steps = [*(lambda n=n: getattr(ctx, n) for n in ("measures", "dependence", "spells", "org_lead",
+                                                      "citation_titles", "landmarks")),
+             lambda: all_facts(ctx), lambda: app.state.proposals.table(stop)]
     for region, states in ctx.regions.items():
-        overview_figures(app, region)
-        measures_figures(app, tuple(states))
-    for s in ctx.states:
-        measures_figures(app, (s,))
+        steps += [lambda r=region: overview_figures(app, r), lambda s=tuple(states): measures_figures(app, s)]
+    steps += [lambda s=s: measures_figures(app, (s,)) for s in ctx.states]
+    for step in steps:   # the server's stop ends the warm-up between two steps (a proposal's forecast at most)
+        if stop.is_set():
+            return
+        try:
+            step()
+        except Stopped:
+            return
     app.state.warmed.set()
 
 
@@ -110,13 +116,10 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
         try:
             yield
         finally:
-            jobs.shutdown()          # first: the workers stop within seconds of a SIGTERM
-            if warming.is_alive():
-                # a thread killed inside DuckDB at exit aborts the process, and every DuckDB query runs under
-                # the case's lock: holding it to the end keeps the warm-up (and any request) out of DuckDB,
-                # so the server need not wait for the rest of the warm-up (the proposals' forecasts, seconds)
-                if not ctx.lock.acquire(timeout=60):
-                    warming.join(60)
+            app.state.stopping.set()   # the warm-up ends at its next step
+            jobs.shutdown()            # first: the workers stop within seconds of a SIGTERM
+            if warming.is_alive():     # a thread killed inside DuckDB at exit aborts the process
+                warming.join(60)
 
     app = FastAPI(title="multivector", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="The evidence base, measures, scenarios, evaluation and negotiation models of "
@@ -135,6 +138,7 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
     import threading
 
     app.state.warmed = threading.Event()   # set once the shared tables and charts are computed
+    app.state.stopping = threading.Event()   # set when the server stops: the warm-up ends at its next step
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)

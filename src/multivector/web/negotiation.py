@@ -307,6 +307,10 @@ def read_upload(data: bytes, filename: str, kind: str | None, max_bytes: int):
     return found, problems
 
 
+class Stopped(Exception):
+    """A warm-up computation ended early because the server is stopping."""
+
+
 class CaseProposals:
     """The case's proposals (`case_proposals.derive_problem`) with every model's forecast, computed once.
 
@@ -328,7 +332,8 @@ class CaseProposals:
                 ids = ", ".join(self.ctx.kb.proposals().id)
                 raise WebInputError(f"unknown proposal {proposal_id!r}", f"use one of {ids}", status=404) from None
 
-    def table(self) -> list[dict]:
+    def table(self, stop=None) -> list[dict]:
+        """stop: an Event that ends the computation between two proposals (the server is stopping)."""
         from ..negotiation.case_proposals import outcome_class
 
         if self._table is None:
@@ -336,6 +341,8 @@ class CaseProposals:
                 props = self.ctx.kb.proposals()
             rows = []
             for p in props.itertuples():
+                if stop is not None and stop.is_set():
+                    raise Stopped
                 pr = self.problem(p.id)
                 preds, notes = predictions(pr, list(MODEL_NAMES), rule_terms=True)
                 fc = {m: float(preds[m].position[0]) if m in preds else None for m in MODEL_NAMES}
