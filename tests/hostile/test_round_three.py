@@ -28,11 +28,15 @@ def run(monkeypatch, capsys):
 
         monkeypatch.setattr(sys, "argv", ["multivector", *args])
         monkeypatch.setenv("MULTIVECTOR_NO_PAGER", "1")
+        handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
         code = 0
         try:
             main()
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 1
+        finally:   # main() installs its SIGTERM/SIGHUP clean-up: not the test process's
+            for s, h in handlers.items():
+                signal.signal(s, h)
         out, err = capsys.readouterr()
         return code, out, err
     return _run
@@ -115,6 +119,20 @@ def test_full_disk_under_kb_export_is_one_line_and_keeps_the_old_set(run, tmp_pa
     assert "no space left on the device" in line and "free some space" in line, line
     assert sorted(p.name for p in out.iterdir()) == before
     assert not list(tmp_path.glob(".export.*"))
+
+
+def test_full_disk_under_simulate_out_is_one_line(run, tmp_path, monkeypatch):
+    """Item 7: ENOSPC while `simulate --out` writes its set: one line, exit 1, nothing half-written, no staging."""
+    from multivector.model import result_set
+
+    def full(df, path, fmt):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(result_set, "write_table_atomic", full)
+    code, _, err = run("simulate", "baseline", "--runs", "20", "--out", str(tmp_path / "sim"))
+    assert code == 1
+    assert "no space left on the device" in one_line(err)
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("fault, words", [
