@@ -56,6 +56,7 @@ def cli_cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ["negotiate", str(big), "--model", "compromise", "--draws", "5"],
         ["simulate", str(evil)], ["kb", "export", "--format", "csv", "--out", out],
         ["serve", "--help"], ["sweep", "--help"], ["evaluate", "--help"],
+        ["kb", "search", "\x1b[2J\u202e"],   # no hits, and the term shown escaped
     ]
     refuse = [
         ["calibrate", "--train-until", "2000000000"], ["calibrate", "--train-until", "1800"],
@@ -79,7 +80,6 @@ def cli_cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ["measures", "--cow", str(empty)], ["measures", "--cow", str(fifo)],
         ["serve", "--sweeps", "/nonexistent"], ["serve", "--port", "70000"],
         ["serve", "--allowed-host", "http://x/"], ["sweep", str(fifo), "--out", out + "2"],
-        ["kb", "search", "\x1b[2J\u202e"],
     ]
     return [("ok", a) for a in ok] + [("refuse", a) for a in refuse]
 
