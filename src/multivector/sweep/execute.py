@@ -161,16 +161,30 @@ def open_executor(workers: int = 1, scheduler: str | None = None, dask_local: in
     else:
         import multiprocessing
 
-        from ..processes import die_with_parent
-
         # every worker dies with this process, even one killed with SIGKILL (the pool starts them from this
         # thread, which lives as long as the pool)
         pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=die_with_parent, initargs=(os.getpid(),))
+                                      initializer=_pool_worker, initargs=(os.getpid(),))
         try:
             yield pool, ExecutorInfo("pool", workers)
-        finally:
+        except BaseException:   # Ctrl-C, a signal, an error: a running chunk may take minutes, so stop it now
+            for p in list((getattr(pool, "_processes", None) or {}).values()):
+                p.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        else:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool_worker(parent: int) -> None:
+    """A pool worker: dies with the sweep, and leaves Ctrl-C to it (the terminal's SIGINT reaches the whole
+    group; the sweep records what finished and stops its workers)."""
+    import signal
+
+    from ..processes import die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
 
 
 # ----------------------------------------------------------------- the run
