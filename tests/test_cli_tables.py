@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from multivector.cli import app, output
+from multivector.cli.columns import Layout, plan
 from multivector.cli.output import MAX_TOKEN, plan_columns
 
 COW = Path(__file__).resolve().parents[2] / "shared" / "data" / "cow_igo_v3_state_year_excerpt.csv"
@@ -53,15 +54,17 @@ def test_listing_fits(args, width):
             continue
         for r in rows[:40]:
             value = str(r[col] or "")
-            if value and len(value) <= MAX_TOKEN:
+            if value and (col == "id" or len(value) <= MAX_TOKEN):   # an id is whole whatever its length
                 assert value in table.stdout, f"{col} {value!r} is broken or missing at {width} columns"
+    assert "…" not in "".join(ln for ln in lines if ln.lstrip("│┃ ").startswith(("ev_", "cl_", "ind_"))), \
+        "an id was cut with …"
 
 
 def test_plan_drops_references_first_and_never_narrows_a_token():
     cols = ["id", "statement", "sources"]
     cells = [["cl_a_rather_long_identifier_of_a_claim", "word " * 30, "article:CSTO:fn31, article:EAEU:fn40"]]
-    shown, widths, kinds = plan_columns(cols, cells, 60)
-    assert shown == [0, 1] and widths[0] == len(cells[0][0]) and kinds == ["token", "text"]
+    shown, widths, kinds = plan_columns(cols, cells, 80)
+    assert shown == [0, 1] and widths[0] == len(cells[0][0]) and kinds == ["id", "text"]
     shown, widths, _ = plan_columns(cols, cells, 200)
     assert shown == [0, 1, 2] and sum(widths) + 3 * 3 + 1 <= 200
 
@@ -87,3 +90,39 @@ def test_emit_honours_no_wrap(capsys, monkeypatch):
     output.emit(df, "table", no_wrap=("series",))
     kept = capsys.readouterr().out
     assert name not in wrapped and name in kept
+
+
+def test_ids_are_never_cut_and_content_is_kept_before_other_columns():
+    cols = ["id", "date", "precision", "kind", "summary", "sources"]
+    long_id = "ev_" + "x" * 55
+    cells = [[long_id, "2010-06", "month", "accession", "word " * 20, "article:CSTO:fn25"]]
+    lay = Layout(content=("date", "summary"), drop=("precision", "sources", "kind"))
+    p = plan(cols, cells, 80, lay)
+    # too narrow for the id and the summary side by side: the summary goes under the id, the date stays
+    assert p.stacked == 4 and 0 in p.shown and 1 in p.shown and p.widths[p.shown.index(0)] >= len(long_id)
+    assert 2 not in p.shown and 5 not in p.shown   # the declared droppable ones went
+    wide = plan(cols, cells, 200, lay)
+    assert wide.stacked is None and wide.shown == [0, 1, 2, 3, 4, 5]
+    # side by side when they fit: the low-value columns go first, in the declared order
+    short = [["ev_a", "2010", "month", "accession", "word " * 20, "article:CSTO:fn25"]]
+    p = plan(cols, short, 60, lay)
+    assert p.stacked is None and {0, 1, 4} <= set(p.shown) and 2 not in p.shown
+
+
+def test_a_declared_column_that_does_not_fit_keeps_the_less_valuable_ones_out():
+    cols = ["kind", "id", "date", "text", "score"]
+    cells = [["indicator", "ind_" + "y" * 33, "2015-01-01", "word " * 12, "2"]]
+    p = plan(cols, cells, 80, Layout(content=("text",), drop=("score", "sources", "date", "kind")))
+    assert [cols[k] for k in p.shown] == ["id", "text"]
+
+
+def test_value_and_unit_share_a_column_in_tables(capsys, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setattr(output.console, "width", 80)
+    df = pd.DataFrame({"id": ["ind_a"], "name": ["trade_share"], "value": [35.0], "unit": ["percent"]})
+    output.emit(df, "table", layout="indicators")
+    out = capsys.readouterr().out
+    assert "35 percent" in out and " unit " not in out
+    output.emit(df, "csv", layout="indicators")
+    assert capsys.readouterr().out.splitlines()[0] == "id,name,value,unit"

@@ -153,13 +153,13 @@ DIRECT_READS = {
     # reads that are not of a user's file
     "figures/__init__.py": "the repository's own docs and docs/figures/*.json",
     "provenance.py": "hashes the package's own source",
-    "kb/loader.py": "hashes the case files (each one is read through textfiles) for the cache key",
+    "kb/fingerprint.py": "hashes the case files (each one is read through textfiles) for the cache key",
+    "kb/quick.py": "the snapshot of the compiled case in the cache folder, written by the project itself",
     "series/casefile.py": "hashes the published file the reader has already read through textfiles",
     "negotiation/samples.py": "the package's own examples, then read through textfiles as in-memory files",
     # the project's own caches and result folders, and files of other branches (issue 23, part two)
     "evaluate/engagement.py": "the evaluation cache",
     "evaluate/store.py": "the evaluation cache",
-    "web/scenarios.py": "part two: the scenario library",
     "web/results.py": "the web app's own result store",
     "sweep/analyze.py": "a sweep folder the sweep wrote",
     "sweep/execute.py": "a sweep folder the sweep wrote",

@@ -8,7 +8,21 @@ The library is the product; the command line and report are thin adapters.
 ['KAZ', 'KGZ', 'TJK', 'TKM', 'UZB']
 """
 
-from .kb import CaseBase, CaseError, UnknownIdError, check_case, load_case
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .version import __version__
 
+if TYPE_CHECKING:   # loaded on first use (see multivector.kb): `multivector --help` needs neither DuckDB nor pandas
+    from .kb import CaseBase, CaseError, UnknownIdError, check_case, load_case
+
 __all__ = ["CaseBase", "CaseError", "UnknownIdError", "check_case", "load_case", "__version__"]
+
+
+def __getattr__(name: str):
+    if name in ("CaseBase", "CaseError", "UnknownIdError", "check_case", "load_case"):
+        from . import kb
+
+        return getattr(kb, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -252,20 +252,6 @@ def remove_staging() -> None:
         _LIVE.discard(p)
 
 
-def end_on_signals() -> None:
-    """Make SIGTERM and SIGHUP end the process as Ctrl+C does: through the `finally` blocks and exit handlers,
-    so no staging folder is left (SIGKILL leaves it to the next start's recover())."""
-    import signal
-
-    def ended(signum, _frame):
-        remove_staging()
-        raise SystemExit(128 + signum)
-
-    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, None):
-            signal.signal(sig, ended)
-
-
 def _alive(pid: str) -> bool:
     try:
         os.kill(int(pid), 0)

@@ -54,3 +54,19 @@ def _watch(parent: int, interval: float) -> None:
         time.sleep(interval)
         if os.getppid() != parent:
             os._exit(1)   # no clean-up to run: results are written atomically, a half-written one is dropped
+
+
+def end_on_signals() -> None:
+    """Make SIGTERM and SIGHUP end the process as Ctrl+C does: through the `finally` blocks and exit handlers,
+    so no staging folder is left (SIGKILL leaves it to the next start's recover()). Light: io_utils is
+    consulted only if a command has loaded it (only a command that writes has staging folders)."""
+
+    def ended(signum, _frame):
+        io_utils = sys.modules.get("multivector.io_utils")
+        if io_utils is not None:
+            io_utils.remove_staging()
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, None):
+            signal.signal(sig, ended)

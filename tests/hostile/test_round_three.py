@@ -212,7 +212,7 @@ def test_staging_folder_removed_on_sigterm(tmp_path):
 
 def test_staging_removed_by_the_signal_handler(tmp_path):
     """Item 9, the mechanism alone: an OutputSet open when SIGTERM arrives is removed (exit 143)."""
-    code = ("import sys, time; from multivector.io_utils import OutputSet, end_on_signals; end_on_signals(); "
+    code = ("import sys, time; from multivector.io_utils import OutputSet; from multivector.processes import end_on_signals; end_on_signals(); "
             f"s = OutputSet({str(tmp_path / 'out')!r}); print(s.path, flush=True); time.sleep(60)")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     staging = Path(proc.stdout.readline().strip())

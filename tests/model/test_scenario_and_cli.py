@@ -164,12 +164,19 @@ def test_neutrality_and_partial_tier_rules_are_checked_and_applied(tmp_path):
     (case / "model.yaml").write_text(text + (
         "neutral_compatible:\n  - {org: NOPE, sources: [bg_treaty], justification: test}\n"
         "no_partial_status:\n  - {org: CSTO, until: soon, justification: test}\n"))
-    with pytest.raises(CaseError) as info:
+    with pytest.raises(CaseError) as info:   # the schema first: a year that is not a number, at its line
         load_inputs(CaseBase.load(case))
-    msg = str(info.value)
-    assert "neutral_compatible entry 1 (NOPE): `org` must be an organization of a line" in msg
-    assert "no_partial_status entry 1 (CSTO): `until` must be a year" in msg
-    assert "needs `evidence` or `sources`" in msg
+    (problem,) = info.value.problems
+    n_lines = len(text.splitlines())
+    assert "no_partial_status.1.until" in problem.message and problem.line == n_lines + 4
+    (case / "model.yaml").write_text(text + (
+        "neutral_compatible:\n  - {org: NOPE, sources: [bg_treaty], justification: test}\n"
+        "no_partial_status:\n  - {org: CSTO, until: 2010, justification: test}\n"))
+    with pytest.raises(CaseError) as info:   # then what needs the case, each at its rule's line
+        load_inputs(CaseBase.load(case))
+    by_message = {p.message: p.line for p in info.value.problems}
+    assert by_message["neutral_compatible entry 1 (NOPE): `org` must be an organization of a line"] == n_lines + 2
+    assert any("needs `evidence` or `sources`" in m and ln == n_lines + 4 for m, ln in by_message.items())
 
 
 def test_embedded_case_has_no_partial_tier_in_the_belt_and_road():

@@ -4,20 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from . import cow as cow_cli
-from . import evaluate as evaluate_cli
-from . import kb as kb_cli
-from . import library as library_cli
-from . import measures as measures_cli
-from . import model as model_cli
-from . import negotiate as negotiate_cli
-from . import project as project_cli
-from . import report as report_cli
-from . import series as series_cli
-from . import serve as serve_cli
-from . import sweep as sweep_cli
-from .overview import overview
-
 
 def _no_flag_type() -> None:
     """Typer 0.29 shows `<bool>` beside every on/off flag in the rich help, as if it took a value; hide it."""
@@ -25,7 +11,9 @@ def _no_flag_type() -> None:
         from typer.core import TyperOption
     except ImportError:   # another Typer: nothing to patch
         return
-    shown = TyperOption.display_type_rich
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None:   # an older Typer: no such column
+        return
 
     def display_type_rich(self, ctx):
         return None if getattr(self, "is_flag", False) else shown(self, ctx)
@@ -49,11 +37,9 @@ def _one_line_warnings() -> None:
 
 _one_line_warnings()
 
-app = typer.Typer(help="multivector: how weaker states balance great powers through regional organizations.",
-                  no_args_is_help=False, invoke_without_command=True, pretty_exceptions_show_locals=False)
+_HELP = "multivector: how weaker states balance great powers through regional organizations."
 
 
-@app.callback()
 def _root(ctx: typer.Context, debug: bool = typer.Option(
         False, "--debug", help="On an unexpected error, show the Python traceback (for a bug report).")) -> None:
     """multivector: how weaker states balance great powers through regional organizations."""
@@ -66,14 +52,69 @@ def _root(ctx: typer.Context, debug: bool = typer.Option(
         raise typer.Exit(0)
 
 
-app.add_typer(kb_cli.app, name="kb")
-app.command()(overview)
-model_cli.register(app)
-project_cli.register(app)
-for _mod in (measures_cli, cow_cli, report_cli, evaluate_cli, series_cli, library_cli, serve_cli):
-    _mod.register(app, kb_cli.app)
-negotiate_cli.register(app)
-sweep_cli.register(app)
+#: Each top-level command and the modules that register it (`kb` and `import` gather subcommands from
+#: several). A run of one command imports and builds only its own modules: the light commands start in
+#: a fraction of the time that importing and building all of them takes (benchmarks/bench_startup.py).
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "kb": ("kb", "cow", "series"), "overview": ("overview",), "drivers": ("model",), "backtest": ("model",),
+    "calibrate": ("model",), "explain": ("model",), "simulate": ("project",), "forecast": ("project",),
+    "measures": ("measures",), "panel": ("panel",), "import": ("cow", "series"), "report": ("report",), "evaluate": ("evaluate",),
+    "scenarios": ("library",), "proposals": ("library",), "serve": ("serve",), "negotiate": ("negotiate",),
+    "sweep": ("sweep",),
+}
+#: The order modules register in, which is the order `--help` lists the commands.
+_ORDER = ("kb", "overview", "model", "project", "measures", "panel", "cow", "report", "evaluate", "series", "library",
+          "serve", "negotiate", "sweep")
+_built: dict[frozenset | None, typer.Typer] = {}
+
+
+def build_app(modules: frozenset[str] | None = None) -> typer.Typer:
+    """The command line with every command, or only those of `modules` (names in `_ORDER`); built once each."""
+    if None in _built:   # the whole app exists already: it serves every run
+        return _built[None]
+    if modules in _built:
+        return _built[modules]
+    from importlib import import_module
+
+    from . import kb as kb_cli
+
+    # Click's plain help, not Rich's panels: those load Markdown and Pygments, 0.1 s of CPU on every --help
+    app = typer.Typer(help=_HELP, no_args_is_help=False, invoke_without_command=True, rich_markup_mode=None,
+                      pretty_exceptions_show_locals=False)
+    app.callback()(_root)
+    for name in _ORDER:
+        if modules is not None and name not in modules:
+            continue
+        if name == "kb":
+            app.add_typer(kb_cli.app, name="kb")
+        elif name == "overview":
+            from .overview import overview
+
+            app.command()(overview)
+        elif name in ("model", "negotiate", "sweep", "project"):
+            import_module(f".{name}", __name__).register(app)
+        else:
+            import_module(f".{name}", __name__).register(app, kb_cli.app)
+    _built[modules] = app
+    return app
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app a run needs: only the invoked command's modules, or all of them (help, completion, unknown)."""
+    import os
+
+    if any(k.endswith("_COMPLETE") for k in os.environ):
+        return build_app()
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first not in COMMANDS or any(a in ("--help", "-h") for a in argv[:argv.index(first)]):
+        return build_app()
+    return build_app(frozenset(COMMANDS[first]))
+
+
+def __getattr__(name: str):
+    if name == "app":   # the whole command line (tests, docs); `main` builds only what a run needs
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _parser_errors() -> tuple[type[Exception], type[Exception], tuple]:
@@ -102,13 +143,14 @@ def main() -> None:
     import os
     import sys
 
-    from ..io_utils import OutputFolderError, end_on_signals
-    from ..kb import CaseError, UnknownIdError
     from ..kb.dates import DateFormatError
+    from ..kb.problems import CaseError, UnknownIdError
+    from ..processes import end_on_signals
     from ..textfiles import InputFileError
 
     end_on_signals()   # SIGTERM/SIGHUP end through the clean-up, as Ctrl+C does: no staging folder left
     usage_error, no_args, aborts = _parser_errors()
+    app = _app_for(sys.argv[1:])
     try:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
@@ -120,7 +162,7 @@ def main() -> None:
         cmd = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "multivector"
         _err(f"{cmd}: {exc.format_message()} — see `{cmd} --help`\n")
         sys.exit(1)
-    except (InputFileError, DateFormatError, OutputFolderError) as exc:   # every reader's one input error
+    except (InputFileError, DateFormatError) as exc:   # every reader's one input error
         _err(f"error: {exc}\n")
         sys.exit(1)
     except CaseError as exc:
@@ -152,6 +194,10 @@ def main() -> None:
         _err("interrupted\n")
         sys.exit(130)
     except Exception as exc:   # a bug, not the user's input: say so in one line
+        io_utils = sys.modules.get("multivector.io_utils")   # loaded by the commands that write (not at start-up)
+        if io_utils is not None and isinstance(exc, io_utils.OutputFolderError):
+            _err(f"error: {exc}\n")
+            sys.exit(1)
         if os.environ.get("MULTIVECTOR_DEBUG"):
             raise
         _err(f"internal error: {type(exc).__name__}: {exc} — this is a bug in multivector, not in your "

@@ -113,4 +113,5 @@ def compare_cow(
 def register(app: typer.Typer, kb_app: typer.Typer) -> None:
     """Mount `multivector import cow-igo` on the app and `multivector kb compare-cow` on the kb group."""
     app.add_typer(import_app, name="import")
-    kb_app.command("compare-cow")(compare_cow)
+    if not any(c.name == "compare-cow" for c in kb_app.registered_commands):   # once, however many apps are built
+        kb_app.command("compare-cow")(compare_cow)

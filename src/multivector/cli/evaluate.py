@@ -6,19 +6,18 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .. import __version__
-from ..io_utils import write_atomic, write_table_atomic
-from ..kb import CaseError
 from .kb import CaseOpt, open_case
 from .output import Format, console, err_console, fail
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = [  # (score column, header, format): one block per origin and subset, within 80 columns
     ("log_score", "log", "{:.3f}"), ("brier", "Brier", "{:.3f}"), ("rps", "RPS", "{:.3f}"),
@@ -113,6 +112,10 @@ def evaluate(
     the origin and on bodies first open after it. Lower log, Brier and RPS are
     better; skill is 1 - log score / persistence's. See docs/evaluation.md.
     """
+    from .. import __version__
+    from ..io_utils import write_atomic, write_table_atomic
+    from ..kb import CaseError
+
     if registered is not None:   # a registered forecast, scored by multivector.forecasts (cli/project.py)
         from .project import score_registered_file
 

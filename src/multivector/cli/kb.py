@@ -6,14 +6,17 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from ..io_utils import records, write_atomic, write_table_atomic
-from ..kb import CaseBase, CaseError, UnknownIdError, check_case, default_case_path
-from .output import Format, _cell, console, emit, err_console, fail
+from ..kb.fingerprint import default_case_path
+from ..kb.problems import CaseError, UnknownIdError
+from .output import Format, _cell, console, emit, emit_rows, err_console, fail
+
+if TYPE_CHECKING:
+    from ..kb import CaseBase
+    from ..kb.quick import QuickBase
 
 app = typer.Typer(help="Query and check the evidence base (case files).", no_args_is_help=True)
 
@@ -22,17 +25,34 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=0, max=1_000_000, help="Show at most this many rows.")]
 
 
+def _case_problems(exc: CaseError) -> None:
+    from .output import terminal_safe
+
+    for p in exc.problems:   # a problem of the folder itself names it already
+        line = str(p) if str(p).startswith(str(exc.folder)) else f"{exc.folder}/{p}"
+        err_console.print(terminal_safe(line), highlight=False, soft_wrap=True, markup=False)
+    fail(f"the case has {len(exc.problems)} problem(s); run `multivector kb validate {exc.folder}` and fix them")
+
+
 def open_case(case: Path | None) -> CaseBase:
     """Load a case, turning its problems into a readable error and exit status 1."""
+    from ..kb import CaseBase
+
     try:
         return CaseBase.load(case)
     except CaseError as exc:
-        from .output import terminal_safe
+        _case_problems(exc)
+    raise AssertionError  # unreachable
 
-        for p in exc.problems:   # a problem of the folder itself names it already
-            line = str(p) if str(p).startswith(str(exc.folder)) else f"{exc.folder}/{p}"
-            err_console.print(terminal_safe(line), highlight=False, soft_wrap=True, markup=False)
-        fail(f"the case has {len(exc.problems)} problem(s); run `multivector kb validate {exc.folder}` and fix them")
+
+def open_quick(case: Path | None) -> QuickBase:
+    """The light snapshot of a case (`kb.quick`: no DuckDB or pandas once it is written), errors as `open_case`."""
+    from ..kb import quick
+
+    try:
+        return quick.load(case)
+    except CaseError as exc:
+        _case_problems(exc)
     raise AssertionError  # unreachable
 
 
@@ -46,6 +66,8 @@ def guarded(fn, *args, **kwargs):
 @app.command()
 def validate(path: Annotated[Path | None, typer.Argument(help="Case folder (default: embedded case).")] = None) -> None:
     """Check every case file; print each problem as `file:line: what — how to fix`."""
+    from ..kb import check_case
+
     folder = path or default_case_path()
     try:
         case, problems = check_case(folder)
@@ -59,7 +81,7 @@ def validate(path: Annotated[Path | None, typer.Argument(help="Case folder (defa
         console.print(f"[red]invalid[/red]: {len(problems)} problem(s) in {folder}", highlight=False)
         raise typer.Exit(1)
     counts = {k: len(getattr(case, k)) for k in ("sources", "actors", "organizations", "memberships", "events",
-                                                   "indicators", "claims", "proposals", "disagreements", "drivers",
+                                                   "indicators", "claims", "proposals", "positions", "disagreements", "drivers",
                                                    "series")}
     console.print(f"[green]ok[/green]: {folder} is valid — " + ", ".join(f"{v} {k}" for k, v in counts.items()),
                   soft_wrap=True)   # one line, whatever the path's length: scripts grep it
@@ -67,6 +89,7 @@ def validate(path: Annotated[Path | None, typer.Argument(help="Case folder (defa
 
 def model_problems(folder: Path) -> list:
     """Problems of model.yaml and of the drivers and entry rules it uses, as `simulate` would meet them."""
+    from ..kb import CaseBase
     from ..model.inputs import load_inputs
 
     try:
@@ -88,9 +111,9 @@ def members(org: Annotated[str, typer.Argument(help="Organization id, e.g. CSTO 
     from .checks import YEARS, in_range
 
     in_range(year, *YEARS, "--year", "the years of any organization on record")
-    kb = open_case(case)
+    kb = open_quick(case)   # a light question: answered without DuckDB or pandas (kb.quick)
     org = guarded(kb.require_org, org)
-    df = kb.members(org, year)
+    rows = kb.members(org, year)
     caption = ""
     if not kb.org_exists(org, year):
         info = kb.organization(org)
@@ -98,9 +121,11 @@ def members(org: Annotated[str, typer.Argument(help="Organization id, e.g. CSTO 
         caption = f"{org} did not exist in {year} (founded {info['founded']}, ended {info['ended'] or '—'}){lineage}"
         if fmt is Format.table:
             console.print(f"[yellow]{caption}[/yellow]")
-    if fmt is Format.table and "kind" in df.columns:   # the table fits 80 columns; json/csv keep every field
-        df = df.drop(columns="kind")
-    emit(df, fmt, title=f"{org} in {year}", caption="" if fmt is Format.table else caption)
+    from ..kb.quick import MEMBER_COLUMNS
+
+    cols = [c for c in MEMBER_COLUMNS if not (fmt is Format.table and c == "kind")]   # the table fits 80 columns
+    emit_rows(cols, rows, fmt, title=f"{org} in {year}", caption="" if fmt is Format.table else caption,
+              layout="members")
 
 
 @app.command()
@@ -108,7 +133,7 @@ def timeline(actor: Annotated[str, typer.Argument(help="State id, e.g. UZB (see 
     """Every membership spell and dated event of a state, in order."""
     kb = open_case(case)
     df = guarded(kb.timeline, actor)
-    emit(df, fmt, title=f"Timeline of {actor.upper()}")
+    emit(df, fmt, title=f"Timeline of {actor.upper()}", layout="timeline")
 
 
 @app.command()
@@ -123,7 +148,8 @@ def events(actor: Annotated[str | None, typer.Option("--actor", help="Only facts
 
     years_within(start, end, YEARS, "the years of any event on record")
     kb = open_case(case)
-    emit(guarded(kb.events, actor=actor, org=org, start=start, end=end, kind=kind), fmt, title="Events", limit=limit)
+    emit(guarded(kb.events, actor=actor, org=org, start=start, end=end, kind=kind), fmt, title="Events", limit=limit,
+         layout="events")
 
 
 @app.command()
@@ -133,7 +159,7 @@ def indicators(actor: Annotated[str | None, typer.Option("--actor", help="Only f
                fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Numbers (value, unit, period) with their sources."""
     kb = open_case(case)
-    emit(guarded(kb.indicators, actor=actor, name=name, partner=partner), fmt, title="Indicators")
+    emit(guarded(kb.indicators, actor=actor, name=name, partner=partner), fmt, title="Indicators", layout="indicators")
 
 
 @app.command()
@@ -145,7 +171,7 @@ def claims(mechanism: Annotated[str | None, typer.Option("--mechanism", help="On
     """Behavioural and causal claims, by mechanism, actor, organization or proposal."""
     kb = open_case(case)
     emit(guarded(kb.claims, mechanism=mechanism, actor=actor, org=org, proposal=proposal), fmt, title="Claims",
-         limit=limit, caption="the full text and sources of one: multivector kb show ID")
+         limit=limit, caption="the full text and sources of one: multivector kb show ID", layout="claims")
 
 
 @app.command()
@@ -153,14 +179,14 @@ def search(text: Annotated[str, typer.Argument(help="Words to look for in every 
            fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Full-text search over every fact; each hit with its citation."""
     kb = open_case(case)
-    emit(kb.search(text, limit=limit), fmt, title=f"Search: {text}")
+    emit(kb.search(text, limit=limit), fmt, title=f"Search: {text}", layout="search")
 
 
 @app.command()
 def show(fact_id: Annotated[str, typer.Argument(help="The id of a fact, source, actor, organization or proposal.")],
          fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """One fact (event, claim, indicator), source, actor, organization or proposal in full, every field."""
-    kb = open_case(case)
+    kb = open_quick(case)   # a light question: answered without DuckDB or pandas (kb.quick)
     found = kb.find(fact_id)
     if found is None:
         import difflib
@@ -170,7 +196,7 @@ def show(fact_id: Annotated[str, typer.Argument(help="The id of a fact, source, 
              + (f"; did you mean {', '.join(near)}?" if near else "; `kb search WORDS` finds ids"))
     kind, row = found
     if fmt is not Format.table:
-        emit(pd.DataFrame([row]), fmt)
+        emit_rows(list(row), [row], fmt)
         return
     from rich.table import Table
 
@@ -188,19 +214,19 @@ def orgs(fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     kb = open_case(case)
     df = kb.organizations()[["id", "name", "domain", "founded", "ended", "predecessor", "successor",
                              "merged_into", "lead", "depth", "decision_rule"]]
-    emit(df, fmt, title="Organizations")
+    emit(df, fmt, title="Organizations", layout="orgs")
 
 
 @app.command()
 def actors(fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """States and poles (ISO3 ids with COW codes)."""
-    emit(open_case(case).actors(), fmt, title="Actors")
+    emit(open_case(case).actors(), fmt, title="Actors", layout="actors")
 
 
 @app.command()
 def sources(fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Every source a fact can cite."""
-    emit(open_case(case).sources(), fmt, title="Sources")
+    emit(open_case(case).sources(), fmt, title="Sources", layout="sources")
 
 
 class ExportFormat(StrEnum):
@@ -214,6 +240,8 @@ def export(fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jso
            out: Annotated[Path | None, typer.Option("--out", help="File (json) or folder (csv, parquet).")] = None,
            case: CaseOpt = None) -> None:
     """The whole base: JSON object on stdout, or files (one per kind) under --out."""
+    from ..io_utils import records, write_atomic, write_table_atomic
+
     kb = open_case(case)
     tables = kb.export()
     if fmt is ExportFormat.json:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from ..kb import CaseError
 from .kb import CaseOpt, FormatOpt, open_case
 from .output import Format, emit, fail
 
@@ -21,6 +19,9 @@ def scenarios(folder: Annotated[Path | None, typer.Option(
     `kind` says whether the run is a projection from the record's end or a counterfactual that starts
     inside the record, at its first driver change.
     """
+    import pandas as pd
+
+    from ..kb import CaseError
     from ..model.inputs import load_inputs
     from ..model.projection import projection_start
     from ..model.scenario import load_scenario
@@ -57,14 +58,14 @@ def scenarios(folder: Annotated[Path | None, typer.Option(
     df = pd.DataFrame(rows)
     if fmt is Format.table:   # the file is the folder and the name: the table keeps its width for the rest
         df = df.drop(columns="file")
-    emit(df, fmt, title=f"Scenarios in {folder}",
+    emit(df, fmt, title=f"Scenarios in {folder}", layout="scenarios",
          caption="run one: multivector simulate NAME --compare (years before the start are the record)" if fmt is Format.table else "")
 
 
 def proposals(fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """The case's proposals negotiated inside organizations, with the outcome on record (0–100 scale)."""
     df = open_case(case).proposals()[["id", "org", "year", "outcome", "outcome_position", "title", "sources"]]
-    emit(df.rename(columns={"outcome_position": "position"}), fmt, title="Proposals",
+    emit(df.rename(columns={"outcome_position": "position"}), fmt, title="Proposals", layout="proposals",
          caption="forecast one: multivector negotiate --case central_asia --proposal ID" if fmt is Format.table else "")
 
 

@@ -7,23 +7,23 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 
-from ..io_utils import plain, records
-from ..kb import CaseError, UnknownIdError
-from ..model.inputs import POWERS, load_inputs
-from ..model.parameters import Parameters, default_parameters
 from .kb import CaseOpt, open_case
 from .output import Format, console, emit, err_console, fail, progress_bar
+
+if TYPE_CHECKING:
+    from ..kb import CaseError
+    from ..model.parameters import Parameters
 
 WeightsOpt = Annotated[Path | None, typer.Option("--weights", help="Weights file written by `multivector calibrate`.")]
 
 
 def _params(path: Path | None) -> Parameters:
+    from ..model.parameters import Parameters, default_parameters
+
     if path is None:
         return default_parameters()
     if not path.exists():
@@ -96,6 +96,12 @@ def drivers(state: Annotated[str | None, typer.Option("--state", help="Only this
             fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
             case: CaseOpt = None) -> None:
     """The model's drivers by year, with the evidence behind each value."""
+    import numpy as np
+    import pandas as pd
+
+    from ..kb import CaseError, UnknownIdError
+    from ..model.inputs import POWERS, load_inputs
+
     kb = open_case(case)
     try:
         inp = load_inputs(kb)
@@ -153,6 +159,8 @@ def backtest(train_until: Annotated[int, typer.Option("--train-until", help="Las
     (`multivector simulate`). For rolling origins, proper scores and reference forecasts use
     `multivector evaluate`.
     """
+    from ..io_utils import plain, records
+    from ..kb import CaseError
     from ..model.backtest import backtest as run_backtest
     from .checks import train_until as check_split
 
@@ -203,6 +211,11 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fi
     Prints R-hat, bulk ESS and divergences and fails (exit 1, nothing written) if any R-hat exceeds 1.01.
     Needs the `bayes` extra (pip install 'multivector[bayes]').
     """
+    import pandas as pd
+
+    from ..io_utils import plain
+    from ..kb import CaseError
+
     try:
         import numpyro  # noqa: F401
     except ImportError:
@@ -260,6 +273,11 @@ def explain(state: Annotated[str, typer.Argument(help="State id, e.g. KAZ.")],
             fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
             weights: WeightsOpt = None, case: CaseOpt = None) -> None:
     """The utility of each status split into its terms, with drivers and evidence."""
+    import numpy as np
+    import pandas as pd
+
+    from ..io_utils import plain, records
+    from ..kb import CaseError, UnknownIdError
     from ..model.explain import explain as run_explain
 
     kb = open_case(case)

@@ -13,13 +13,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 
-from ..negotiation.io import NegotiationFileError, read_problems
-from ..negotiation.models import ALIASES, BASELINES, MODEL_NAMES, RECOMMENDED, resolve
-from ..negotiation.perturb import DRAWS
-from ..negotiation.run import RULE_TERMS, deu_result, rule_terms_on, scenario_result
+from ..negotiation.catalogue import ALIASES, BASELINES, DRAWS, MODEL_NAMES, RECOMMENDED, RULE_TERMS
 from .output import Format, console, emit, fail, progress_bar
 
 ModelName = StrEnum("ModelName", {n: n for n in (*MODEL_NAMES, *ALIASES)})
@@ -36,11 +32,15 @@ def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def _model_label(model: str) -> str:
+    from ..negotiation.models import resolve
+
     real = resolve(model)
     return model if real == model else f"{model} ({real})"
 
 
 def _print_deu(result: dict) -> None:
+    import pandas as pd
+
     def fmt(v: float | None) -> str:
         return "—" if v is None else f"{v:.1f}"
 
@@ -64,6 +64,8 @@ def _print_deu(result: dict) -> None:
 
 
 def _print_scenario(result: dict) -> None:
+    import pandas as pd
+
     title = (f"{result['scenario'] or 'scenario'} — {_model_label(result['model'])} "
              f"({result['rule']}, {result['actors']} actors)")
     iv = result["interval"]
@@ -87,13 +89,38 @@ def _print_scenario(result: dict) -> None:
     emit(pd.DataFrame(rows), Format.table, title=title, caption=caption)
     if result["rule_note"]:
         console.print(f"rule terms: {result['rule_note']}")
-    if result["trajectory"]:
-        traj = pd.DataFrame(result["trajectory"], columns=[d["name"] for d in result["dimensions"]])
-        emit(traj.rename_axis("round").reset_index().round(2), Format.table,
-             title=f"forecast by round ({result['rounds']} rounds)")
+    if result.get("positions"):
+        _print_rounds(result)
+
+
+#: Dimensions charted round by round on the screen; --format json has every one.
+CHARTED_DIMENSIONS = 4
+
+
+def _print_rounds(result: dict) -> None:
+    """Each actor's position round by round, one compact chart per dimension (cli/rounds_chart.py)."""
+    import numpy as np
+
+    from .rounds_chart import chart
+
+    positions = np.array(result["positions"], dtype=float)   # rounds + 1, actors, dimensions
+    traj = np.array(result["trajectory"], dtype=float) if result["trajectory"] else None
+    lo, hi = result["scale"]
+    dims = result["dimensions"]
+    for k, d in enumerate(dims[:CHARTED_DIMENSIONS]):
+        console.print(f"[bold]{d['name']}[/bold]: positions by round ({result['rounds']} rounds of "
+                      f"{_model_label(result['model'])})", highlight=False)
+        for line in chart(positions[:, :, k], None if traj is None else traj[:, k], result["actor_names"], lo, hi,
+                          total_width=min(console.width, 80)):
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+    more = f"; {len(dims) - CHARTED_DIMENSIONS} more dimension(s) there" if len(dims) > CHARTED_DIMENSIONS else ""
+    console.print(f"every round in full: --format csv (the forecast by round) or --format json (every actor's "
+                  f"position by round){more}", highlight=False)
 
 
 def _list_examples(fmt: Format) -> None:
+    import pandas as pd
+
     from ..negotiation.samples import examples
 
     df = pd.DataFrame([{"example": e.name, "layout": e.kind, "what it shows": e.description} for e in examples()])
@@ -103,6 +130,8 @@ def _list_examples(fmt: Format) -> None:
 
 def _input(file: Path | None, example: str | None):
     """The file to read: FILE, or the shipped example named with --example (read from the package)."""
+    from ..negotiation.io import NegotiationFileError
+
     if example is None:
         return file
     if file is not None:
@@ -116,6 +145,9 @@ def _input(file: Path | None, example: str | None):
 
 
 def _run_file(file, model: str, rule: str | None, terms: str, fmt: Format, draws: int, seed: int) -> None:
+    from ..negotiation.io import NegotiationFileError, read_problems
+    from ..negotiation.run import deu_result, rule_terms_on, scenario_result
+
     try:
         kind, problems = read_problems(file)
         on = rule_terms_on(terms, rule is not None)
@@ -144,6 +176,7 @@ def _run_file(file, model: str, rule: str | None, terms: str, fmt: Format, draws
 
 
 def _run_recommend(file, fmt: Format, seed: int) -> None:
+    from ..negotiation.io import NegotiationFileError, read_problems
     from ..negotiation.selection import compare_models
 
     try:

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import typer
 
-from ..kb import CaseBase, CaseError, default_case_path
-from ..negotiation.case_forecasts import compare_all
-from ..negotiation.case_proposals import derive_problem, outcome_class, problem_table
-from ..negotiation.models import BASELINES, get_model, resolve
-from ..negotiation.perturb import forecast_interval
-from ..negotiation.rules import rule_applies
-from ..negotiation.run import rule_terms_on
 from .output import Format, console, emit, fail, progress_bar
+
+if TYPE_CHECKING:
+    from ..kb import CaseBase
 
 
 def _open(case: str | None) -> CaseBase:
+    from ..kb import CaseBase, CaseError, default_case_path
+
     if case in (None, "central_asia"):
         return CaseBase.load(default_case_path())
     path = Path(case)
@@ -39,11 +37,18 @@ def _cell(value: float) -> str:
 
 
 def _label(model: str) -> str:
+    from ..negotiation.models import resolve
+
     real = resolve(model)
     return model if real == model else f"{model} ({real})"
 
 
 def _run_all(kb: CaseBase, model: str, rule: str | None, on: bool, fmt: Format, draws: int, seed: int) -> None:
+    import numpy as np
+
+    from ..negotiation.case_forecasts import compare_all
+    from ..negotiation.models import BASELINES, resolve
+
     with progress_bar("proposals") as bar:
         task = bar.add_task("forecasting", total=len(kb.proposals()))
         df, summary = compare_all(kb, rule, on, model, draws, seed, on_proposal=lambda _p: bar.advance(task))
@@ -77,6 +82,11 @@ def _run_all(kb: CaseBase, model: str, rule: str | None, on: bool, fmt: Format, 
 
 def _run_one(kb: CaseBase, proposal: str, model: str, rule: str | None, on: bool, fmt: Format, draws: int,
              seed: int) -> None:
+    from ..negotiation.case_proposals import derive_problem, outcome_class, problem_table
+    from ..negotiation.models import BASELINES, get_model, resolve
+    from ..negotiation.perturb import forecast_interval
+    from ..negotiation.rules import rule_applies
+
     try:
         pr = derive_problem(kb, proposal).with_rule(rule)
     except KeyError as exc:
@@ -113,6 +123,8 @@ def _run_one(kb: CaseBase, proposal: str, model: str, rule: str | None, on: bool
 
 def run_case(case: str | None, proposal: str | None, all_: bool, model: str, rule: str | None, terms: str,
              fmt: Format, draws: int, seed: int) -> None:
+    from ..negotiation.run import rule_terms_on
+
     kb = _open(case)
     on = rule_terms_on(terms, rule is not None, case=True)
     if all_:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import sys
 from enum import StrEnum
 
-import numpy as np
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from ..io_utils import flat, records
+from .columns import ELIDED_COLUMNS, MAX_TOKEN, TEXT_COLUMNS, Layout, plan  # noqa: F401  (re-exported)
 
 
 class SafeConsole(Console):
@@ -32,14 +32,6 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-#: Columns of running text: wrapped at spaces, as wide as the screen allows.
-TEXT_COLUMNS = {"summary", "statement", "text", "title", "note", "reason", "description", "justification",
-                "explanation", "formula"}
-#: Columns of references: one line, elided with … (the full list is in --format json|csv and `kb show ID`).
-ELIDED_COLUMNS = {"sources", "evidence", "source", "holders", "citation", "url"}
-MAX_TOKEN = 40   # a single token (an id, a path) longer than this is elided rather than pushing others off
 
 
 #: Characters that must never reach a terminal raw: C0 and C1 controls (ESC starts a terminal command) and the
@@ -67,72 +59,56 @@ def _json_safe(text: str) -> str:
 
 
 def _cell(value) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None:
         return ""
-    if isinstance(value, np.ndarray | list | tuple):
-        return terminal_safe(", ".join(map(str, value)))
     if isinstance(value, float):
-        return f"{value:g}"
-    return terminal_safe(str(value))
+        return "" if math.isnan(value) else f"{value:g}"
+    if isinstance(value, list | tuple) or type(value).__name__ == "ndarray":
+        return terminal_safe(", ".join(map(str, value)))
+    text = str(value)
+    return "" if text in ("<NA>", "NaT") else terminal_safe(text)   # pandas' missing values
 
 
 def plan_columns(cols: list[str], cells: list[list[str]], width: int,
                  no_wrap: tuple[str, ...] = ()) -> tuple[list[int], list[int], list[str]]:
-    """Which columns to show, how wide, and how: (indices shown, widths, kinds) for a screen `width` wide.
-
-    Kinds: `token` (ids, numbers, dates, names: one line, never broken; elided
-    with … beyond MAX_TOKEN), `text` (wrapped at spaces only) and `elided`
-    (reference lists, one line with …). Columns named in `no_wrap` are tokens
-    whatever they hold. When even the narrowest layout is wider
-    than the screen, columns are dropped from the right (the first is kept);
-    the caller says which. A pure function, so the layout is tested without a
-    terminal.
-    """
-    def kind(k: int) -> str:
-        if cols[k] in no_wrap:
-            return "token"
-        if cols[k] in ELIDED_COLUMNS:
-            return "elided"
-        if cols[k] in TEXT_COLUMNS or any(" " in r[k] and len(r[k]) > 24 for r in cells):
-            return "text"
-        return "token"
-
-    kinds = [kind(k) for k in range(len(cols))]
-    natural = [max([len(cols[k]), *(len(r[k]) for r in cells)]) for k in range(len(cols))]
-
-    def least(k: int) -> int:
-        head = len(cols[k])
-        if kinds[k] == "token":
-            return min(max(natural[k], head), MAX_TOKEN)
-        longest_word = max((len(w) for r in cells for w in r[k].split()), default=0)
-        return min(natural[k], max(head, 12 if kinds[k] == "text" else 8, min(longest_word, 20)))
-
-    shown = list(range(len(cols)))
-    overhead = lambda n: 3 * n + 1  # noqa: E731  (borders and one space of padding each side)
-    while len(shown) > 1 and sum(least(k) for k in shown) + overhead(len(shown)) > width:
-        # reference lists go first (they are in `kb show ID`), then the rightmost column
-        refs = [k for k in shown[1:] if kinds[k] == "elided"]
-        shown.remove(refs[-1] if refs else shown[-1])
-    widths = [least(k) for k in shown]
-    spare = width - sum(widths) - overhead(len(shown))
-    # the spare width goes to text first, then to elided references, each up to its natural width
-    for want in ("text", "elided", "token"):
-        for i, k in enumerate(shown):
-            if spare <= 0:
-                break
-            if kinds[k] == want and natural[k] > widths[i]:
-                add = min(spare, natural[k] - widths[i])
-                widths[i] += add
-                spare -= add
-    return shown, widths, [kinds[k] for k in shown]
+    """(indices shown, widths, kinds) for a screen `width` wide, without a declared layout (see `columns.plan`)."""
+    p = plan(cols, cells, width, _default_layout(cols), no_wrap)
+    return p.shown, p.widths, p.kinds
 
 
-def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = "",
-         no_wrap: tuple[str, ...] = (), limit: int | None = None) -> None:
-    """Print `df` as a table that fits the terminal, or as JSON or CSV (every column, every character).
+def _default_layout(cols: list[str]) -> Layout:
+    return Layout(content=tuple(c for c in cols if c in TEXT_COLUMNS))
+
+
+def _layout(name: str | Layout | None, cols: list[str]) -> Layout:
+    if isinstance(name, Layout):
+        return name
+    if name is None:
+        return _default_layout(cols)
+    from .layouts import LAYOUTS
+
+    return LAYOUTS[name]
+
+
+def _joined(cols: list[str], cells: list[list[str]], layout: Layout) -> tuple[list[str], list[list[str]]]:
+    """Display columns made of several (a value and its unit), in the first part's place."""
+    for name, parts in layout.join.items():
+        if not all(p in cols for p in parts):
+            continue
+        at = [cols.index(p) for p in parts]
+        cells = [[" ".join(r[k] for k in at if r[k]) if j == at[0] else r[j] for j in range(len(cols))
+                  if j not in at[1:]] for r in cells]
+        cols = [name if j == at[0] else c for j, c in enumerate(cols) if j not in at[1:]]
+    return cols, cells
+
+
+def emit(df, fmt: Format | str, title: str = "", caption: str = "",
+         no_wrap: tuple[str, ...] = (), limit: int | None = None, layout: str | Layout | None = None) -> None:
+    """Print a DataFrame as a table that fits the terminal, or as JSON or CSV (every column, every character).
 
     no_wrap: columns kept on one line whatever they hold (elided with … when too wide);
     limit: show at most this many rows (the table says how many there are);
+    layout: the columns' roles (a name of `layouts.LAYOUTS`, or a `Layout`): ids whole, content kept;
     a table longer than the screen goes through a pager when stdout is a terminal.
     """
     fmt = Format(fmt)
@@ -140,35 +116,97 @@ def emit(df: pd.DataFrame, fmt: Format | str, title: str = "", caption: str = ""
     if limit is not None and limit >= 0:
         df = df.head(limit)
     if fmt is Format.json:
+        from ..io_utils import records
+
         sys.stdout.write(_json_safe(json.dumps(records(df), ensure_ascii=False, indent=2)) + "\n")
         return
     if fmt is Format.csv:
+        from ..io_utils import flat
+
         sys.stdout.write(flat(df).to_csv(index=False))
         return
     cells = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
-    cols = list(map(str, df.columns))
-    shown, widths, kinds = plan_columns(cols, cells, console.width, tuple(no_wrap))
+    print_table(list(map(str, df.columns)), cells, title, caption, no_wrap, total, layout)
+
+
+def emit_rows(columns: list[str], rows: list[dict], fmt: Format | str, title: str = "", caption: str = "",
+              layout: str | Layout | None = None) -> None:
+    """`emit` for plain rows (JSON-safe dicts, lists for lists), without pandas: the light commands' output."""
+    fmt = Format(fmt)
+    if fmt is Format.json:
+        sys.stdout.write(_json_safe(json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False,
+                                               indent=2)) + "\n")
+        return
+    if fmt is Format.csv:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        out = csv.writer(buf, lineterminator="\n")
+        out.writerow(columns)
+        for r in rows:
+            out.writerow([";".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
+                          for v in (r.get(c) for c in columns)])
+        sys.stdout.write(buf.getvalue())
+        return
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    print_table(columns, cells, title, caption, (), len(rows), layout)
+
+
+def print_table(cols: list[str], cells: list[list[str]], title: str = "", caption: str = "",
+                no_wrap: tuple[str, ...] = (), total: int | None = None,
+                layout: str | Layout | None = None) -> None:
+    """Lay out and print a table of display strings (see `columns.plan`); a long one through the pager."""
+    lay = _layout(layout, cols)
+    cols, cells = _joined(cols, cells, lay)
+    p = plan(cols, cells, console.width, lay, tuple(no_wrap))
     title, caption = terminal_safe(title), terminal_safe(caption)
     notes = [caption] if caption else []
-    if len(df) < total:
-        notes.append(f"first {len(df)} of {total} rows (--limit)")
-    hidden = [c for k, c in enumerate(cols) if k not in shown]
-    if hidden:
-        notes.append(f"not shown at this width: {', '.join(hidden)} (--format csv or json has every column)")
+    if total is not None and len(cells) < total:
+        notes.append(f"first {len(cells)} of {total} rows (--limit)")
+    if p.hidden:
+        notes.append(f"not shown at this width: {', '.join(cols[k] for k in p.hidden)} "
+                     "(--format csv or json has every column)")
     table = Table(title=title or None, caption="; ".join(notes) or None, show_lines=False, header_style="bold cyan",
                   expand=False, caption_justify="left")
-    for k, w, kd in zip(shown, widths, kinds, strict=True):
-        table.add_column(cols[k], width=w, no_wrap=kd != "text", overflow="ellipsis",
+    # the text stacked under the first id column (columns.plan): the id on the first line, bold, the text below
+    under = next((k for k, kd in zip(p.shown, p.kinds, strict=True) if kd == "id"), None) if p.stacked is not None \
+        else None
+    for k, w, kd in zip(p.shown, p.widths, p.kinds, strict=True):
+        head = f"{cols[k]} · {cols[p.stacked]}" if k == under else cols[k]
+        table.add_column(head, width=w, no_wrap=kd != "text" and k != under, overflow="ellipsis",
                          style="dim" if kd == "elided" else None)
     for row in cells:
-        table.add_row(*(row[k] for k in shown))
-    if console.is_terminal and len(cells) + 6 > console.height and not os.environ.get("MULTIVECTOR_NO_PAGER"):
-        with console.pager(styles=True):
-            console.print(table)
-    else:
-        console.print(table)
-    if df.empty:
+        shown = []
+        for k in p.shown:
+            if k == under:
+                cell = Text(row[k], style="bold")
+                if row[p.stacked]:
+                    cell.append(("\n" if row[k] else "") + row[p.stacked], style="")
+                shown.append(cell)
+            else:
+                shown.append(row[k])
+        table.add_row(*shown)
+    _show(table, len(cells))
+    if not cells:
         console.print("[yellow]no rows[/yellow]")
+
+
+def _show(renderable, rows: int) -> None:
+    """Print, or page when the table is longer than the terminal (and paging is not turned off)."""
+    if not console.is_terminal or os.environ.get("MULTIVECTOR_NO_PAGER") or rows + 4 < console.height // 4:
+        console.print(renderable)
+        return
+    with console.capture() as cap:
+        console.print(renderable)
+    text = cap.get()
+    if text.count("\n") + 2 > console.height:
+        from .pager import page
+
+        page(text)
+    else:
+        console.file.write(text)
+        console.file.flush()
 
 
 def progress_bar(unit: str, disable: bool | None = None, extra: str = ""):

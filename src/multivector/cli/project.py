@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from ..io_utils import plain, records
-from ..kb import CaseError
 from .kb import CaseOpt, open_case
 from .model import WeightsOpt, _case_errors, _output_set, _params, discard_on_failure
 from .output import Format, console, emit, err_console, fail, progress_bar
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _posterior(weights: Path | None, fixed: bool):
@@ -44,6 +44,8 @@ def simulate(scenario: Annotated[Path, typer.Argument(
     the record ends, or the year of the scenario's first driver change when that lies inside the record (a
     counterfactual). Years before the start are the record (`source: record` in the tables).
     """
+    from ..io_utils import plain, records
+    from ..kb import CaseError
     from ..model.compare import compare as run_compare
     from ..model.projection import project, projection_start, scenario_inputs
     from ..model.scenario import MAX_RUNS, load_scenario
@@ -153,6 +155,8 @@ def _pts(v: float) -> str:
 
 def show_comparison(cmp, top: int, fmt: Format) -> None:
     """The largest differences of P(member) (from the first change on) and the balance index at the end."""
+    import pandas as pd
+
     fc = cmp.first_change
     big = cmp.largest(top)
     if big.empty:
@@ -194,6 +198,7 @@ def forecast(register: Annotated[Path | None, typer.Option(
     (`multivector evaluate --registered FILE`)."""
     from ..forecasts import RegisteredForecastError, baseline_forecast
     from ..forecasts import register as run_register
+    from ..kb import CaseError
 
     kb = open_case(case)
     record_until = int(kb.meta.get("period", {}).get("end", 2025))
@@ -232,7 +237,11 @@ def forecast(register: Annotated[Path | None, typer.Option(
 
 def score_registered_file(path: Path, fmt: Format, case: Path | None) -> None:
     """`multivector evaluate --registered FILE`: check the file's hashes and score it against the record."""
+    import pandas as pd
+
     from ..forecasts import RegisteredForecastError, read_registered, score_registered
+    from ..io_utils import plain, records
+    from ..kb import CaseError
     from ..model.inputs import load_inputs
 
     kb = open_case(case)

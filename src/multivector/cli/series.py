@@ -14,14 +14,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from .cow import import_app
 from .kb import CaseOpt, FormatOpt, guarded, open_case
 from .output import Format, console, emit, err_console, fail
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ImportCaseOpt = Annotated[Path | None, typer.Option("--case", help="Case folder to write into (default: the user "
                                                     "data folder, read by the embedded case in place of its "
@@ -80,6 +82,8 @@ def _write_all(folder: Path, target: Path, parts: list[tuple[str, object, list[s
                rows_read: int, not_published: int, fmt: Format) -> None:
     """Write every (name, selection, comments) part into `target` (the case folder or the user's overlay of it),
     then report what was written and skipped."""
+    import pandas as pd
+
     from ..series import series_summary, write_series_file
     from ..series.casefile import series_path
 
@@ -216,6 +220,8 @@ def _summary_table(summary: pd.DataFrame, title: str, caption: str = "") -> None
 
 def _legend(kb, df: pd.DataFrame) -> None:
     """Each series' unit and citations, then the reference of every source cited."""
+    import pandas as pd
+
     if df.empty:
         return
     console.print("[bold]units, states and sources[/bold]")
@@ -276,4 +282,5 @@ def series(
 
 def register(app: typer.Typer, kb_app: typer.Typer) -> None:
     """Mount `multivector kb series`; `import unga` and `import econ` join the `import` group of cli/cow.py."""
-    kb_app.command("series")(series)
+    if not any(c.name == "series" for c in kb_app.registered_commands):   # once, however many apps are built
+        kb_app.command("series")(series)

@@ -14,7 +14,6 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from ..kb import CaseError
 from .kb import CaseOpt, open_case
 from .output import Format, console, emit, err_console, fail, progress_bar
 
@@ -51,6 +50,7 @@ def run(spec_path: Annotated[Path, typer.Argument(metavar="SPEC", help="A sweep 
         resume: Annotated[bool, typer.Option("--resume", help="Finish the sweep in --out: run only its missing or damaged chunks.")] = False,
         case: CaseOpt = None) -> None:
     """Run a sweep: every point of the design, chunk by chunk, one Parquet part file per chunk."""
+    from ..kb import CaseError
     from ..model.inputs import load_inputs
     from ..sweep import SweepError, load_spec, open_executor, run_sweep
     from ..sweep.design import n_points
@@ -116,6 +116,8 @@ def analyze(folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder o
             out: Annotated[Path | None, typer.Option("--out", help="Folder for analysis.json and analysis.html (default DIR/analysis).")] = None,
             fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table) -> None:
     """Sobol' indices (sobol designs), Morris μ* and σ (morris designs) and PRIM boxes (any design)."""
+    from rich.markup import escape
+
     from ..sweep import SweepError
     from ..sweep.analyze import analyze as run_analysis
     from ..sweep.analyze import write_analysis
@@ -158,7 +160,9 @@ def analyze(folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder o
         emit(box.round(4), fmt, caption="kept: share of the factor's range; qp: quasi-p of each restricted end "
              "(large: the limit adds little); --format json has the full ranges", title=f"Chosen box {c}: coverage {t.coverage[c]:.2f}, density {t.density[c]:.2f}, "
              f"mass {t.mass[c]:.2f} (largest coverage at density ≥ {p['min_density']:g})")
-    if not (a.sobol or a.morris or a.prim):
+    for note in a.notes:
+        console.print(f"[yellow]{escape(note)}[/yellow]", soft_wrap=True)
+    if not (a.sobol or a.morris or a.prim or a.notes):
         console.print(f"design {a.method}: no sensitivity indices (those need sobol or morris); give --find for PRIM")
     err_console.print("wrote " + ", ".join(str(w) for w in written), highlight=False, soft_wrap=True, markup=False)
 

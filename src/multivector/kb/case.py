@@ -37,6 +37,7 @@ class Case:
     indicators: list[Located] = field(default_factory=list)
     claims: list[Located] = field(default_factory=list)
     proposals: list[Located] = field(default_factory=list)
+    positions: list[Located] = field(default_factory=list)
     disagreements: list[Located] = field(default_factory=list)
     drivers: list[Located] = field(default_factory=list)
     series: list[Located] = field(default_factory=list)

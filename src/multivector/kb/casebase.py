@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import warnings
 from pathlib import Path
@@ -17,23 +16,10 @@ import duckdb
 import pandas as pd
 
 from .loader import _hash_folder, default_case_path, load_case
+from .problems import UnknownIdError
 from .store import CacheWarning, database_path, in_memory, open_cached, write_database
 
 KINDS = ("actors", "organizations", "memberships", "events", "indicators", "claims", "sources")
-
-
-class UnknownIdError(KeyError):
-    """An actor or organization id the case does not declare."""
-
-    def __init__(self, what: str, value: str, known: list[str]):
-        self.what, self.value, self.known = what, value, known
-        probe = value if any(k != k.upper() for k in known) else value.upper()
-        close = difflib.get_close_matches(probe, known, n=3, cutoff=0.5)
-        hint = f"did you mean {' or '.join(close)}?" if close else f"known: {' '.join(sorted(known)) or '(none)'}"
-        super().__init__(f"unknown {what} '{value}' — {hint}")
-
-    def __str__(self) -> str:
-        return self.args[0]
 
 
 def _year_filter(col_start: str, col_end: str) -> str:
@@ -188,7 +174,7 @@ class CaseBase:
         return self.sql("""
             SELECT * FROM (
               SELECT start AS date, start_date AS sort_date, 'membership' AS kind, org, status AS what,
-                     'spell ' || start || ' to ' || coalesce("end", 'open') ||
+                     status || ' ' || start || ' to ' || coalesce("end", 'open') ||
                        coalesce(': ' || note, '') AS summary,
                      NULL AS id, sources
               FROM memberships WHERE actor = $actor
@@ -266,6 +252,12 @@ class CaseBase:
 
     def proposals(self) -> pd.DataFrame:
         return self.sql("SELECT id, org, proposer, year, title, summary, outcome, outcome_position, sources FROM proposals ORDER BY year, id")
+
+    def positions(self, proposal: str | None = None) -> pd.DataFrame:
+        """Members' positions on proposals graded from the evidence (`positions.yaml`), with the claims behind them."""
+        where = "WHERE proposal = $proposal" if proposal else ""
+        return self.sql(f"SELECT proposal, actor, position, evidence, justification FROM positions {where} "
+                        "ORDER BY proposal, actor", {"proposal": proposal} if proposal else {})
 
     def disagreements(self) -> pd.DataFrame:
         return self.sql('SELECT actor, org, cow_column, "from", "to", cow_status, base_status, follows, reason, sources '
@@ -383,6 +375,7 @@ class CaseBase:
             "claims": self.claims(),
             "sources": self.sources(),
             "proposals": self.proposals(),
+            "positions": self.positions(),
             "cow_disagreements": self.disagreements(),
             "series": self.series(),
             "drivers": self.driver_segments(),

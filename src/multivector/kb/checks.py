@@ -133,6 +133,7 @@ def cross_check(case: Case) -> list[Problem]:
             if ev not in fact_ids:
                 add(loc, "evidence", f"evidence id '{ev}' is not a fact of the case",
                     _suggest(ev, fact_ids, "events/, indicators/ or claims/"))
+    problems += _position_problems(case, actor_ids)
     problems += _driver_overlaps(case)
     problems += _series_problems(case, actor_ids, source_ids)
 
@@ -194,6 +195,45 @@ def _spell_problems(case: Case) -> list[Problem]:
                                         f"{actor}'s spells in {org} overlap: this one starts {nxt.row.start} but the spell "
                                         f"at line {prev.line} ({prev.row.start}–{prev.row.end or 'open'}) has not ended",
                                         "close the earlier spell (set its `end`) before this one starts"))
+    return problems
+
+
+def _position_problems(case: Case, actor_ids: set[str]) -> list[Problem]:
+    """Graded positions: a known proposal and actor, one per pair, and evidence that is claims dated in or
+    before the proposal's year (a position says what the member would accept before the decision)."""
+    from .dates import parse_period
+
+    problems: list[Problem] = []
+    proposals = {loc.row.id: loc.row for loc in case.proposals}
+    claims = {loc.row.id: loc.row for loc in case.claims}
+    seen: dict[tuple[str, str], Located] = {}
+    for loc in case.positions:
+        p = loc.row
+
+        def add(key: str, message: str, fix: str, loc: Located = loc) -> None:
+            problems.append(Problem(loc.file, loc.line_of(key), message, fix))
+
+        prop = proposals.get(p.proposal)
+        if prop is None:
+            add("proposal", f"unknown proposal '{p.proposal}'", _suggest(p.proposal, set(proposals), "proposals.yaml"))
+        if p.actor not in actor_ids:
+            add("actor", f"unknown actor '{p.actor}'", _suggest(p.actor, actor_ids, "actors.yaml"))
+        if (p.proposal, p.actor) in seen:
+            first = seen[(p.proposal, p.actor)]
+            add("actor", f"a second position of {p.actor} on {p.proposal} (first at {first.file}:{first.line})",
+                "keep one graded position per proposal and member")
+        seen.setdefault((p.proposal, p.actor), loc)
+        for ev in p.evidence:
+            claim = claims.get(ev)
+            if claim is None:
+                add("evidence", f"evidence '{ev}' is not a claim of the case",
+                    _suggest(ev, set(claims), "claims/ (a position is graded from claims)"))
+            elif not claim.period:
+                add("evidence", f"claim '{ev}' has no period, so nothing dates it before the decision",
+                    "give the claim a `period` the source supports, or grade the position from dated claims")
+            elif prop is not None and parse_period(claim.period)[0] > prop.year:
+                add("evidence", f"claim '{ev}' is dated {claim.period}, after {p.proposal} ({prop.year})",
+                    "grade a position only from evidence dated in or before the proposal's year")
     return problems
 
 

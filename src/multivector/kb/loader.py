@@ -6,41 +6,23 @@ problem at once; `check_case(folder)` returns the problems without raising.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from ..userdata import case_overlay, packaged_cases
 from . import schema
 from .case import Case, Located
 from .checks import cross_check
+from .fingerprint import SCHEMA_VERSION, default_case_path, series_files  # noqa: F401 (re-exported)
+from .fingerprint import hash_folder as _hash_folder
 from .problems import CaseError, Problem
 from .rawfiles import RawRow, read_csv_rows, read_yaml_mapping, read_yaml_rows
-
-SCHEMA_VERSION = "2"  # 2: the `series` table (series/*.csv)
 
 MEMBERSHIP_COLUMNS = ["actor", "org", "status", "start", "end", "sources", "note"]
 DISAGREEMENT_COLUMNS = ["actor", "org", "cow_column", "from", "to", "cow_status", "base_status",
                         "follows", "reason", "sources"]
 SERIES_COLUMNS = ["series", "actor", "partner", "year", "value", "unit", "sources"]
-
-
-def default_case_path() -> Path:
-    """The embedded Central Asia case shipped inside the package."""
-    return packaged_cases() / "central_asia"
-
-
-def series_files(folder: Path) -> list[tuple[Path, str]]:
-    """(path, label) of every series file of a case: its `series/*.csv`, where the user's overlay
-    (`userdata.case_overlay`, for a case shipped in the package) has a file of the same name, that one
-    instead; the label names the file in problems (relative to the case, or the overlay file's path)."""
-    found = {p.name: (p, f"series/{p.name}") for p in sorted((folder / "series").glob("*.csv"))}
-    overlay = case_overlay(folder)
-    if overlay is not None and (overlay / "series").is_dir():
-        found.update({p.name: (p, str(p)) for p in sorted((overlay / "series").glob("*.csv"))})
-    return [found[name] for name in sorted(found)]
 
 
 _HINTS = {
@@ -97,20 +79,6 @@ def _parse_rows(raws: list[RawRow], model: type[BaseModel], problems: list[Probl
     return parsed
 
 
-def _hash_folder(folder: Path) -> str:
-    """The hash of every case file, and of the series the user imported for it (the cache key of the case)."""
-    digest = hashlib.sha256(SCHEMA_VERSION.encode())
-    files = [(p, p.relative_to(folder).as_posix()) for p in sorted(folder.rglob("*"))
-             if p.is_file() and p.suffix in (".yaml", ".yml", ".csv")]
-    files += [(p, label) for p, label in series_files(folder) if not label.startswith("series/")]
-    for path, label in files:
-        digest.update(label.encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 def _yaml_group(folder: Path, name: str) -> list[Path]:
     """`name.yaml` and/or every file in the folder `name/`."""
     files = []
@@ -161,6 +129,7 @@ def read_case(folder: str | Path) -> tuple[Case, list[Problem]]:
     case.indicators = yaml_kind("indicators", schema.Indicator)
     case.claims = yaml_kind("claims", schema.Claim)
     case.proposals = yaml_kind("proposals", schema.Proposal, required=False)
+    case.positions = yaml_kind("positions", schema.Position, required=False)
     case.drivers = yaml_kind("drivers", schema.DriverSegment, required=False)
 
     mem_file = folder / "memberships.csv"

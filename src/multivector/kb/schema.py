@@ -262,6 +262,23 @@ class Proposal(Row):
     note: OptionalText = None
 
 
+class Position(Row):
+    """A member's position on a proposal, graded from the evidence (`positions.yaml`).
+
+    `position` is on the proposal's scale (0 = the status quo, 100 = the proposal in full): the most of it
+    the member would accept, read from claims dated in or before the proposal's year; `evidence` names
+    those claims and `justification` says in one line how they grade it (docs/negotiation.md has the rules).
+    """
+
+    proposal: str
+    actor: str
+    position: float = Field(ge=0, le=100)
+    evidence: Ids = Field(min_length=1)
+    justification: str
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+
 class CowDisagreement(Row):
     actor: str
     org: str

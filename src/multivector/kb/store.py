@@ -7,7 +7,6 @@ it into place: a reader never sees a half-written database.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -17,23 +16,14 @@ import duckdb
 import pyarrow as pa
 
 from .dates import PartialDate, parse_period
-from .loader import SCHEMA_VERSION, Case
+from .fingerprint import SCHEMA_VERSION, cache_dir, database_path  # noqa: F401 (re-exported)
+from .loader import Case
 
 STR = pa.string()
 LIST = pa.list_(pa.string())
 INT = pa.int64()
 FLOAT = pa.float64()
 DATE = pa.date32()
-
-
-def cache_dir() -> Path:
-    """Where compiled databases live: $MULTIVECTOR_CACHE_DIR or the user cache folder."""
-    env = os.environ.get("MULTIVECTOR_CACHE_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("multivector"))
 
 
 def _table(rows: list[dict], schema: list[tuple[str, pa.DataType]]) -> pa.Table:
@@ -108,6 +98,10 @@ def case_tables(case: Case) -> dict[str, pa.Table]:
     tables["proposals"] = _table(props, [
         ("id", STR), ("org", STR), ("proposer", STR), ("year", INT), ("title", STR), ("summary", STR), ("outcome", STR),
         ("outcome_position", FLOAT), ("sources", LIST), ("note", STR), ("file", STR), ("line", INT)])
+    pos = [dict(loc.row.model_dump(), file=loc.file, line=loc.line) for loc in case.positions]
+    tables["positions"] = _table(pos, [
+        ("proposal", STR), ("actor", STR), ("position", FLOAT), ("evidence", LIST), ("justification", STR),
+        ("file", STR), ("line", INT)])
     dis = [dict(loc.row.model_dump(by_alias=True), file=loc.file, line=loc.line) for loc in case.disagreements]
     tables["cow_disagreements"] = _table(dis, [
         ("actor", STR), ("org", STR), ("cow_column", STR), ("from", INT), ("to", INT), ("cow_status", STR),
@@ -167,16 +161,6 @@ def write_database(case: Case, path: Path) -> Path:
             if os.path.exists(leftover):
                 os.unlink(leftover)
     return path
-
-
-def database_path(name: str, content_hash: str, folder: Path | None = None) -> Path:
-    """The cache file of a case: its folder name, where the folder is, and what it holds.
-
-    Two folders with the same name (two copies of `central_asia`) get different
-    files, so rebuilding one never removes the other's while it is being read.
-    """
-    where = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:8] if folder is not None else "any"
-    return cache_dir() / f"{name}-{where}-{content_hash[:16]}.duckdb"
 
 
 class CacheWarning(UserWarning):

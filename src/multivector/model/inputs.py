@@ -17,6 +17,7 @@ import pandas as pd
 from ..kb import CaseBase
 from ..kb.problems import CaseError, Problem
 from .drivers import DriverPanel, build_drivers
+from .model_spec import read_model_spec
 
 POLES = ("RUS", "CHN", "WEST", "REGIONAL", "GLOBAL")
 POWERS = ("RUS", "CHN", "WEST")
@@ -113,8 +114,9 @@ PARTIAL_KEYS = {"org", "until", "evidence", "sources", "justification"}
 
 
 def _rule_problems(kb: CaseBase, rules: list[dict], states: set[str], orgs: set[str],
-                   kind: str = "entry rule", keys: set[str] = RULE_KEYS) -> list[Problem]:
-    """Every rule names known ids and rests on evidence (fact ids or citations) with a justification."""
+                   kind: str = "entry rule", keys: set[str] = RULE_KEYS, line=lambda n: 1) -> list[Problem]:
+    """Every rule names known ids and rests on evidence (fact ids or citations) with a justification;
+    `line(n)` is the line of the n-th rule (from 1) in model.yaml."""
     from ..kb.checks import citation_problem
 
     facts = set(kb.sql("SELECT id FROM events UNION SELECT id FROM claims UNION SELECT id FROM indicators").id)
@@ -122,56 +124,39 @@ def _rule_problems(kb: CaseBase, rules: list[dict], states: set[str], orgs: set[
     out = []
     for n, rule in enumerate(rules, 1):
         if not isinstance(rule, dict):
-            out.append(Problem("model.yaml", 1, f"{kind} {n} is not a mapping", "write it as `- org: ID` with its keys"))
+            out.append(Problem("model.yaml", line(n), f"{kind} {n} is not a mapping", "write it as `- org: ID` with its keys"))
             continue
         where = f"{kind} {n} ({rule.get('org', '?')})"
         unknown = set(rule) - keys
         if unknown:
-            out.append(Problem("model.yaml", 1, f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
+            out.append(Problem("model.yaml", line(n), f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
                                f"use only {', '.join(sorted(keys))}"))
         if rule.get("org") not in orgs:
-            out.append(Problem("model.yaml", 1, f"{where}: `org` must be an organization of a line",
+            out.append(Problem("model.yaml", line(n), f"{where}: `org` must be an organization of a line",
                                f"use one of {', '.join(sorted(orgs))}"))
         for a in [rule["actor"]] if "actor" in rule else rule.get("open_to", []):
             if a not in states:
-                out.append(Problem("model.yaml", 1, f"{where}: unknown state '{a}'", f"use one of {', '.join(sorted(states))}"))
+                out.append(Problem("model.yaml", line(n), f"{where}: unknown state '{a}'", f"use one of {', '.join(sorted(states))}"))
         if not (rule.get("evidence") or rule.get("sources")) or not rule.get("justification"):
-            out.append(Problem("model.yaml", 1, f"{where}: a rule needs `evidence` or `sources` and a `justification`",
+            out.append(Problem("model.yaml", line(n), f"{where}: a rule needs `evidence` or `sources` and a `justification`",
                                "name the fact ids or citations behind it and say why in one sentence"))
         if "until" in rule and not isinstance(rule["until"], int):
-            out.append(Problem("model.yaml", 1, f"{where}: `until` must be a year, not {rule['until']!r}",
+            out.append(Problem("model.yaml", line(n), f"{where}: `until` must be a year, not {rule['until']!r}",
                                "write the last year as a number, e.g. until: 2019"))
         for ev in rule.get("evidence", []):
             if ev not in facts:
-                out.append(Problem("model.yaml", 1, f"{where}: evidence id '{ev}' is not a fact of the case",
+                out.append(Problem("model.yaml", line(n), f"{where}: evidence id '{ev}' is not a fact of the case",
                                    "use an id from events/, claims/ or indicators/"))
         for cit in rule.get("sources", []):
             bad = citation_problem(cit, source_ids)
             if bad:
-                out.append(Problem("model.yaml", 1, f"{where}: {bad[0]}", bad[1]))
+                out.append(Problem("model.yaml", line(n), f"{where}: {bad[0]}", bad[1]))
     return out
 
 
 def load_model_spec(folder: Path) -> dict:
-    path = folder / "model.yaml"
-    if not path.exists():
-        raise CaseError([Problem("model.yaml", 1, "model.yaml is missing",
-                                 "add model.yaml (lines, levels, entry_rules): see docs/model.md")], str(folder))
-    from ..kb.rawfiles import YamlSyntaxError, file_text, load_marked, strip_marks
-
-    problems: list[Problem] = []
-    text = file_text(path, "model.yaml", problems)
-    try:
-        doc = load_marked(text, "model.yaml", problems) if text is not None else None
-    except YamlSyntaxError:
-        doc = None
-    if problems:
-        raise CaseError(problems, str(folder))
-    doc = strip_marks(doc) if doc is not None else {}
-    if not isinstance(doc, dict):
-        raise CaseError([Problem("model.yaml", 1, "model.yaml must hold one mapping (years, lines, entry_rules, ...)",
-                                 "see docs/model.md for its layout")], str(folder))
-    return doc
+    """`model.yaml` validated by its schema (`model.model_spec.ModelSpec`), as plain data; CaseError with lines."""
+    return read_model_spec(folder).as_dict()
 
 
 def pooled_states(kb: CaseBase) -> list[str]:
@@ -226,40 +211,66 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool =
     "south_caucasus": the drivers and record already coded for them, in the case's order. Overrides `pool`.
     """
     kb = kb or CaseBase.load()
-    spec = load_model_spec(kb.folder)
+    typed = read_model_spec(kb.folder)
+    spec = typed.as_dict()
     start = int(spec.get("years", {}).get("start", 1991))
     end = int(end or spec.get("years", {}).get("end", 2035))
     record_until = int(kb.meta.get("period", {}).get("end", 2025))
     years = np.arange(start, end + 1)
-    if states is not None:
-        states = select_states(kb, states)
-    else:
-        states = list(kb.regional_states)
-        if pool:
-            states += [s for s in pooled_states(kb) if s not in states]
+    states = _states_to_model(kb, states, pool)
     lines = list(spec["lines"])
     levels = {k: int(v) for k, v in spec.get("levels", {}).items()}
     full_partnership = tuple(spec.get("full_partnership", []))
-    overrides = spec.get("offers", {}) or {}
-
     orgs = {r.id: r for r in kb.organizations().itertuples(index=False)}
-    problems = []
-    for line, members in spec["lines"].items():
-        for org in members:
-            if org not in orgs:
-                problems.append(Problem("model.yaml", 1, f"line {line} names unknown organization '{org}'",
-                                        "use an id declared in organizations.yaml"))
+    _check_lines(kb, typed, spec, orgs)
+    bodies = _line_organizations(spec, lines, years, orgs)
+    era_org, exists = bodies["era_org"], bodies["exists"]
+    line_of = {org: j for j, line in enumerate(lines) for org in spec["lines"][line]}
+    record = _recorded_levels(kb, years, states, line_of, era_org, exists, levels, full_partnership, record_until)
+    _check_rules(kb, typed, spec, set(line_of))
+    rules = spec.get("entry_rules", []) or []
+    max_level, allowed = _open_levels(rules, spec.get("no_partial_status", []) or [], years, states, line_of,
+                                      era_org, exists)
+    compatible = {r.get("org") for r in spec.get("neutral_compatible", []) or []}
+    aligning = np.array([[0.0 if o in compatible else 1.0 for o in row] for row in era_org]) * exists
+    drivers = build_drivers(kb, years, states, lines, era_org)
+    _apply_series(kb, typed, spec, drivers, years, states)
+    return ModelInputs(years=years, states=states, lines=lines, era_org=era_org, exists=exists,
+                       depth=bodies["depth"], lead=bodies["lead"], offers=bodies["offers"], aligning=aligning,
+                       max_level=max_level, allowed=allowed, record=record, record_until=record_until,
+                       drivers=drivers, entry_rules=rules, level_of_status=levels,
+                       full_partnership=full_partnership, consensus=bodies["consensus"],
+                       stance_observations=stance_observations(kb, years, states, line_of),
+                       neighbours=_neighbours(spec, states, list(kb.regional_states)),
+                       regional=tuple(kb.regional_states), proposals=proposals_on_record(kb, years, era_org))
+
+
+def _states_to_model(kb: CaseBase, states, pool: bool) -> list[str]:
+    """The states these inputs hold: a selection, else the regional states (and, pooled, the others)."""
+    if states is not None:
+        return select_states(kb, states)
+    out = list(kb.regional_states)
+    if pool:
+        out += [s for s in pooled_states(kb) if s not in out]
+    return out
+
+
+def _check_lines(kb: CaseBase, typed, spec: dict, orgs: dict) -> None:
+    """CaseError when a line names an organization the case does not declare."""
+    problems = [Problem("model.yaml", typed.line("lines", line), f"line {line} names unknown organization '{org}'",
+                        "use an id declared in organizations.yaml")
+                for line, members in spec["lines"].items() for org in members if org not in orgs]
     if problems:
         raise CaseError(problems, str(kb.folder))
 
-    T, S, L = len(years), len(states), len(lines)
-    era_org = np.full((T, L), "", dtype=object)
-    exists = np.zeros((T, L), bool)
-    depth = np.zeros((T, L))
-    lead = np.zeros((T, L, len(POLES)))
-    offers = np.zeros((T, L, 4))
-    consensus = np.zeros((T, L), bool)
 
+def _line_organizations(spec: dict, lines: list[str], years: np.ndarray, orgs: dict) -> dict[str, np.ndarray]:
+    """Year by year, each line's organization and what it is: era_org, exists, depth, lead, offers, consensus."""
+    T, L = len(years), len(lines)
+    out = {"era_org": np.full((T, L), "", dtype=object), "exists": np.zeros((T, L), bool),
+           "depth": np.zeros((T, L)), "lead": np.zeros((T, L, len(POLES))), "offers": np.zeros((T, L, 4)),
+           "consensus": np.zeros((T, L), bool)}
+    overrides = spec.get("offers", {}) or {}
     for j, line in enumerate(lines):
         for org_id in spec["lines"][line]:  # later organizations of a line win a shared year
             o = orgs[org_id]
@@ -267,59 +278,63 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool =
             last = int(o.ended[:4]) if isinstance(o.ended, str) and o.ended else 10_000
             o_lead = json.loads(o.lead)
             prof = _offers_rule(o.domain, o_lead, overrides.get(org_id))
-            for t, y in enumerate(years):
-                if first <= y <= last:
-                    era_org[t, j] = org_id
-                    exists[t, j] = True
-                    depth[t, j] = o.depth
-                    lead[t, j] = [o_lead.get(p, 0.0) for p in POLES]
-                    offers[t, j] = prof
-                    consensus[t, j] = o.decision_rule == "consensus"
+            live = (years >= first) & (years <= last)
+            out["era_org"][live, j] = org_id
+            out["exists"][live, j] = True
+            out["depth"][live, j] = o.depth
+            out["lead"][live, j] = [o_lead.get(p, 0.0) for p in POLES]
+            out["offers"][live, j] = prof
+            out["consensus"][live, j] = o.decision_rule == "consensus"
+    return out
 
-    # Record: the level of each state in each line's organization, year by year.
-    record = np.full((T, S, L), -1, dtype=np.int8)
+
+def _recorded_levels(kb: CaseBase, years: np.ndarray, states: list[str], line_of: dict[str, int],
+                     era_org: np.ndarray, exists: np.ndarray, levels: dict[str, int], full_partnership: tuple,
+                     record_until: int) -> np.ndarray:
+    """(T, S, L) the recorded level of each state in each line's organization (-1 after the record or where the
+    line has no organization; 0 no tie)."""
+    record = np.full((len(years), len(states), exists.shape[1]), -1, dtype=np.int8)
+    recorded = years <= record_until
+    record[recorded] = np.where(exists[recorded][:, None, :], 0, -1)
     mem = kb.sql('SELECT actor, org, status, start_year, end_year, start_date FROM memberships ORDER BY start_date')
-    line_of = {org: j for j, line in enumerate(lines) for org in spec["lines"][line]}
-    for t, y in enumerate(years):
-        if y > record_until:
-            break
-        for j in range(L):
-            if exists[t, j]:
-                record[t, :, j] = 0
     s_index = {s: i for i, s in enumerate(states)}
     for m in mem.itertuples(index=False):
         if m.actor not in s_index or m.org not in line_of:
             continue
         j = line_of[m.org]
-        lvl = levels.get(m.status, 0)
-        if m.org in full_partnership and m.status == "partner":
-            lvl = 2
+        lvl = 2 if m.org in full_partnership and m.status == "partner" else levels.get(m.status, 0)
         last = record_until if pd.isna(m.end_year) else int(m.end_year)
-        for y in range(int(m.start_year), int(last) + 1):
-            if y > record_until or y < years[0] or y > years[-1]:
-                continue
+        for y in range(max(int(m.start_year), int(years[0])), min(int(last), record_until, int(years[-1])) + 1):
             t = y - years[0]
             if era_org[t, j] == m.org:  # the spell counts in the year its organization is the line's
                 record[t, s_index[m.actor], j] = lvl
+    return record
 
+
+def _check_rules(kb: CaseBase, typed, spec: dict, line_orgs: set[str]) -> None:
+    """CaseError listing every problem of the pooled states and of the entry, neutrality and partial-tier rules."""
     # rules may name any modelled state, pooled or not, whichever states these inputs hold
     known_states = set(kb.regional_states) | set(pooled_states(kb))
     actor_ids = set(kb.sql("SELECT id FROM actors").id)
-    for s_ in pooled_states(kb):
-        if s_ not in actor_ids:
-            problems.append(Problem("case.yaml", 1, f"pooled state '{s_}' is not an actor of the case",
-                                    "declare it in actors.yaml or remove it from `pooled_states`"))
-    problems += _rule_problems(kb, spec.get("entry_rules", []) or [], known_states, set(line_of))
-    neutral_ok = spec.get("neutral_compatible", []) or []
-    problems += _rule_problems(kb, neutral_ok, known_states, set(line_of), "neutral_compatible entry", NEUTRAL_KEYS)
-    no_partial = spec.get("no_partial_status", []) or []
-    problems += _rule_problems(kb, no_partial, known_states, set(line_of), "no_partial_status entry", PARTIAL_KEYS)
+    problems = [Problem("case.yaml", 1, f"pooled state '{s_}' is not an actor of the case",
+                        "declare it in actors.yaml or remove it from `pooled_states`")
+                for s_ in pooled_states(kb) if s_ not in actor_ids]
+    for key, kind, keys in (("entry_rules", "entry rule", RULE_KEYS),
+                            ("neutral_compatible", "neutral_compatible entry", NEUTRAL_KEYS),
+                            ("no_partial_status", "no_partial_status entry", PARTIAL_KEYS)):
+        problems += _rule_problems(kb, spec.get(key, []) or [], known_states, line_orgs, kind, keys,
+                                   line=lambda n, key=key: typed.line(key, n - 1))
     if problems:
         raise CaseError(problems, str(kb.folder))
 
-    # Entry rules: the highest level open to a state.
+
+def _open_levels(rules: list[dict], no_partial: list[dict], years: np.ndarray, states: list[str],
+                 line_of: dict[str, int], era_org: np.ndarray, exists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(max_level (T, S, L), allowed (T, S, L, 3)): the highest level open to a state under the entry rules, and
+    which levels are open (no partial level where an organization has no partial tier)."""
+    T, S, L = len(years), len(states), exists.shape[1]
+    s_index = {s: i for i, s in enumerate(states)}
     max_level = np.broadcast_to(np.where(exists, 2, 0)[:, None, :], (T, S, L)).astype(np.int8).copy()
-    rules = spec.get("entry_rules", []) or []
     for rule in rules:
         org_lines = [line_of[o] for o in ([rule["org"]] if "org" in rule else []) if o in line_of]
         for j in org_lines:
@@ -338,24 +353,20 @@ def load_inputs(kb: CaseBase | None = None, end: int | None = None, pool: bool =
         j = line_of[rule["org"]]
         until = int(rule.get("until", years[-1]))
         allowed[(era_org[:, j] == rule["org"]) & (years <= until), :, j, 1] = False
-    compatible = {r.get("org") for r in neutral_ok}
-    aligning = np.array([[0.0 if o in compatible else 1.0 for o in row] for row in era_org]) * exists
-    drivers = build_drivers(kb, years, states, lines, era_org)
+    return max_level, allowed
+
+
+def _apply_series(kb: CaseBase, typed, spec: dict, drivers: DriverPanel, years: np.ndarray,
+                  states: list[str]) -> None:
+    """Overwrite the drivers model.yaml reads from published series (CaseError for a rule's problems)."""
     from .series_drivers import apply_series_drivers, rule_problems
 
+    known_states = set(kb.regional_states) | set(pooled_states(kb))
     series_rules = spec.get("series_drivers", []) or []
-    bad = rule_problems(kb, series_rules, known_states)
+    bad = rule_problems(kb, series_rules, known_states, line=lambda n: typed.line("series_drivers", n - 1))
     if bad:
         raise CaseError(bad, str(kb.folder))
     apply_series_drivers(kb, series_rules, drivers, years, states)
-    stance_obs = stance_observations(kb, years, states, line_of)
-    neighbours = _neighbours(spec, states, list(kb.regional_states))
-    proposals = proposals_on_record(kb, years, era_org)
-    return ModelInputs(years=years, states=states, lines=lines, era_org=era_org, exists=exists, depth=depth,
-                       lead=lead, offers=offers, aligning=aligning, max_level=max_level, allowed=allowed, record=record, record_until=record_until,
-                       drivers=drivers, entry_rules=rules, level_of_status=levels,
-                       full_partnership=full_partnership, consensus=consensus, stance_observations=stance_obs,
-                       neighbours=neighbours, regional=tuple(kb.regional_states), proposals=proposals)
 
 
 def proposals_on_record(kb: CaseBase, years: np.ndarray, era_org: np.ndarray) -> np.ndarray:

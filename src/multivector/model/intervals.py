@@ -44,8 +44,8 @@ def interval(values: np.ndarray, block: int = RUNS_PER_DRAW) -> tuple[np.ndarray
     5th and 95th percentiles of the block means (NaN where no run defines the value).
 
     >>> runs = np.repeat([0.2, 0.4, 0.6, 0.8], 10)[:, None]     # four draws, ten runs each
-    >>> [np.round(a, 2).tolist() for a in interval(runs)]
-    [[0.5], [0.23], [0.77]]
+    >>> tuple(round(float(a[0]), 2) for a in interval(runs))
+    (0.5, 0.23, 0.77)
     """
     v = np.asarray(values, float)
     b = block_means(v, block)

@@ -28,44 +28,45 @@ KEYS = {"driver", "partner", "series", "actors", "divide", "cap", "window", "per
         "justification"}
 
 
-def rule_problems(kb: CaseBase, rules: list, states: set[str]) -> list[Problem]:
-    """Every rule names a known driver, series and states, a positive `divide`, and its justification."""
+def rule_problems(kb: CaseBase, rules: list, states: set[str], line=lambda n: 1) -> list[Problem]:
+    """Every rule names a known driver, series and states, a positive `divide`, and its justification;
+    `line(n)` is the line of the n-th rule (from 1) in model.yaml."""
     out = []
     known = set(kb.series_names()) if hasattr(kb, "series_names") else set()
     for n, r in enumerate(rules or [], 1):
         where = f"series_drivers {n}"
         if not isinstance(r, dict):
-            out.append(Problem("model.yaml", 1, f"{where} is not a mapping", "write it as `- driver: NAME` with its keys"))
+            out.append(Problem("model.yaml", line(n), f"{where} is not a mapping", "write it as `- driver: NAME` with its keys"))
             continue
         where += f" ({r.get('driver', '?')})"
         if set(r) - KEYS:
-            out.append(Problem("model.yaml", 1, f"{where}: unknown key(s) {', '.join(sorted(set(r) - KEYS))}",
+            out.append(Problem("model.yaml", line(n), f"{where}: unknown key(s) {', '.join(sorted(set(r) - KEYS))}",
                                f"use only {', '.join(sorted(KEYS))}"))
         if r.get("driver") not in (*STATE_DRIVERS, *DEPENDENCE_DRIVERS):
-            out.append(Problem("model.yaml", 1, f"{where}: a series can set a state or dependence driver only",
+            out.append(Problem("model.yaml", line(n), f"{where}: a series can set a state or dependence driver only",
                                f"use one of {', '.join((*STATE_DRIVERS, *DEPENDENCE_DRIVERS))}"))
         if r.get("driver") in DEPENDENCE_DRIVERS and r.get("partner") not in POWERS:
-            out.append(Problem("model.yaml", 1, f"{where}: a dependence driver needs `partner`",
+            out.append(Problem("model.yaml", line(n), f"{where}: a dependence driver needs `partner`",
                                f"use one of {', '.join(POWERS)}"))
         if r.get("series") not in known:
-            out.append(Problem("model.yaml", 1, f"{where}: series '{r.get('series')}' is not in the evidence base",
+            out.append(Problem("model.yaml", line(n), f"{where}: series '{r.get('series')}' is not in the evidence base",
                                "import it (multivector import econ/unga) or use one of " + ", ".join(sorted(known))))
         for a in r.get("actors", []) or []:
             if a not in states:
-                out.append(Problem("model.yaml", 1, f"{where}: unknown state '{a}'", f"use one of {', '.join(sorted(states))}"))
+                out.append(Problem("model.yaml", line(n), f"{where}: unknown state '{a}'", f"use one of {', '.join(sorted(states))}"))
         d = r.get("divide", 1)
         if not isinstance(d, int | float) or isinstance(d, bool) or not np.isfinite(d) or d <= 0:
-            out.append(Problem("model.yaml", 1, f"{where}: `divide` must be a positive number, not {d!r}",
+            out.append(Problem("model.yaml", line(n), f"{where}: `divide` must be a positive number, not {d!r}",
                                "e.g. divide: 100 turns a percentage into a share"))
         win = r.get("window", 1)
         if not isinstance(win, int) or isinstance(win, bool) or not 1 <= win <= 50:
-            out.append(Problem("model.yaml", 1, f"{where}: `window` must be a whole number of years from 1 to 50, "
+            out.append(Problem("model.yaml", line(n), f"{where}: `window` must be a whole number of years from 1 to 50, "
                                f"not {win!r}", "e.g. window: 5 sums the last five years"))
         if "per" in r and r["per"] not in known:
-            out.append(Problem("model.yaml", 1, f"{where}: `per` series '{r['per']}' is not in the evidence base",
+            out.append(Problem("model.yaml", line(n), f"{where}: `per` series '{r['per']}' is not in the evidence base",
                                "use one of " + ", ".join(sorted(known))))
         if not r.get("justification"):
-            out.append(Problem("model.yaml", 1, f"{where}: a rule needs a `justification`",
+            out.append(Problem("model.yaml", line(n), f"{where}: a rule needs a `justification`",
                                "say in one sentence why the series measures the driver"))
     return out
 

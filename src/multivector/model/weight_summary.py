@@ -60,8 +60,10 @@ def weight_rows(post: Posterior, prior_scales: dict[str, float], level: float = 
     >>> import numpy as np
     >>> post = Posterior({"security_weight": np.array([1.0, 2.0, 3.0]), "exit_tenure_weight": np.ones(3)})
     >>> rows = weight_rows(post, {"security_weight": 2.5}, level=0.5)
-    >>> [(r.label, r.median, r.per_sd_median) for r in rows]
-    [('security', 2.0, 1.0), ('memory of ties (τ)', 1.0, None)]
+    >>> rows[0].label, rows[0].median, rows[0].per_sd_median
+    ('security', 2.0, 1.0)
+    >>> rows[1].label, rows[1].median, rows[1].per_sd_median
+    ('memory of ties (τ)', 1.0, None)
     """
     q = (1 - level) / 2
     order = [WEIGHT[t] for t in THEORY if WEIGHT[t] in post.weights]

@@ -30,15 +30,17 @@ def _same_class(value: float, recorded: str) -> bool:
 
 def compare_all(kb: CaseBase, rule: str | None = None, rule_terms: bool = True, model: str = "recommended",
                 draws: int = DRAWS, seed: int = 0,
-                on_proposal: Callable[[str], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                on_proposal: Callable[[str], None] | None = None,
+                graded: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(one row per proposal with every model's forecast and ``model``'s interval, one row per model).
 
     Every proposal's interval uses the same ``seed`` (its own stream), so one proposal's figures
-    do not depend on which others are in the case.
+    do not depend on which others are in the case. ``graded=False``: every position at the stance
+    coding (the reference the graded positions are reported beside).
     """
     rows = []
     for pid in kb.proposals().id:
-        pr = derive_problem(kb, pid)
+        pr = derive_problem(kb, pid, graded=graded)
         rec = None if pr.outcome is None else float(pr.outcome[0])
         row = {"proposal": pid, "org": pr.meta["org"], "year": pr.meta["year"], "rule": rule or pr.decision_rule,
                "actors": len(pr.actors), "recorded_outcome": pr.meta["recorded_outcome"], "recorded_position": rec}

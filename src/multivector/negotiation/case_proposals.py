@@ -6,11 +6,15 @@ every number traces back to evidence ids (`derive_problem(...).meta["evidence"]`
 
 - actors: the organization's full members in the proposal's year, plus any
   actor holding a recorded stance on it;
-- position: the mean of the actor's recorded stances (support 100, ambivalent
-  50, silent 50, oppose 0); the proposer sits at 100; a member with no recorded
-  stance sits at 50 (no evidence either way);
-- salience: 60 for one stance claim, +10 per further claim (at most 90); the
-  proposer 90; 20 where nothing is recorded (it has not spoken);
+- position: the member's graded position where `positions.yaml` has one — the
+  most of the proposal it would accept, graded from claims dated in or before the
+  proposal's year (the rules are in docs/negotiation.md, "How the positions are
+  graded"); otherwise the stance coding: the mean of the actor's recorded stances
+  (support 100, ambivalent 50, silent 50, oppose 0); the proposer sits at 100; a
+  member with no recorded stance sits at 50 (no evidence either way);
+- salience: 60 for one claim behind the position (stance claims, or the graded
+  position's evidence), +10 per further claim (at most 90); the proposer 90; 20
+  where nothing is recorded (it has not spoken);
 - capability: the engagement model's `capability` driver for Russia, China and
   the West in that year where coded (else 1.0); the region's largest economy
   (Kazakhstan) 0.2; every other state 0.1 — the article treats them as
@@ -66,7 +70,20 @@ def _capability(kb: CaseBase, actor: str, year: int) -> tuple[float, list[str]]:
     return SMALL_STATE_CAPABILITY, list(ev.id[ev.kind == "claim"])
 
 
-def derive_problem(kb: CaseBase, proposal_id: str) -> NegotiationProblem:
+def salience_of(claims: int) -> float:
+    """60 for one claim behind a position, +10 per further claim, at most 90."""
+    return min(90.0, 60.0 + 10.0 * (claims - 1))
+
+
+def stance_coding(kb: CaseBase, proposal_id: str) -> NegotiationProblem:
+    """The problem with every position at the stance coding (no graded position): the reference the graded
+    positions are reported beside."""
+    return derive_problem(kb, proposal_id, graded=False)
+
+
+def derive_problem(kb: CaseBase, proposal_id: str, graded: bool = True) -> NegotiationProblem:
+    """The negotiation problem of one proposal (the rules are in the module docstring); `graded=False` leaves
+    every position at the stance coding."""
     props = kb.proposals().set_index("id")
     if proposal_id not in props.index:
         raise KeyError(f"unknown proposal '{proposal_id}'; known: {', '.join(props.index)}")
@@ -83,10 +100,17 @@ def derive_problem(kb: CaseBase, proposal_id: str) -> NegotiationProblem:
         for h in c.holders:
             stances.setdefault(h, []).append((c.stance, c.id))
     proposer = p.proposer if isinstance(p.proposer, str) else None
-    actors = list(dict.fromkeys(members + list(stances) + ([proposer] if proposer else [])))
+    grades = {r.actor: r for r in kb.positions(proposal_id).itertuples(index=False)} if graded else {}
+    actors = list(dict.fromkeys(members + list(stances) + list(grades) + ([proposer] if proposer else [])))
     pos, sal, cap, evidence, basis = [], [], [], {}, {}
     for a in actors:
-        if a == proposer and a not in stances:
+        if a in grades:
+            g = grades[a]
+            pos.append(float(g.position))
+            sal.append(90.0 if a == proposer else salience_of(len(g.evidence)))
+            evidence[a] = list(g.evidence)
+            basis[a] = "graded position"
+        elif a == proposer and a not in stances:
             pos.append(100.0)
             sal.append(90.0)
             evidence[a] = list(p.sources)
@@ -94,7 +118,7 @@ def derive_problem(kb: CaseBase, proposal_id: str) -> NegotiationProblem:
         elif a in stances:
             got = stances[a]
             pos.append(float(np.mean([STANCE_POSITION[s] for s, _ in got])))
-            sal.append(90.0 if a == proposer else min(90.0, 60.0 + 10.0 * (len(got) - 1)))
+            sal.append(90.0 if a == proposer else salience_of(len(got)))
             evidence[a] = [cid for _, cid in got]
             basis[a] = "recorded stance"
         else:

@@ -16,47 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import baselines, bdm, combination, compromise, median, nash, smp, stubborn
-from .limits import LIMITS, SizeLimit, check_size
+from .catalogue import ALIASES, BASELINES, MODEL_NAMES, MODELS, RECOMMENDED, ModelInfo  # noqa: F401 (re-exported)
+from .limits import check_size
 from .problem import NegotiationProblem, Prediction
 from .rules import honour_veto
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """What a model is, declared once: its kind, what it does and where it comes from."""
-
-    name: str
-    kind: str  # "baseline", "model" or "combination"
-    does: str
-    reference: str
-    fitted: bool = False
-
-    @property
-    def limit(self) -> SizeLimit:
-        """The largest problem it forecasts in about 10 s on one core (limits.py, measured by a benchmark)."""
-        return LIMITS[self.name]
-
-
-MODELS: dict[str, ModelInfo] = {m.name: m for m in (
-    ModelInfo("status_quo", "baseline", "nothing changes: the reference point", "Achen 2006"),
-    ModelInfo("agenda_setter", "baseline", "the agenda setter's position", "Tsebelis & Garrett 2000"),
-    ModelInfo("compromise", "baseline", "capability × salience weighted mean", "van den Bos 1991; Achen 2006"),
-    ModelInfo("median", "model", "weighted median (median voter)", "Black 1948"),
-    ModelInfo("nash", "model", "Nash bargaining, status quo as disagreement", "Nash 1950; Achen 2006"),
-    ModelInfo("bdm", "model", "expected-utility challenges (BDM 1994)", "Scholz et al. 2011"),
-    ModelInfo("smp", "model", "spatial model of politics (KTAB)", "Wise et al., KTAB"),
-    ModelInfo("stubborn", "model", "stubbornness-weighted compromise, fitted", "Friedkin & Johnsen 1990",
-              fitted=True),
-    ModelInfo("combination", "combination", "mean of compromise, nash and smp", "Bates & Granger 1969"),
-)}
-MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
-BASELINES: tuple[str, ...] = tuple(n for n, m in MODELS.items() if m.kind == "baseline")
-
-#: The model ``--model recommended`` runs. Chosen by the rule in :mod:`.selection` (fixed before the
-#: figures were read): a model replaces compromise only when nested cross-validation on the DEU dev
-#: file puts its gain over compromise above 0.5 MAE with 95% confidence (docs/negotiation.md).
-RECOMMENDED = "compromise"
-ALIASES = {"recommended": RECOMMENDED}
 
 
 @dataclass(frozen=True)

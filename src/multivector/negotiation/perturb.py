@@ -17,12 +17,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .catalogue import DRAWS
 from .problem import NegotiationProblem
 
 POSITION_PRECISION = 10.0  # points on a 0-100 scale (share of the scale's width otherwise)
 SALIENCE_PRECISION = 10.0
 CAPABILITY_PRECISION = 0.20
-DRAWS = 200
 LEVEL = 0.90
 
 

@@ -17,13 +17,12 @@ from typing import Any
 
 import pandas as pd
 
+from .catalogue import RULE_TERMS
 from .evaluate import summarise
 from .models import BASELINES, get_model, resolve
 from .perturb import DRAWS, forecast_interval
 from .problem import NegotiationProblem, Prediction
 from .rules import rule_applies
-
-RULE_TERMS = ("auto", "on", "off")
 
 
 def rule_terms_on(setting: str, rule_given: bool, case: bool = False) -> bool:
@@ -104,4 +103,9 @@ def scenario_result(problem: NegotiationProblem, model: str, rule: str | None = 
     }
     if pred.trajectory is not None:
         out["trajectory"] = [[_num(v) for v in row] for row in pred.trajectory]
+    if pred.positions is not None:   # each actor's position after each round: (rounds + 1) × actors × dimensions
+        lo, hi = problem.position_range()
+        out["actor_names"] = list(problem.actors)
+        out["scale"] = [_num(lo), _num(hi)]
+        out["positions"] = [[[_num(v) for v in actor] for actor in rnd] for rnd in pred.positions]
     return out

@@ -41,6 +41,7 @@ class Analysis:
     morris: dict[str, pd.DataFrame] = field(default_factory=dict)   # outcome -> factor, mu_star, mu_star_conf, sigma
     prim: dict | None = None
     direction: pd.DataFrame | None = None   # Spearman's ρ of each factor (rows) with each outcome (columns)
+    notes: list[str] = field(default_factory=list)   # what the analysis could not do, and why (no PRIM cases)
 
     @classmethod
     def from_dict(cls, d: dict) -> Analysis:
@@ -49,6 +50,7 @@ class Analysis:
                 d["runs_per_point"], d["seed"])
         a.sobol = {k: pd.DataFrame(v) for k, v in d.get("sobol", {}).items()}
         a.morris = {k: pd.DataFrame(v) for k, v in d.get("morris", {}).items()}
+        a.notes = list(d.get("notes", []))
         if "direction" in d:
             a.direction = pd.DataFrame(d["direction"])
         if d.get("prim"):
@@ -63,6 +65,8 @@ class Analysis:
 
         out = {"name": self.name, "design": self.method, "factors": self.factors, "outcomes": self.outcomes,
                "n_points": self.n_points, "runs_per_point": self.runs, "seed": self.seed}
+        if self.notes:
+            out["notes"] = list(self.notes)
         if self.direction is not None:
             out["direction"] = {o: {f: plain(v) for f, v in self.direction[o].items()} for o in self.direction}
         if self.sobol:
@@ -110,6 +114,11 @@ def morris_indices(problem: dict, x_unit: np.ndarray, y: np.ndarray, levels: int
                          "sigma": np.asarray(si["sigma"], float)})
 
 
+class NoCasesError(ValueError):
+    """No point of the sweep meets the condition given to PRIM: a finding about the sampled futures, not an error
+    of the input (`analyze` records it as a note and goes on)."""
+
+
 def discover(results: pd.DataFrame, factors: list[str], condition: Condition | str,
              min_density: float = 0.8, **kw) -> dict:
     """PRIM for `condition` over the factors: trajectory, chosen box (largest coverage at ≥ min_density)."""
@@ -117,9 +126,12 @@ def discover(results: pd.DataFrame, factors: list[str], condition: Condition | s
     if cond.outcome not in results.columns:
         raise ValueError(f"the sweep recorded no outcome {cond.outcome}; use one of "
                          + ", ".join(c for c in results.columns if "(" in c))
-    y = cond(results[cond.outcome].to_numpy())
+    values = results[cond.outcome].to_numpy()
+    y = cond(values)
     if y.sum() == 0:
-        raise ValueError(f"no point meets {cond}: there is no scenario to discover (try another threshold)")
+        raise NoCasesError(f"no point of the {len(y)} meets {cond} (the outcome ranges {np.nanmin(values):.3g} to "
+                           f"{np.nanmax(values):.3g} over them): within the factors' ranges there is no such "
+                           "scenario to discover — a threshold inside that range gives PRIM boxes")
     r = prim(results[factors], y, **kw)
     chosen = r.choose(min_density)
     return {"condition": str(cond), "cases": int(y.sum()), "points": int(len(y)), "chosen": chosen,
@@ -152,7 +164,10 @@ def analyze(folder: str | Path, find: str | None = None, min_density: float = 0.
             xu = design.sort_values("point")[[f"u_{n}" for n in names]].to_numpy()
             a.morris[o] = morris_indices(problem, xu, y, d["levels"], info["seed"], resamples=resamples)
     if find:
-        a.prim = discover(results, names, find, min_density)
+        try:
+            a.prim = discover(results, names, find, min_density)
+        except NoCasesError as exc:
+            a.notes.append(str(exc))
     return a
 
 

@@ -24,10 +24,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..kb.problems import CaseError, Problem
-from ..kb.rawfiles import YamlSyntaxError, load_marked, strip_marks
+from ..kb.rawfiles import strip_marks
 from ..model.parameters import Parameters
 from ..model.projection import Start, projection_start
-from ..model.scenario import DriverChange, Scenario, load_scenario, parse_change
+from ..model.scenario import (
+    DriverChange,
+    Scenario,
+    load_scenario,
+    parse_change,
+    read_marked_mapping,
+)
 from .outcomes import Outcome, OutcomeError, parse_outcome
 
 TOP_KEYS = {"name", "description", "base", "start", "end", "runs", "seed", "chunk", "weights", "factors",
@@ -169,13 +175,7 @@ def parse_spec(text: str, path: str = "<spec>", states: list[str] | None = None,
     def bad(line: int, what: str, fix: str) -> None:
         problems.append(Problem(path, line, what, fix))
 
-    try:
-        doc = load_marked(text, path, problems)
-    except YamlSyntaxError:
-        raise CaseError(problems, path) from None
-    if not isinstance(doc, dict):
-        raise CaseError([Problem(path, 1, "a sweep spec must be a mapping of keys (name, base, factors, design, "
-                                 "outcomes, ...)", "see sweeps/smoke.yaml for the layout")], path)
+    doc = read_marked_mapping(text, path, problems, "sweep spec", "sweeps/smoke.yaml")
     keys = doc["__keys__"]
     for k in doc:
         if k not in TOP_KEYS and not k.startswith("__"):
@@ -302,8 +302,8 @@ def _parse_factors(doc, keys, spec: SweepSpec, bad, states, orgs) -> None:
         if "weight" in raw:
             factor = _weight_factor(raw, kl, ln, ops, bad)
         else:
-            change = parse_change(item, bad, spec.start, spec.end, states, orgs, extra_keys=frozenset(FACTOR_KEYS),
-                                  amount=_range_amount)
+            change = parse_change(raw, lambda k=None, kl=kl, ln=ln: kl.get(k, ln) if k else ln, bad, spec.start, spec.end,
+                                  states, orgs, extra_keys=frozenset(FACTOR_KEYS), amount=_range_amount)
             factor = None
             if change is not None and ops:
                 lo, hi = raw[ops[0]]

@@ -1,9 +1,9 @@
 """Scenarios from requests: the form's JSON checked by the same parser as scenario files, the library, share links.
 
-A request's scenario is turned into YAML laid out one key (and one driver
-change) per line and given to `model.scenario.parse_scenario`, so the web app
-refuses exactly what `multivector simulate` refuses, with the same words; the
-problem's line is mapped back to the field it came from (`drivers[2]`, `runs`).
+A request's scenario is the library's one schema (`model.scenario.ScenarioSpec`),
+checked against the case by `model.scenario.check_scenario` as a scenario file
+is, so the web app refuses exactly what `multivector simulate` refuses, with the
+same words; each problem names the field it is about (`drivers[2]`, `runs`).
 """
 
 from __future__ import annotations
@@ -13,55 +13,29 @@ import binascii
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from ..kb import CaseError
-from ..model.scenario import Scenario, load_scenario, parse_scenario
+from ..model.scenario import DriverChangeSpec, Scenario, ScenarioSpec, check_scenario, load_scenario
 from .errors import WebInputError
 
 #: Runs a web request may ask for (the command line allows more; a browser waits for these).
 MAX_WEB_RUNS = 20_000
-MAX_CHANGES = 200
 MAX_LINK_CHARS = 16_000
 
 
-class DriverChangeIn(BaseModel):
-    """One what-if change to a driver: who, which driver, which years, and set/scale/add."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
-    actor: str = Field(max_length=40, description="A regional state (KAZ...) or a power (RUS, CHN, WEST).")
-    driver: str = Field(max_length=60, description="A driver name, e.g. attention, remittances.")
-    partner: str | None = Field(None, max_length=10, description="RUS, CHN or WEST for dependence drivers.")
-    org: str | None = Field(None, max_length=40, description="Organization id for pressure drivers.")
-    from_: int | None = Field(None, alias="from", description="First year of the change.")
-    to: int | None = Field(None, description="Last year (empty: to the end).")
-    set: float | None = Field(None, description="Set the driver to this value (0-1).")
-    scale: float | None = Field(None, description="Multiply the driver by this.")
-    add: float | None = Field(None, description="Add this to the driver.")
-    note: str | None = Field(None, max_length=500)
+#: The web app's names of the one scenario schema (`model.scenario.ScenarioSpec`).
+DriverChangeIn, ScenarioIn = DriverChangeSpec, ScenarioSpec
 
 
-class ScenarioIn(BaseModel):
-    """A scenario as JSON: the keys of a scenario file (see scenarios/*.yaml)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-    name: str = Field("custom", min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    description: str = Field("", max_length=2000)
-    start: int | None = Field(None, description="First simulated year; empty: from the record (the year after it "
-                                                "ends, or the first change inside it: a counterfactual).")
-    end: int = 2035
-    runs: int = 1000
-    seed: int = 0
-    states: list[str] | None = Field(None, max_length=20, description="The states to run (ids such as ARM, AZE, "
-                                                                      "GEO); empty: the case's regional states.")
-    drivers: list[DriverChangeIn] = Field(default_factory=list, max_length=MAX_CHANGES)
-    parameters: dict[str, Any] = Field(default_factory=dict, max_length=40)
-
-
-def _yaml_value(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False)   # JSON scalars and flow mappings are YAML
+def _field(loc: tuple) -> str:
+    """The request field a location stands for: `runs`, `drivers[2]`, `parameters.balance_weight`."""
+    if loc and loc[0] == "drivers" and len(loc) > 1:
+        return f"drivers[{loc[1]}]"
+    if loc and loc[0] == "parameters" and len(loc) > 1:
+        return f"parameters.{loc[1]}"
+    return str(loc[0]) if loc else "scenario"
 
 
 def to_scenario(body: ScenarioIn, states: list[str], orgs: set[str], modelled: list[str] | None = None) -> Scenario:
@@ -72,29 +46,18 @@ def to_scenario(body: ScenarioIn, states: list[str], orgs: set[str], modelled: l
     if body.runs > MAX_WEB_RUNS:
         raise WebInputError(f"`runs` {body.runs:,} is above the web app's limit of {MAX_WEB_RUNS:,}",
                             f"ask for at most {MAX_WEB_RUNS:,} runs, or run `multivector simulate` for more")
-    lines, where = [], {}
+    fields: list[str] = []   # problems carry a number standing for the field they are about
 
-    def put(text: str, field: str) -> None:
-        lines.append(text)
-        where[len(lines)] = field
+    def locate(*loc) -> int:
+        fields.append(_field(loc))
+        return len(fields)
 
-    for key in ("name", "description", "start", "end", "runs", "seed", "states"):
-        if getattr(body, key) is not None:   # no start: from the record
-            put(f"{key}: {_yaml_value(getattr(body, key))}", key)
-    if body.drivers:
-        put("drivers:", "drivers")
-        for i, ch in enumerate(body.drivers):
-            item = {k: v for k, v in ch.model_dump(by_alias=True).items() if v is not None}
-            put(f"  - {_yaml_value(item)}", f"drivers[{i}]")
-    if body.parameters:
-        put("parameters:", "parameters")
-        for name, spec in body.parameters.items():
-            put(f"  {_yaml_value(str(name))}: {_yaml_value(spec)}", f"parameters.{name}")
-    try:
-        return parse_scenario("\n".join(lines) + "\n", "<scenario>", states, orgs, modelled)
-    except CaseError as exc:
-        problems = [f"{where.get(p.line, 'scenario')}: {p.message} — {p.fix}" for p in exc.problems]
-        raise WebInputError(problems[0].split(" — ")[0], problems[0].split(" — ", 1)[1], problems=problems) from None
+    problems: list = []
+    sc = check_scenario(body, states, orgs, modelled, locate=locate, problems=problems)
+    if problems:
+        lines = [f"{fields[p.line - 1]}: {p.message} — {p.fix}" for p in problems]
+        raise WebInputError(*lines[0].split(" — ", 1), problems=lines)
+    return sc
 
 
 def from_scenario(sc: Scenario) -> dict:
@@ -181,7 +144,7 @@ class Library:
                 self.broken[f.stem] = str(exc.problems[0])
                 continue
             self.scenarios[sc.name] = sc
-            self.rationales[sc.name] = _rationale(f)
+            self.rationales[sc.name] = sc.rationale
 
     def names(self) -> list[str]:
         return list(self.scenarios)
@@ -193,16 +156,6 @@ class Library:
             known = ", ".join(self.scenarios) or "(none)"
             raise WebInputError(f"unknown scenario {name!r}", f"use one of {known}", status=404)
         return deepcopy(self.scenarios[name])
-
-
-def _rationale(path: Path) -> str:
-    import yaml
-
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return ""
-    return str(doc.get("rationale", "")).strip() if isinstance(doc, dict) else ""
 
 
 def library_folder() -> Path:
