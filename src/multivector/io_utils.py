@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import math
 import os
@@ -93,6 +94,36 @@ def dump_json(obj) -> str:
                       ensure_ascii=False, indent=2)
 
 
+# ----------------------------------------------------------------- faults of the environment
+#: errno -> (what happened, how to fix it), for the faults of the machine rather than of the input or the code.
+_ENVIRONMENT = {
+    errno.ENOSPC: ("no space left on the device", "free some space there, or write elsewhere (--out)"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space there, or write elsewhere (--out)"),
+    errno.EROFS: ("the file system is read-only", "write to a writable folder (--out)"),
+    errno.EACCES: ("permission denied", "fix the permissions, or choose another path"),
+    errno.EPERM: ("operation not permitted", "fix the permissions, or choose another path"),
+    errno.ENOTDIR: ("a file stands where a folder is expected", "remove or rename that file, or choose another path"),
+    errno.EISDIR: ("a folder stands where a file is expected", "give the path of a file"),
+    errno.EEXIST: ("it already exists", "remove it, or choose another path"),
+    errno.ENAMETOOLONG: ("the path is too long", "choose a shorter path"),
+    errno.ELOOP: ("too many symbolic links", "give a path without a symlink loop"),
+    errno.EMFILE: ("too many open files", "raise the limit (ulimit -n) and run again"),
+    errno.ENOMEM: ("out of memory", "use fewer runs, actors or years"),
+    errno.EIO: ("an input/output error of the device", "check the disk, then run again"),
+}
+
+
+def environment_error(exc: OSError) -> str:
+    """One line for an OSError of the machine (full disk, read-only mount, permissions, a file where a folder is
+    expected): what happened, where, and how to fix it — never the "bug" line."""
+    where = exc.filename if exc.filename is not None else None
+    if getattr(exc, "filename2", None):
+        where = f"{exc.filename} -> {exc.filename2}"
+    what, fix = _ENVIRONMENT.get(exc.errno, (exc.strerror or str(exc) or type(exc).__name__,
+                                             "check the path and the machine, then run again"))
+    return f"{where}: {what} — {fix}" if where else f"{what} — {fix}"
+
+
 # ----------------------------------------------------------------- output sets
 class OutputFolderError(ValueError):
     """An --out folder that cannot take the results; raised before any work is done."""
@@ -131,7 +162,8 @@ class OutputSet:
     """
 
     def __init__(self, target: str | Path):
-        self.target = Path(target)
+        # a symlinked --out is resolved: the set is written as the folder it points to, and the link stays
+        self.target = Path(os.path.realpath(target)) if Path(target).is_symlink() else Path(target)
         if self.target.exists() and not self.target.is_dir():
             raise OutputFolderError(f"--out {self.target} is a file; give a folder (it is created if missing)")
         parent = self.target.parent
@@ -139,6 +171,7 @@ class OutputSet:
             parent.mkdir(parents=True, exist_ok=True)
             recover(self.target)
             self.path = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-{os.getpid()}-", dir=parent))
+            _staging(self.path)
         except OSError as exc:
             raise OutputFolderError(f"cannot write to --out {self.target}: {exc.strerror or exc}; "
                                     "choose a writable folder") from None
@@ -156,10 +189,12 @@ class OutputSet:
         import shutil
 
         shutil.rmtree(self.path, ignore_errors=True)
+        _LIVE.discard(self.path)
 
     def commit(self) -> Path:
         import shutil
 
+        _LIVE.discard(self.path)   # from here on a kill leaves what recover() repairs at the next start
         os.chmod(self.path, 0o777 & ~_umask())   # mkdtemp makes 0700; results are meant to be shared
         if not self.target.exists():
             os.rename(self.path, self.target)
@@ -182,12 +217,39 @@ def recover(target: str | Path) -> None:
     parent = target.parent
     if not parent.is_dir():
         return
-    olds = sorted(parent.glob(f".{target.name}.old-*"))
+    planted = [p for p in [*parent.glob(f".{target.name}.old-*"), *parent.glob(f".{target.name}.new-*")]
+               if p.is_symlink() or not p.is_dir()]
+    for p in planted:   # never ours (ours are folders made by mkdtemp): the link goes, never what it points to
+        p.unlink(missing_ok=True)
+    olds = sorted(p for p in parent.glob(f".{target.name}.old-*") if p not in planted)
     if olds and not target.exists():
         os.rename(olds.pop(), target)
-    stale = [p for p in parent.glob(f".{target.name}.new-*") if not _alive(p.name.split(".new-")[-1].split("-")[0])]
+    stale = [p for p in parent.glob(f".{target.name}.new-*")
+             if p not in planted and not _alive(p.name.split(".new-")[-1].split("-")[0])]
     for p in [*olds, *stale]:   # a staging folder of a process still running is its own business
         shutil.rmtree(p, ignore_errors=True)
+
+
+#: Staging folders of this process not yet committed or discarded: removed at exit and on SIGTERM/SIGHUP.
+_LIVE: set[Path] = set()
+
+
+def _staging(path: Path) -> None:
+    import atexit
+
+    if not _LIVE and not getattr(_staging, "armed", False):
+        atexit.register(remove_staging)
+        _staging.armed = True   # type: ignore[attr-defined]
+    _LIVE.add(path)
+
+
+def remove_staging() -> None:
+    """Remove this process's staging folders (at exit, and when a signal ends it: `end_on_signals`)."""
+    import shutil
+
+    for p in list(_LIVE):
+        shutil.rmtree(p, ignore_errors=True)
+        _LIVE.discard(p)
 
 
 def _alive(pid: str) -> bool:

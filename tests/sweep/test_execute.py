@@ -332,3 +332,60 @@ def test_a_failing_chunk_raises_its_own_error_and_keeps_the_others(tiny, tmp_pat
     monkeypatch.setattr(points, "run_points", real)
     r = run(tiny, tmp_path / "out", workers=1, resume=True)
     assert r.ran == [2]
+
+
+def test_resume_with_one_worker_keeps_every_finished_chunk(slow, tmp_path):
+    """Issue 25 item 4: a SIGKILLed `sweep --workers 1` keeps every chunk it finished (each is recorded as it
+    finishes, not after all are submitted); the resume runs only the others."""
+    spec_path, ref = slow
+    out = tmp_path / "out"
+    proc = subprocess.Popen(_cli("sweep", str(spec_path), "--out", str(out), "--workers", "1"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _wait_for_chunks(out, proc, 2)
+    proc.kill()
+    proc.communicate(timeout=60)
+    man = Manifest.load(out)
+    kept = len(man.verified())
+    assert 2 <= kept < man.n_chunks
+    spec = __import__("multivector.sweep", fromlist=["load_spec"]).load_spec(spec_path, *_vocab())
+    r = run(spec, out, workers=1, resume=True)
+    assert len(r.ran) == man.n_chunks - kept
+    pd.testing.assert_frame_equal(r.results, ref.results)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"   # a zombie is dead, waiting for its (new) parent to reap it
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            kids = _children(p)
+        except FileNotFoundError:
+            continue
+        out += kids
+        todo += kids
+    return out
+
+
+def test_no_worker_outlives_a_killed_sweep(slow, tmp_path):
+    """Issue 25 item 5: SIGKILL `sweep --workers 2` alone (not its group): no child is left after 5 s."""
+    spec_path, _ref = slow
+    out = tmp_path / "out"
+    proc = subprocess.Popen(_cli("sweep", str(spec_path), "--out", str(out), "--workers", "2"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _wait_for_chunks(out, proc, 1)
+    kids = _descendants(proc.pid)
+    assert len(kids) >= 2, kids   # the two workers (and the resource tracker)
+    proc.kill()
+    proc.communicate(timeout=60)
+    t0 = time.monotonic()
+    while any(_alive(k) for k in kids) and time.monotonic() - t0 < 5:
+        time.sleep(0.1)
+    assert not [k for k in kids if _alive(k)], "a worker outlived the sweep by 5 s"

@@ -14,7 +14,8 @@ SMALL = {"name": "small", "start": 2015, "end": 2030, "runs": 40, "seed": 11,
 def web_app(_private_cache, tmp_path_factory):
     from multivector.web import create_app
 
-    return create_app(cache_dir=tmp_path_factory.mktemp("web-cache"), workers=2, idle_timeout=20.0, warm=True)
+    return create_app(cache_dir=tmp_path_factory.mktemp("web-cache"), workers=2, idle_timeout=20.0, warm=True,
+                      allowed_hosts=("testserver",))
 
 
 @pytest.fixture(scope="session")

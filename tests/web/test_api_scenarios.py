@@ -276,7 +276,7 @@ def test_a_restarted_server_keeps_finished_results(client, web_app, _private_cac
     from multivector.web import create_app
 
     key = wait(client, client.post("/api/v1/jobs", json={"scenario": _with(seed=31)}).json()["id"])["key"]
-    again = create_app(cache_dir=web_app.state.store.root.parent, workers=1, warm=False)
+    again = create_app(cache_dir=web_app.state.store.root.parent, workers=1, warm=False, allowed_hosts=("testserver",))
     with TestClient(again) as c2:
         job = c2.post("/api/v1/jobs", json={"scenario": _with(seed=31)}).json()
         assert job["status"] == "done" and job["key"] == key
@@ -292,7 +292,7 @@ def test_a_killed_worker_fails_its_job_and_the_pool_comes_back(_private_cache, t
 
     from multivector.web import create_app
 
-    web = create_app(cache_dir=tmp_path, workers=1, warm=False)
+    web = create_app(cache_dir=tmp_path, workers=1, warm=False, allowed_hosts=("testserver",))
     with TestClient(web) as c:
         job = c.post("/api/v1/jobs", json={"scenario": _with(runs=20_000, seed=97, start=1991, end=2035,
                                                              name="killed")}).json()

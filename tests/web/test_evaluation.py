@@ -71,7 +71,7 @@ def test_evaluation_job_can_be_cancelled(_private_cache, tmp_path):
     from multivector.evaluate import ORIGINS, available_forecasters
     from multivector.web import create_app
 
-    app = create_app(cache_dir=tmp_path, workers=1, warm=False)
+    app = create_app(cache_dir=tmp_path, workers=1, warm=False, allowed_hosts=("testserver",))
     with TestClient(app) as c:
         r = c.post("/api/v1/evaluation/jobs")
         assert r.status_code == 202 and r.json()["kind"] == "evaluation"

@@ -12,7 +12,8 @@ def guarded(_private_cache, tmp_path_factory):
 
     from multivector.web import create_app
 
-    app = create_app(cache_dir=tmp_path_factory.mktemp("guarded"), token="s3cret-token", workers=1, warm=False)
+    app = create_app(cache_dir=tmp_path_factory.mktemp("guarded"), token="s3cret-token", workers=1, warm=False,
+                     allowed_hosts=("testserver",))
     with TestClient(app) as c:
         yield c
 
@@ -24,6 +25,7 @@ def test_no_token_no_answer(guarded, url):
     r = guarded.get(url)
     assert r.status_code == 401
     assert "token" in r.text
+    assert "default-src" in r.headers.get("content-security-policy", "")   # issue 25 item 10: CSP on the 401
 
 
 def test_wrong_token(guarded):

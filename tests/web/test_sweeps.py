@@ -53,7 +53,8 @@ def sweep_client(_private_cache, shelf_folder, tmp_path_factory):
 
     from multivector.web import create_app
 
-    web = create_app(cache_dir=tmp_path_factory.mktemp("sweep-web"), workers=1, warm=False, sweeps=shelf_folder)
+    web = create_app(cache_dir=tmp_path_factory.mktemp("sweep-web"), workers=1, warm=False, sweeps=shelf_folder,
+                     allowed_hosts=("testserver",))
     with TestClient(web) as c:
         yield c
 

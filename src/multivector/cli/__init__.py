@@ -129,6 +129,15 @@ def _parser_errors() -> tuple[type[Exception], type[Exception], tuple]:
     return ce.UsageError, getattr(ce, "NoArgsIsHelpError", None), aborts
 
 
+def _err(text: str) -> None:
+    """Write an error line to stderr with control and bidi characters escaped (it may quote user input)."""
+    import sys
+
+    from .output import terminal_safe
+
+    sys.stderr.write(terminal_safe(text))
+
+
 def main() -> None:
     """The console entry point: input errors as one line, never a traceback (MULTIVECTOR_DEBUG=1 shows it)."""
     import os
@@ -136,8 +145,10 @@ def main() -> None:
 
     from ..kb.dates import DateFormatError
     from ..kb.problems import CaseError, UnknownIdError
+    from ..processes import end_on_signals
     from ..textfiles import InputFileError
 
+    end_on_signals()   # SIGTERM/SIGHUP end through the clean-up, as Ctrl+C does: no staging folder left
     usage_error, no_args, aborts = _parser_errors()
     app = _app_for(sys.argv[1:])
     try:
@@ -149,30 +160,46 @@ def main() -> None:
                 sys.stdout.write(exc.ctx.get_help() + "\n")
             sys.exit(0)
         cmd = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "multivector"
-        sys.stderr.write(f"{cmd}: {exc.format_message()} — see `{cmd} --help`\n")
+        _err(f"{cmd}: {exc.format_message()} — see `{cmd} --help`\n")
         sys.exit(1)
     except (InputFileError, DateFormatError) as exc:   # every reader's one input error
-        sys.stderr.write(f"error: {exc}\n")
+        _err(f"error: {exc}\n")
         sys.exit(1)
     except CaseError as exc:
-        sys.stderr.write(f"{exc}\n")
+        _err(f"{exc}\n")
         sys.exit(1)
     except UnknownIdError as exc:
-        sys.stderr.write(f"error: {exc.args[0] if exc.args else exc}\n")
+        _err(f"error: {exc.args[0] if exc.args else exc}\n")
+        sys.exit(1)
+    except OSError as exc:   # the machine's fault (full disk, read-only mount, permissions): where, and what to do
+        from ..io_utils import environment_error
+
+        if isinstance(exc, BrokenPipeError):   # `multivector ... | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        if os.environ.get("MULTIVECTOR_DEBUG"):
+            raise
+        _err(f"error: {environment_error(exc)}\n")
+        sys.exit(1)
+    except RecursionError:
+        if os.environ.get("MULTIVECTOR_DEBUG"):
+            raise
+        _err("error: the input is nested too deeply to read — give a file as multivector writes it "
+                         "(a few levels deep)\n")
         sys.exit(1)
     except MemoryError:
-        sys.stderr.write("error: this asks for more memory than the machine has — use fewer runs, actors or years\n")
+        _err("error: this asks for more memory than the machine has — use fewer runs, actors or years\n")
         sys.exit(1)
     except (KeyboardInterrupt, *aborts):
-        sys.stderr.write("interrupted\n")
+        _err("interrupted\n")
         sys.exit(130)
     except Exception as exc:   # a bug, not the user's input: say so in one line
         io_utils = sys.modules.get("multivector.io_utils")   # loaded by the commands that write (not at start-up)
         if io_utils is not None and isinstance(exc, io_utils.OutputFolderError):
-            sys.stderr.write(f"error: {exc}\n")
+            _err(f"error: {exc}\n")
             sys.exit(1)
         if os.environ.get("MULTIVECTOR_DEBUG"):
             raise
-        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} — this is a bug in multivector, not in your "
+        _err(f"internal error: {type(exc).__name__}: {exc} — this is a bug in multivector, not in your "
                          "input; run again with --debug (multivector --debug COMMAND ...) to see the traceback and report it\n")
         sys.exit(70)

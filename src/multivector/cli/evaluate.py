@@ -123,9 +123,9 @@ def evaluate(
     from ..evaluate import DRIVER_MODES, FORECASTERS, SUBSETS, registry
     from ..evaluate import evaluate as run_evaluate
     from ..evaluate.store import save_latest
+    from .checks import MAX_COUNT, in_range
 
-    if runs < 1:
-        fail(f"--runs must be at least 1, not {runs}")
+    in_range(runs, 1, MAX_COUNT, "--runs", "Monte Carlo runs")
     if drivers not in DRIVER_MODES:
         fail(f"--drivers {drivers!r}: use one of {', '.join(DRIVER_MODES)}")
     shown = [s.strip() for s in subset.split(",") if s.strip()]

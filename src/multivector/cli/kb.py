@@ -22,12 +22,15 @@ app = typer.Typer(help="Query and check the evidence base (case files).", no_arg
 
 CaseOpt = Annotated[Path | None, typer.Option("--case", help="Case folder (default: the embedded Central Asia case).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-LimitOpt = Annotated[int | None, typer.Option("--limit", min=0, help="Show at most this many rows.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=0, max=1_000_000, help="Show at most this many rows.")]
 
 
 def _case_problems(exc: CaseError) -> None:
-    for p in exc.problems:
-        err_console.print(f"{exc.folder}/{p}", highlight=False, soft_wrap=True)
+    from .output import terminal_safe
+
+    for p in exc.problems:   # a problem of the folder itself names it already
+        line = str(p) if str(p).startswith(str(exc.folder)) else f"{exc.folder}/{p}"
+        err_console.print(terminal_safe(line), highlight=False, soft_wrap=True, markup=False)
     fail(f"the case has {len(exc.problems)} problem(s); run `multivector kb validate {exc.folder}` and fix them")
 
 
@@ -105,6 +108,9 @@ def model_problems(folder: Path) -> list:
 def members(org: Annotated[str, typer.Argument(help="Organization id, e.g. CSTO (see `kb orgs`).")], year: Annotated[int, typer.Option("--year", "-y", help="Year.")],
             fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Who was in ORG during a year, with which status."""
+    from .checks import YEARS, in_range
+
+    in_range(year, *YEARS, "--year", "the years of any organization on record")
     kb = open_quick(case)   # a light question: answered without DuckDB or pandas (kb.quick)
     org = guarded(kb.require_org, org)
     rows = kb.members(org, year)
@@ -138,6 +144,9 @@ def events(actor: Annotated[str | None, typer.Option("--actor", help="Only facts
            kind: Annotated[str | None, typer.Option("--kind", help="Only events of this kind (e.g. accession, withdrawal).")] = None,
            limit: LimitOpt = None, fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Dated events, filtered by actor, organization, years and kind."""
+    from .checks import YEARS, years_within
+
+    years_within(start, end, YEARS, "the years of any event on record")
     kb = open_case(case)
     emit(guarded(kb.events, actor=actor, org=org, start=start, end=end, kind=kind), fmt, title="Events", limit=limit,
          layout="events")
@@ -166,7 +175,7 @@ def claims(mechanism: Annotated[str | None, typer.Option("--mechanism", help="On
 
 
 @app.command()
-def search(text: Annotated[str, typer.Argument(help="Words to look for in every fact.")], limit: Annotated[int, typer.Option("--limit", help="At most this many hits.")] = 50,
+def search(text: Annotated[str, typer.Argument(help="Words to look for in every fact.")], limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="At most this many hits.")] = 50,
            fmt: FormatOpt = Format.table, case: CaseOpt = None) -> None:
     """Full-text search over every fact; each hit with its citation."""
     kb = open_case(case)

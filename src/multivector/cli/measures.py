@@ -52,7 +52,7 @@ def _flat_explain(rows: list[dict]) -> dict[tuple, dict]:
 def measures(
     state: Annotated[list[str] | None, typer.Option("--state", "-s", help="State id (repeatable); default: the "
                                                     "case's regional states, or every state of a COW file.")] = None,
-    from_: Annotated[int | None, typer.Option("--from", help="First year (any year back to 1816).")] = None,
+    from_: Annotated[int | None, typer.Option("--from", help="First year (within the case's period, or the COW file's years).")] = None,
     to: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     case: Annotated[Path | None, typer.Option("--case", help="Case folder (default: the embedded case).")] = None,
@@ -71,16 +71,23 @@ def measures(
 ) -> None:
     """Ties by pole, balance index, concentration, sovereignty exposure and network measures per state-year."""
     from .. import measures as M
+    from .checks import YEARS, case_span, years_within
 
+    years_within(from_, to, YEARS, "the Correlates of War begin in 1816")   # before any file is read
     years = _year_range(from_, to)
     if cow is not None:
         if dependence:
             fail("--dependence reads the case's indicators; it does not apply to a COW file")
         panel, default_states = _cow_panel(cow, case, org_meta), None
+        span = (int(panel.years[0]), int(panel.years[-1])) if len(panel.years) else YEARS
+        years_within(from_, to, span, f"the years of {cow.name}")
+        years = _within(years, span)
     else:
         from .kb import open_case
 
         kb = open_case(case)
+        years_within(from_, to, case_span(kb), "the case's record")
+        years = _within(years, case_span(kb))
         if dependence:
             _print_dependence(kb, years, state, fmt)
             return
@@ -100,6 +107,13 @@ def measures(
 
 
 # ------------------------------------------------------------------ the steps of `measures`
+def _within(years: tuple[int, int] | None, span: tuple[int, int]) -> tuple[int, int] | None:
+    """An open end of --from/--to at the data's first or last year, not at 1816 or 2100."""
+    if years is None:
+        return None
+    return max(years[0], span[0]), min(years[1], span[1])
+
+
 def _year_range(from_: int | None, to: int | None) -> tuple[int, int] | None:
     """--from/--to as a year range (open ends reach 1816 and 2100), or None when neither is given."""
     if from_ is None and to is None:

@@ -162,8 +162,10 @@ def backtest(train_until: Annotated[int, typer.Option("--train-until", help="Las
     from ..io_utils import plain, records
     from ..kb import CaseError
     from ..model.backtest import backtest as run_backtest
+    from .checks import train_until as check_split
 
     kb = open_case(case)
+    check_split(kb, train_until)
     params = _params(weights)
     with progress_bar("years") as bar:
         task = bar.add_task(f"backtest ({runs} runs)", total=None)
@@ -221,8 +223,13 @@ def calibrate(train_until: Annotated[int, typer.Option("--train-until", help="Fi
     from ..model.calibrate import calibrate as run_calibrate
     from ..model.calibrate import write_weights
     from ..model.estimate import ConvergenceError
+    from .checks import MAX_COUNT, in_range
+    from .checks import train_until as check_split
 
+    in_range(warmup, 10, MAX_COUNT, "--warmup")
+    in_range(samples, 10, MAX_COUNT, "--samples")
     kb = open_case(case)
+    check_split(kb, train_until)
     out = out or default_weights_path(kb.folder.name, train_until)
     _check_file_target(out)   # before the sampling, not after
     with progress_bar("iterations") as bar:

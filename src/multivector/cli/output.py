@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
 from enum import StrEnum
 
@@ -14,8 +15,17 @@ from rich.text import Text
 
 from .columns import ELIDED_COLUMNS, MAX_TOKEN, TEXT_COLUMNS, Layout, plan  # noqa: F401  (re-exported)
 
-console = Console(emoji=False)
-err_console = Console(stderr=True, emoji=False)
+
+class SafeConsole(Console):
+    """A Rich console that shows control and bidi characters of the text it is given escaped (`terminal_safe`):
+    every line a command prints may quote user text (a scenario's name, a search term, a file's content)."""
+
+    def print(self, *objects, **kwargs) -> None:
+        super().print(*(terminal_safe(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+console = SafeConsole(emoji=False)
+err_console = SafeConsole(stderr=True, emoji=False)
 
 
 class Format(StrEnum):
@@ -24,15 +34,39 @@ class Format(StrEnum):
     csv = "csv"
 
 
+#: Characters that must never reach a terminal raw: C0 and C1 controls (ESC starts a terminal command) and the
+#: bidirectional overrides, embeddings and isolates that reorder what is shown (CVE-2021-42574, "Trojan Source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str, newlines: bool = True) -> str:
+    """`text` with every control and bidi character shown as its escape (`\\x1b`, `\\u202e`), so user-supplied
+    text (scenario names, search terms, file contents) can neither drive the terminal nor reorder the line.
+    newlines: keep line breaks and tabs (else they are escaped too)."""
+    def esc(m: re.Match) -> str:
+        c = ord(m.group())
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+    text = _UNSAFE.sub(esc, str(text))
+    if not newlines:
+        text = text.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    return text
+
+
+def _json_safe(text: str) -> str:
+    """JSON text with the bidi characters written as \\u escapes (the same JSON value; controls already are)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         return "" if math.isnan(value) else f"{value:g}"
     if isinstance(value, list | tuple) or type(value).__name__ == "ndarray":
-        return ", ".join(map(str, value))
+        return terminal_safe(", ".join(map(str, value)))
     text = str(value)
-    return "" if text in ("<NA>", "NaT") else text   # pandas' missing values
+    return "" if text in ("<NA>", "NaT") else terminal_safe(text)   # pandas' missing values
 
 
 def plan_columns(cols: list[str], cells: list[list[str]], width: int,
@@ -84,7 +118,7 @@ def emit(df, fmt: Format | str, title: str = "", caption: str = "",
     if fmt is Format.json:
         from ..io_utils import records
 
-        sys.stdout.write(json.dumps(records(df), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(_json_safe(json.dumps(records(df), ensure_ascii=False, indent=2)) + "\n")
         return
     if fmt is Format.csv:
         from ..io_utils import flat
@@ -100,8 +134,8 @@ def emit_rows(columns: list[str], rows: list[dict], fmt: Format | str, title: st
     """`emit` for plain rows (JSON-safe dicts, lists for lists), without pandas: the light commands' output."""
     fmt = Format(fmt)
     if fmt is Format.json:
-        sys.stdout.write(json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2)
-                         + "\n")
+        sys.stdout.write(_json_safe(json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False,
+                                               indent=2)) + "\n")
         return
     if fmt is Format.csv:
         import csv
@@ -126,6 +160,7 @@ def print_table(cols: list[str], cells: list[list[str]], title: str = "", captio
     lay = _layout(layout, cols)
     cols, cells = _joined(cols, cells, lay)
     p = plan(cols, cells, console.width, lay, tuple(no_wrap))
+    title, caption = terminal_safe(title), terminal_safe(caption)
     notes = [caption] if caption else []
     if total is not None and len(cells) < total:
         notes.append(f"first {len(cells)} of {total} rows (--limit)")
@@ -191,5 +226,6 @@ def fail(message: str, code: int = 1) -> None:
     from rich.markup import escape
 
     # escaped: a message may hold brackets that are not markup (`pip install 'multivector[sweep]'`)
-    err_console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/bold red] {escape(terminal_safe(message))}", highlight=False,
+                      soft_wrap=True)
     raise typer.Exit(code)

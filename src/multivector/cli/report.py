@@ -37,8 +37,18 @@ def report(
         from .output import fail
 
         fail(f"--weights {weights}: no such file; give the weights file `multivector calibrate --out FILE` wrote")
-    path = build_report(kb, out, progress=console.is_terminal, evaluation=ev, sweep=_sweep(sweep),
-                        scenario=_scenario(scenario), weights_file=weights)
+    sweep_data, scenario_data = _sweep(sweep), _scenario(scenario)
+    from ..io_utils import OutputFolderError, OutputSet
+    from .output import fail
+
+    try:   # the folder holds the old complete report or the new one, never a part (a full disk, a kill)
+        outset = OutputSet(out)
+    except OutputFolderError as exc:
+        fail(str(exc))
+    with outset:
+        path = build_report(kb, outset.path, progress=console.is_terminal, evaluation=ev, sweep=sweep_data,
+                            scenario=scenario_data, weights_file=weights)
+    path = outset.target / path.name
     console.print(f"wrote {path.resolve()}", highlight=False, soft_wrap=True)
 
 

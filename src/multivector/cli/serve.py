@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .output import err_console, fail
+
+#: A host name or an address (IPv6 without brackets) for --allowed-host.
+_HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|[0-9A-Fa-f:.]{2,45}")
 
 
 def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on. Any but 127.0.0.1/localhost/::1 "
@@ -22,7 +26,10 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
                                                        help="Largest negotiation file accepted.")] = 1.0,
           sweeps: Annotated[Path | None, typer.Option(
               "--sweeps", help="A sweep folder analysed with `multivector sweep analyze`, or a folder of several: "
-                               "shown in the scenario lab.")] = None) -> None:
+                               "shown in the scenario lab.")] = None,
+          allowed_host: Annotated[list[str] | None, typer.Option(
+              "--allowed-host", help="A Host name the server answers besides 127.0.0.1, localhost and ::1 (and "
+                                     "--host's address); repeat for more. Any other Host gets 400.")] = None) -> None:
     """Serve the web app: overview, evidence, measures, scenario lab, negotiation, model check; API at /api/v1."""
     import socket
 
@@ -48,7 +55,15 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
 
     from ..web import create_app
 
-    app = create_app(case, token=token, workers=workers, max_upload=int(max_upload_mb * 2**20), sweeps=sweeps)
+    hosts = [h.strip() for h in (allowed_host or []) if h.strip()]
+    bad = [h for h in hosts if not _HOST_NAME.fullmatch(h)]
+    if bad:
+        fail(f"--allowed-host {bad[0][:60]!r} is not a host name; give a name such as myhost.lan or an address "
+             "such as 192.168.1.5, without scheme or port")
+    if host not in ("0.0.0.0", "::", ""):   # the address it listens on is a name it answers to
+        hosts.append(host)
+    app = create_app(case, token=token, workers=workers, max_upload=int(max_upload_mb * 2**20), sweeps=sweeps,
+                     allowed_hosts=tuple(hosts))
     for problem in app.state.sweeps.problems:
         err_console.print(f"warning: {problem}", highlight=False, soft_wrap=True)
     shown = f"[{host}]" if ":" in host else host

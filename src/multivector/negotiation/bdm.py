@@ -340,7 +340,7 @@ def run_bdm(
 def predict(problem: NegotiationProblem, options: BDMOptions | None = None) -> Prediction:
     """Run the expected-utility model on every dimension and forecast the final median/mean."""
     options = options or BDMOptions()
-    check_size(len(problem.actors), "bdm")
+    check_size(len(problem.actors), "bdm", problem.n_dims)
     lo, hi = problem.position_range()
     runs = []
     for d in range(problem.n_dims):

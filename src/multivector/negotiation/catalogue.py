@@ -19,6 +19,13 @@ class ModelInfo:
     reference: str
     fitted: bool = False
 
+    @property
+    def limit(self):
+        """The largest problem it forecasts in about 10 s on one core (`limits.LIMITS`, measured by a benchmark)."""
+        from .limits import LIMITS
+
+        return LIMITS[self.name]
+
 
 MODELS: dict[str, ModelInfo] = {m.name: m for m in (
     ModelInfo("status_quo", "baseline", "nothing changes: the reference point", "Achen 2006"),

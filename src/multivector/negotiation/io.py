@@ -455,12 +455,13 @@ def read_bdm_csv(path: str | Path, decision_rule: str = "majority") -> Negotiati
     for i, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
-        if len(row) < len(header):
+        if len(row) != len(header):   # an extra field is a shifted or mistyped row, not one to guess at
             raise _error(
                 path,
                 i,
                 f"expected {len(header)} fields, got {len(row)}",
-                "each row is 'actor,capability,position,salience'",
+                "each row has the header's fields, 'actor,capability,position,salience'"
+                + (" (a number with a comma? write 1.5, not 1,5)" if len(row) > len(header) else ""),
             )
         actor = row[cols["actor"]].strip()
         if not actor:
@@ -528,10 +529,21 @@ def detect_kind(path: str | Path) -> FileKind:
 def read_problems(
     path: str | Path, kind: FileKind | None = None
 ) -> tuple[FileKind, list[NegotiationProblem]]:
-    """Read any supported file; returns its kind and its problems."""
+    """Read any supported file; returns its kind and its problems.
+
+    A problem its rows make but the model refuses (an actor id twice, a capability beyond ±1e12) is an
+    `InputFileError` naming the file, as a row's own error is, never a bare ValueError.
+    """
     kind = kind or detect_kind(path)
-    if kind == "deu":
-        return kind, read_deu_tsv(path)
-    if kind == "bdm":
-        return kind, [read_bdm_csv(path)]
-    return kind, [read_ktab_csv(path)]
+    try:
+        if kind == "deu":
+            return kind, read_deu_tsv(path)
+        if kind == "bdm":
+            return kind, [read_bdm_csv(path)]
+        return kind, [read_ktab_csv(path)]
+    except InputFileError:
+        raise
+    except ValueError as exc:
+        what, _, fix = str(exc).partition(" — ")
+        name = path.name if isinstance(path, InMemoryFile) else path
+        raise InputFileError(name, 0, what, fix or "correct the file's rows (see docs/negotiation.md)") from None

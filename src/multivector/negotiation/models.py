@@ -17,6 +17,7 @@ from typing import Any
 
 from . import baselines, bdm, combination, compromise, median, nash, smp, stubborn
 from .catalogue import ALIASES, BASELINES, MODEL_NAMES, MODELS, RECOMMENDED, ModelInfo  # noqa: F401 (re-exported)
+from .limits import check_size
 from .problem import NegotiationProblem, Prediction
 from .rules import honour_veto
 
@@ -29,8 +30,11 @@ class FunctionModel:
     func: Callable[..., Prediction]
     options: Any = None
     kwargs: dict = field(default_factory=dict)
+    limit: str | None = None   # the model whose size limit applies (limits.LIMITS), checked before any work
 
     def predict(self, problem: NegotiationProblem) -> Prediction:
+        if self.limit is not None:
+            check_size(problem.n_actors, self.limit, problem.n_dims)
         if self.options is None:
             return self.func(problem)
         return self.func(problem, self.options)
@@ -77,21 +81,21 @@ def get_model(name: str, options: Any = None, label: str | None = None, rule_ter
     real = resolve(name)
     label = label or real
     if real == "status_quo":
-        model: Any = FunctionModel(label, baselines.status_quo)
+        model: Any = FunctionModel(label, baselines.status_quo, limit=real)
     elif real == "agenda_setter":
-        model = FunctionModel(label, baselines.agenda_setter)
+        model = FunctionModel(label, baselines.agenda_setter, limit=real)
     elif real == "compromise":
-        model = FunctionModel(label, compromise.predict)
+        model = FunctionModel(label, compromise.predict, limit=real)
     elif real == "median":
-        model = FunctionModel(label, median.predict)
+        model = FunctionModel(label, median.predict, limit=real)
     elif real == "nash":
-        model = FunctionModel(label, nash.predict)
+        model = FunctionModel(label, nash.predict, limit=real)
     elif real == "bdm":
-        model = FunctionModel(label, bdm.predict, options or bdm.BDMOptions())
+        model = FunctionModel(label, bdm.predict, options or bdm.BDMOptions(), limit=real)
     elif real == "smp":
-        model = FunctionModel(label, smp.predict, options or smp.SMPOptions())
+        model = FunctionModel(label, smp.predict, options or smp.SMPOptions(), limit=real)
     elif real == "combination":
-        model = FunctionModel(label, combination.predict)
+        model = FunctionModel(label, combination.predict, limit=real)
     else:  # stubborn: explicit parameters are used as given; the defaults are refitted inside CV
         model = stubborn.StubbornModel(params=options or stubborn.StubbornParams(), name=label,
                                        refit=options is None)

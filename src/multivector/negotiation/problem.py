@@ -29,18 +29,21 @@ def _as_2d(values: Any, n: int, what: str) -> np.ndarray:
     return arr
 
 
-#: Most actors the pairwise models take: their work grows with actors³ a round (1,000 actors: about 100 s
-#: for BDM and 190 s for SMP on one core, benchmarks/bench_memory.py), so 10,000 would take about a day.
+#: Most actors a problem posted to the web app may hold (each model's own limit is in limits.py).
 MAX_ACTORS = 2_000
 
 
-def check_size(n: int, model: str) -> None:
-    """Refuse, before any work, a problem too large for a pairwise model, saying what to do instead."""
-    if n > MAX_ACTORS:
-        raise ValueError(f"{model} on {n:,} actors is beyond its limit of {MAX_ACTORS:,}: its work grows with "
-                         f"actors³ (1,000 actors take minutes, {n:,} about {(n / 1000) ** 3 * 2:,.0f} minutes); "
-                         "group the actors into blocs, or use compromise or median, which grow linearly")
+def check_size(n: int, model: str, n_dims: int = 1) -> None:
+    """Refuse, before any work, a problem too large for `model` (limits.check_size: its declared limit)."""
+    from .limits import check_size as check
 
+    check(n, model, n_dims)
+
+
+#: How to bring each field's values within MAX_MAGNITUDE.
+_RESCALE = {"position": "rescale the positions (e.g. to 0–100)",
+            "capability": "rescale the capabilities (only their ratios matter, e.g. to 0–100)",
+            "salience": "saliences lie on 0–100"}
 
 #: Largest |value| a position, capability or salience may have: squares of larger ones overflow.
 MAX_MAGNITUDE = 1e12
@@ -87,7 +90,9 @@ class NegotiationProblem:
         if n == 0:
             raise ValueError("a negotiation problem needs at least one actor")
         if len(set(actors)) != n:
-            raise ValueError(f"actor ids must be unique, got {actors}")
+            seen: set[str] = set()
+            twice = next(a for a in actors if a in seen or seen.add(a))
+            raise ValueError(f"actor ids must be unique: {twice[:60]!r} appears twice — give every actor its own id")
         cap = np.array(self.capability, dtype=float).reshape(-1)
         if cap.shape != (n,):
             raise ValueError(f"capability must have {n} values, got {cap.shape}")
@@ -100,7 +105,7 @@ class NegotiationProblem:
                 raise ValueError(f"{what} must be finite numbers")
             if np.any(np.abs(arr) > MAX_MAGNITUDE):   # squared distances would overflow to inf
                 raise ValueError(f"{what} values up to {np.abs(arr).max():.3g} are beyond ±{MAX_MAGNITUDE:.0e}; "
-                                 "rescale the positions (e.g. to 0–100)")
+                                 + _RESCALE[what])
         if np.any(cap < 0):
             raise ValueError("capability must be non-negative")
         if np.any(sal < 0) or np.any(sal > 100):

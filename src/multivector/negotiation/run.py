@@ -76,6 +76,9 @@ def deu_result(problems: list[NegotiationProblem], model: str, rule: str | None 
 def scenario_result(problem: NegotiationProblem, model: str, rule: str | None = None, rule_terms: bool = False,
                     draws: int = DRAWS, seed: int = 0) -> dict:
     """The KTAB/BDM JSON object: the forecast per dimension with its interval, the rounds, the baselines."""
+    from .limits import check_draws
+
+    check_draws(resolve(model), problem.n_actors, problem.n_dims, draws)   # before any work
     p = problem.with_rule(rule)
     m = get_model(model, rule_terms=rule_terms)
     pred = m.predict(p)

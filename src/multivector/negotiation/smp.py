@@ -283,7 +283,7 @@ def run_smp(
 def predict(problem: NegotiationProblem, options: SMPOptions | None = None) -> Prediction:
     """Run the SMP on the problem (all dimensions at once) and forecast the final expected outcome."""
     options = options or SMPOptions()
-    check_size(len(problem.actors), "smp")
+    check_size(len(problem.actors), "smp", problem.n_dims)
     lo, hi = problem.position_range()
     width = hi - lo
     x = (problem.position - lo) / width

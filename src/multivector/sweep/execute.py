@@ -161,11 +161,30 @@ def open_executor(workers: int = 1, scheduler: str | None = None, dask_local: in
     else:
         import multiprocessing
 
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        # every worker dies with this process, even one killed with SIGKILL (the pool starts them from this
+        # thread, which lives as long as the pool)
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=_pool_worker, initargs=(os.getpid(),))
         try:
             yield pool, ExecutorInfo("pool", workers)
-        finally:
+        except BaseException:   # Ctrl-C, a signal, an error: a running chunk may take minutes, so stop it now
+            for p in list((getattr(pool, "_processes", None) or {}).values()):
+                p.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        else:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool_worker(parent: int) -> None:
+    """A pool worker: dies with the sweep, and leaves Ctrl-C to it (the terminal's SIGINT reaches the whole
+    group; the sweep records what finished and stops its workers)."""
+    import signal
+
+    from ..processes import die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
 
 
 # ----------------------------------------------------------------- the run
@@ -264,24 +283,32 @@ def run_sweep(spec: SweepSpec, folder: str | Path, executor: cf.Executor, resume
 
     report()
     futures: dict[cf.Future, int] = {}
+    broken, failed, handled = False, [], set()
+
+    def handle(fut: cf.Future) -> None:
+        """Record a finished chunk at once (a failed one does not lose the others: they are recorded)."""
+        nonlocal broken, points_done
+        handled.add(fut)
+        try:
+            rec = fut.result()
+        except BrokenProcessPool:
+            broken = True
+            return
+        except Exception as exc:   # noqa: BLE001 (raised below, once the finished chunks are recorded)
+            failed.append(exc)
+            return
+        man.record(futures[fut], rec)
+        points_done += rec["rows"]
+        report()
+
     try:
         for k in todo:
-            futures[executor.submit(run_chunk, spec, k, groups[k][cols].reset_index(drop=True), str(folder),
-                                    case)] = k
-        broken, failed = False, []
-        for fut in cf.as_completed(futures):   # a failed chunk does not lose the others: they are recorded
-            k = futures[fut]
-            try:
-                rec = fut.result()
-            except BrokenProcessPool:
-                broken = True
-                continue
-            except Exception as exc:   # noqa: BLE001 (raised below, once the finished chunks are recorded)
-                failed.append(exc)
-                continue
-            man.record(k, rec)
-            points_done += rec["rows"]
-            report()
+            fut = executor.submit(run_chunk, spec, k, groups[k][cols].reset_index(drop=True), str(folder), case)
+            futures[fut] = k
+            if fut.done():   # in-process (one worker): recorded now, so a kill keeps every finished chunk
+                handle(fut)
+        for fut in cf.as_completed([f for f in futures if f not in handled]):
+            handle(fut)
         if broken:
             raise SweepError(f"a worker process died; {len(man.chunks)} of {man.n_chunks} chunks are kept in "
                              f"{folder} — run again with --resume to finish")

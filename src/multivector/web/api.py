@@ -20,6 +20,7 @@ from .negotiation import (
     ProblemIn,
     check_models,
     check_rule,
+    plan,
 )
 from .scenarios import (
     MAX_WEB_RUNS,
@@ -326,7 +327,7 @@ def validate(request: Request, body: ScenarioIn) -> dict:
 class JobIn(BaseModel):
     """What to run: a scenario (JSON form) or a library scenario by name, optionally with other runs/seed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     scenario: ScenarioIn | None = None
     library: str | None = Field(None, max_length=80)
     runs: int | None = Field(None, ge=1, le=MAX_WEB_RUNS, description=f"1 to {MAX_WEB_RUNS:,}.")
@@ -571,14 +572,61 @@ def proposal(request: Request, proposal_id: str, rule: Id = None, rule_terms: bo
 
 
 @router.post("/negotiation/predict", tags=["negotiation"])
-def predict(request: Request, body: ProblemIn) -> dict:
+async def predict(request: Request, body: ProblemIn) -> dict:
     """Every model's forecast on a posted problem (change a position, salience, capability or the rule), which
-    members' veto holds it at the status quo (`veto`), and its charts (`figures`: spatial, rounds)."""
-    from .negotiation import predict_result, to_problem
+    members' veto holds it at the status quo (`veto`), and its charts (`figures`: spatial, rounds).
+
+    A model asked for by name that cannot take the problem's size (each declares its limit) is a 422 naming
+    the limit and the models that take it; with every model asked for, its forecast is `unavailable`."""
+    from starlette.concurrency import run_in_threadpool
+
+    from .negotiation import to_problem, with_recorded_outcome
 
     problem = to_problem(body)
-    return predict_result(problem, check_models(body.models), body.rule_terms, request.app.state.proposals,
-                          _ctx(request).state_names)
+    models = check_models(body.models)
+    cost = plan([problem], models, bool(body.models), _timeout(request))
+    problem = await run_in_threadpool(with_recorded_outcome, problem, request.app.state.proposals)
+    return await bounded(request, cost, "predict", {"problem": problem, "models": models,
+                                                    "rule_terms": body.rule_terms,
+                                                    "names": _ctx(request).state_names})
+
+
+def _timeout(request: Request) -> float:
+    return request.app.state.settings["negotiation_timeout"]
+
+
+async def bounded(request: Request, cost: float, what: str, kwargs: dict) -> dict:
+    """Answer a negotiation request whose cost `plan` checked: here when cheap, else in the worker pool with the
+    app's timeout, cancelled when it runs out or the client goes away (`worker.run_negotiation_job`)."""
+    import asyncio
+
+    from starlette.concurrency import run_in_threadpool
+
+    from . import negotiation, worker
+
+    if cost <= negotiation.INLINE_SECONDS:
+        fn = {"predict": negotiation.predict_result, "upload": negotiation.upload_result}[what]
+        return await run_in_threadpool(lambda: fn(**kwargs))
+    timeout = _timeout(request)
+    jobs = request.app.state.jobs
+    call_id, fut = jobs.submit_call(worker.run_negotiation_job, what, kwargs)
+    waiting = asyncio.wrap_future(fut)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        while True:
+            done, _ = await asyncio.wait({waiting}, timeout=0.5)
+            if done:
+                return waiting.result()
+            if await request.is_disconnected():
+                raise WebInputError("the client went away", "nothing to answer", status=499)
+            if loop.time() > deadline:
+                raise WebInputError(f"the forecasts took longer than the server's limit of {timeout:g} s",
+                                    "ask for fewer models or send fewer or smaller problems; "
+                                    "`multivector negotiate` has no such limit", status=504)
+    finally:
+        if not fut.done():
+            jobs.cancel_call(call_id, fut)
 
 
 @router.post("/negotiation/upload", tags=["negotiation"])
@@ -593,7 +641,7 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
     """Forecast every problem of an uploaded file (parsed in memory, at most the size limit)."""
     from starlette.concurrency import run_in_threadpool
 
-    from .negotiation import read_upload, upload_result
+    from .negotiation import DETAIL_PROBLEMS, MAX_UPLOAD_PROBLEMS, read_upload
 
     limit = request.app.state.settings["max_upload"]
     data = await file.read(limit + 1)
@@ -603,4 +651,6 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
         raise WebInputError(f"unknown rule_terms {rule_terms!r}", "use auto, on or off")
     veto = rule_terms == "on" or (rule_terms == "auto" and bool(decision_rule))
     found, problems = await run_in_threadpool(read_upload, data, file.filename or "upload", kind, limit)
-    return await run_in_threadpool(upload_result, found, problems, decision_rule, chosen, veto)
+    cost = plan(problems[:MAX_UPLOAD_PROBLEMS], chosen, bool(models), _timeout(request), detail=DETAIL_PROBLEMS)
+    return await bounded(request, cost, "upload", {"found": found, "problems": problems, "rule": decision_rule,
+                                                   "models": chosen, "rule_terms": veto})

@@ -57,23 +57,30 @@ def _warm_tables(app: FastAPI) -> None:
     """Compute the tables the pages share (panel, measures, proposals' forecasts) and the measures charts
     before the first visitor."""
     from .evidence import all_facts
+    from .negotiation import Stopped
     from .pages import measures_figures, overview_figures
 
-    ctx = app.state.ctx
-    _ = ctx.measures, ctx.dependence, ctx.spells, ctx.org_lead, ctx.citation_titles, ctx.landmarks
-    all_facts(ctx)
-    app.state.proposals.table()
+    ctx, stop = app.state.ctx, app.state.stopping
+    steps = [*(lambda n=n: getattr(ctx, n) for n in ("measures", "dependence", "spells", "org_lead",
+                                                      "citation_titles", "landmarks")),
+             lambda: all_facts(ctx), lambda: app.state.proposals.table(stop)]
     for region, states in ctx.regions.items():
-        overview_figures(app, region)
-        measures_figures(app, tuple(states))
-    for s in ctx.states:
-        measures_figures(app, (s,))
+        steps += [lambda r=region: overview_figures(app, r), lambda s=tuple(states): measures_figures(app, s)]
+    steps += [lambda s=s: measures_figures(app, (s,)) for s in ctx.states]
+    for step in steps:   # the server's stop ends the warm-up between two steps (a proposal's forecast at most)
+        if stop.is_set():
+            return
+        try:
+            step()
+        except Stopped:
+            return
     app.state.warmed.set()
 
 
 def create_app(case_path: str | Path | None = None, *, token: str | None = None, cache_dir: str | Path | None = None,
                workers: int = 2, max_queue: int = 64, idle_timeout: float = 30.0, max_upload: int = MAX_UPLOAD,
-               warm: bool = True, sweeps: str | Path | None = None) -> FastAPI:
+               warm: bool = True, sweeps: str | Path | None = None,
+               allowed_hosts: tuple[str, ...] | list[str] = (), negotiation_timeout: float = 60.0) -> FastAPI:
     """The app over one case (default: the embedded one).
 
     token: required on every request when given (`multivector serve` gives one on a non-loopback host).
@@ -82,6 +89,9 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
     idle_timeout: seconds without a status poll after which a job is cancelled as abandoned.
     warm: start the workers and load the case in them at start-up.
     sweeps: a folder of analysed sweeps (`multivector sweep analyze DIR`) shown in the scenario lab.
+    allowed_hosts: Host names answered besides the loopback ones (security.HostGuard: others get 400).
+    negotiation_timeout: seconds a negotiation request that goes to the worker pool may take before it is
+        cancelled (each model's size limit keeps one forecast to about 10 s).
     """
     from . import api, errors, pages
     from .context import WebContext
@@ -106,9 +116,10 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
         try:
             yield
         finally:
-            if warming.is_alive():   # a thread killed inside DuckDB at exit aborts the process
+            app.state.stopping.set()   # the warm-up ends at its next step
+            jobs.shutdown()            # first: the workers stop within seconds of a SIGTERM
+            if warming.is_alive():     # a thread killed inside DuckDB at exit aborts the process
                 warming.join(60)
-            jobs.shutdown()
 
     app = FastAPI(title="multivector", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="The evidence base, measures, scenarios, evaluation and negotiation models of "
@@ -119,13 +130,15 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
     from .sweeps import SweepShelf
 
     app.state.sweeps = SweepShelf(sweeps)
-    app.state.settings = {"max_upload": int(max_upload), "token": token}
+    app.state.settings = {"max_upload": int(max_upload), "token": token,
+                          "negotiation_timeout": float(negotiation_timeout)}
     from .memo import Memo, PageCache
 
     app.state.memo = Memo(maxsize=1024)
     import threading
 
     app.state.warmed = threading.Event()   # set once the shared tables and charts are computed
+    app.state.stopping = threading.Event()   # set when the server stops: the warm-up ends at its next step
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -141,10 +154,14 @@ def create_app(case_path: str | Path | None = None, *, token: str | None = None,
         return {"status": "ok", "version": __version__, "case": ctx.kb.name, "warm": app.state.warmed.is_set(),
                 "jobs": jobs.counts()}
 
-    app.add_middleware(PageCache, memo=app.state.memo, paths=CACHED_PAGES)
-    app.add_middleware(SecurityHeaders)
-    if token:
-        from .security import TokenMiddleware
+    from .security import DEFAULT_ALLOWED_HOSTS, BodyLimit, HostGuard, TokenMiddleware
 
+    # the last added is the outermost: the headers go on every answer, the 400 of an unknown Host, the 413 of
+    # a body too large and the 401 of a missing token included
+    app.add_middleware(PageCache, memo=app.state.memo, paths=CACHED_PAGES)
+    if token:
         app.add_middleware(TokenMiddleware, token=token)
+    app.add_middleware(BodyLimit, upload_limit=int(max_upload) + 2**16)
+    app.add_middleware(HostGuard, allowed=(*DEFAULT_ALLOWED_HOSTS, *allowed_hosts))
+    app.add_middleware(SecurityHeaders)
     return app

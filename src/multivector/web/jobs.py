@@ -9,17 +9,25 @@
   that disconnects mid-job frees its worker.
 - A worker process that dies takes the pool with it (`BrokenProcessPool`); the
   pool is then rebuilt and the jobs it held are marked failed.
+- Every worker (and the Manager holding the progress and cancel flags) dies with
+  the server, even one killed with SIGKILL (`processes.die_with_parent`). The
+  kernel's signal follows the thread that started a process, so one long-lived
+  thread (`_owner`) starts the pool and submits every task to it.
+- A negotiation request too heavy to answer in the request's thread is a call
+  (`submit_call`) in the same pool, cancelled between two models' forecasts.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import threading
 import time
 import uuid
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.managers import SyncManager
 from pathlib import Path
 
 from . import worker
@@ -70,24 +78,39 @@ class JobManager:
         self.workers, self.max_queue = max(1, int(workers)), int(max_queue)
         self.idle_timeout, self.keep_finished = float(idle_timeout), float(keep_finished)
         self._ctx = mp.get_context("spawn")   # no fork of a threaded server
-        self._manager = self._ctx.Manager()
+        # the one thread that starts every worker process: it lives as long as the pool (processes.py)
+        self._owner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="multivector-pool-owner")
+        self._manager = self._owned(self._start_manager)
         self._progress = self._manager.dict()
         self._cancelled = self._manager.dict()
         self._lock = threading.RLock()
         self.jobs: dict[str, Job] = {}
-        self._pool = self._new_pool()
+        self._calls: set[str] = set()   # negotiation calls in the pool now
+        self._pool = self._owned(self._new_pool)
         self._stop = threading.Event()
         self._reaper = threading.Thread(target=self._reap_loop, name="multivector-job-reaper", daemon=True)
         self._reaper.start()
 
+    def _owned(self, fn, *args):
+        """Run `fn` in the pool-owner thread (every process the pool starts is started there)."""
+        return self._owner.submit(fn, *args).result()
+
+    def _start_manager(self) -> SyncManager:
+        manager = SyncManager(ctx=self._ctx)
+        manager.start(initializer=_manager_init, initargs=(os.getpid(),))
+        return manager
+
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx, initializer=worker.init_worker,
-                                   initargs=(self.case_path, self._progress, self._cancelled))
+                                   initargs=(self.case_path, self._progress, self._cancelled, os.getpid()))
+
+    def _pool_submit(self, fn, *args) -> Future:
+        return self._owned(self._pool.submit, fn, *args)
 
     def warm(self) -> None:
         """Start every worker and load the case in it (in the background: the first job then starts at once)."""
         for _ in range(self.workers):
-            self._pool.submit(worker.warm)
+            self._pool_submit(worker.warm)
 
     # ------------------------------------------------------------------ submit
     def submit_scenario(self, scenario, key: str, compare: bool = False, first_year: int | None = None) -> Job:
@@ -95,13 +118,13 @@ class JobManager:
         progress total; a comparison simulates the years twice."""
         n_years = (scenario.end - (first_year or scenario.start or scenario.end) + 1) * (2 if compare else 1)
         return self._submit(key, "scenario", scenario.name, n_years, scenario.runs, scenario.seed,
-                            lambda job: self._pool.submit(worker.run_scenario_job, job.id, scenario, key,
+                            lambda job: self._pool_submit(worker.run_scenario_job, job.id, scenario, key,
                                                           str(self.store.root), compare),
                             done_already=self.store.has(key))
 
     def submit_evaluation(self, key: str, runs: int, seed: int, total: int) -> Job:
         return self._submit(key, "evaluation", "rolling-origin evaluation", total, runs, seed,
-                            lambda job: self._pool.submit(worker.run_evaluation_job, job.id, runs, seed),
+                            lambda job: self._pool_submit(worker.run_evaluation_job, job.id, runs, seed),
                             done_already=False)
 
     def _submit(self, key, kind, label, total, runs, seed, start, done_already: bool) -> Job:
@@ -154,8 +177,45 @@ class JobManager:
     def _rebuild(self) -> None:
         with self._lock:
             old = self._pool
-            self._pool = self._new_pool()
+            self._pool = self._owned(self._new_pool)
         old.shutdown(wait=False, cancel_futures=True)
+
+    # ------------------------------------------------------------------ calls (negotiation requests)
+    def submit_call(self, fn, *args, max_calls: int | None = None) -> tuple[str, Future]:
+        """Run `fn(call_id, *args)` in the pool; (call id, future). `cancel_call(id)` stops it at its next step.
+
+        At most `max_calls` (default: twice the workers) at once; beyond that a 503 asks to retry.
+        """
+        limit = max_calls if max_calls is not None else 2 * self.workers
+        with self._lock:
+            if len(self._calls) >= limit:
+                raise WebInputError(f"{len(self._calls)} heavy negotiation requests are running",
+                                    "try again in a minute", status=503)
+            call_id = "call-" + uuid.uuid4().hex[:16]
+            self._calls.add(call_id)
+        try:
+            try:
+                fut = self._pool_submit(fn, call_id, *args)
+            except (BrokenProcessPool, RuntimeError):
+                self._rebuild()
+                fut = self._pool_submit(fn, call_id, *args)
+        except BaseException:
+            with self._lock:
+                self._calls.discard(call_id)
+            raise
+
+        def done(_f, call_id=call_id) -> None:
+            with self._lock:
+                self._calls.discard(call_id)
+            self._cancelled.pop(call_id, None)
+            self._progress.pop(call_id, None)
+
+        fut.add_done_callback(done)
+        return call_id, fut
+
+    def cancel_call(self, call_id: str, fut: Future) -> None:
+        if not fut.cancel():   # running: it stops before its next model
+            self._cancelled[call_id] = True
 
     # ------------------------------------------------------------------ status, cancel
     def get(self, job_id: str, touch: bool = True) -> Job:
@@ -216,7 +276,7 @@ class JobManager:
                 out[j.status] += 1
             return {**out, "workers": self.workers, "max_queue": self.max_queue}
 
-    def shutdown(self, grace: float = 5.0) -> None:
+    def shutdown(self, grace: float = 1.0) -> None:
         """Stop: cancel every job, give running ones `grace` seconds to stop at a year step, then end the
         worker processes (an evaluation step can run for minutes; a server that stops must not wait for it)."""
         self._stop.set()
@@ -224,6 +284,8 @@ class JobManager:
             for job in self.jobs.values():
                 if job.status in ACTIVE:
                     self.cancel(job.id, "the server stopped", every_client=True)
+            for call_id in self._calls:
+                self._cancelled[call_id] = True
         processes = list((getattr(self._pool, "_processes", None) or {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
         deadline = time.monotonic() + grace
@@ -231,11 +293,23 @@ class JobManager:
             p.join(max(0.0, deadline - time.monotonic()))
             if p.is_alive():
                 p.terminate()
-                p.join(2)
+        for p in processes:
+            p.join(1)
+            if p.is_alive():   # stuck in C code that ignores SIGTERM
+                p.kill()
+                p.join(1)
         try:
             self._manager.shutdown()
         except Exception:   # already gone at interpreter exit
             pass
+        self._owner.shutdown(wait=False)
+
+
+def _manager_init(parent: int) -> None:
+    """The Manager's process: it dies with the server too."""
+    from ..processes import die_with_parent
+
+    die_with_parent(parent)
 
 
 def results_root(cache: Path | None = None) -> Path:

@@ -19,12 +19,18 @@ DETAIL_PROBLEMS = 5
 #: Perturbed draws behind an upload's intervals (`negotiation.perturb`; the command line's --draws is 200):
 #: enough for a readable 90% band at a few seconds for BDM and SMP on a small file.
 INTERVAL_DRAWS = 40
+#: A request whose forecasts take about this many CPU seconds or less is answered in the request's thread; a
+#: heavier one runs in the worker pool, with the app's timeout and cancelled if its client goes away.
+INLINE_SECONDS = 1.0
+#: Most CPU seconds one model's interval may take (its draws × one forecast, negotiation.limits): a model
+#: slower than that on a problem shows its forecast without an interval, and says so.
+INTERVAL_SECONDS = 10.0
 #: The bargaining models whose rounds are charted.
 ROUNDS_MODELS = ("bdm", "smp")
 
 
 class ActorIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     id: str = Field(min_length=1, max_length=60)
     capability: float = Field(ge=0, le=1e12, description="Capability (power), ≥ 0.")
     position: float = Field(ge=-1e12, le=1e12, description="Position on the proposal's scale (0 status quo … 100).")
@@ -34,7 +40,7 @@ class ActorIn(BaseModel):
 class ProblemIn(BaseModel):
     """One proposal: actors with capability, position and salience, a decision rule, optionally the status quo."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Field("proposal", max_length=120)
     actors: list[ActorIn] = Field(min_length=1, max_length=MAX_ACTORS)
     decision_rule: str = Field("consensus", description=f"One of {', '.join(DECISION_RULES)}.")
@@ -46,7 +52,7 @@ class ProblemIn(BaseModel):
 
 
 def check_models(models: list[str] | None) -> list[str]:
-    models = list(models) if models else list(MODEL_NAMES)
+    models = list(dict.fromkeys(models)) if models else list(MODEL_NAMES)
     unknown = [m for m in models if m not in (*MODEL_NAMES, *ALIASES)]
     if unknown:
         raise WebInputError(f"unknown model {unknown[0]!r}", f"use some of {', '.join((*MODEL_NAMES, *ALIASES))}")
@@ -73,16 +79,62 @@ def to_problem(body: ProblemIn) -> NegotiationProblem:
             from None
 
 
-def predictions(problem: NegotiationProblem, models: list[str], rule_terms: bool = False
+def plan(problems: list[NegotiationProblem], models: list[str], chosen: bool, budget: float,
+         detail: int = 0) -> float:
+    """The CPU seconds the forecasts will take (negotiation.limits), checked before any work.
+
+    chosen: the request named its models: one over its size limit for a problem is a 422 naming the limit and
+    the models that take it (when every model is asked for, such a model's forecast is `unavailable`, with the
+    same words). detail: the first `detail` problems also get intervals (interval_models). A request whose
+    forecasts would take longer than `budget` seconds is a 422 too.
+    """
+    from ..negotiation.limits import ProblemTooLarge, check_size, estimate_seconds
+    from ..negotiation.models import resolve
+
+    real = [resolve(m) for m in models]
+    total = 0.0
+    for k, p in enumerate(problems):
+        if chosen:
+            for m in real:
+                try:
+                    check_size(p.n_actors, m, p.n_dims)
+                except ProblemTooLarge as exc:
+                    what, _, fix = str(exc).partition(" — ")
+                    raise WebInputError(f"{p.name or 'the problem'}: {what}", fix) from None
+        total += estimate_seconds(real, p.n_actors, p.n_dims)
+        if k < detail:
+            ivs = [resolve(m) for m in interval_models(p, models)]
+            total += INTERVAL_DRAWS * estimate_seconds(ivs, p.n_actors, p.n_dims)
+    if total > budget:
+        raise WebInputError(f"these forecasts would take about {total:,.0f} s of computing, beyond the server's "
+                            f"limit of {budget:g} s per request",
+                            "ask for fewer models (e.g. compromise, median) or send fewer or smaller problems; "
+                            "`multivector negotiate` has no such limit")
+    return total
+
+
+def interval_models(problem: NegotiationProblem, models: list[str]) -> list[str]:
+    """The models whose interval (INTERVAL_DRAWS forecasts) fits INTERVAL_SECONDS on this problem."""
+    from ..negotiation.limits import estimate_seconds
+    from ..negotiation.models import resolve
+
+    return [m for m in models
+            if INTERVAL_DRAWS * estimate_seconds([resolve(m)], problem.n_actors, problem.n_dims) <= INTERVAL_SECONDS]
+
+
+def predictions(problem: NegotiationProblem, models: list[str], rule_terms: bool = False, step=None
                 ) -> tuple[dict[str, Prediction], dict[str, str]]:
     """(each model's `Prediction` of this problem; why a model could not forecast it).
 
-    A model that refuses the problem, or a baseline the problem does not define (no status quo, no agenda
-    setter), is left out with its reason, so one model never hides the others' forecasts.
+    A model that refuses the problem (over its size limit, say), or a baseline the problem does not define (no
+    status quo, no agenda setter), is left out with its reason, so one model never hides the others' forecasts.
+    step: called before each model's forecast (a worker's cancel check).
     """
     out: dict[str, Prediction] = {}
     notes: dict[str, str] = {}
     for m in models:
+        if step is not None:
+            step()
         try:
             pred = get_model(m, rule_terms=rule_terms).predict(problem)
         except ValueError as exc:
@@ -163,10 +215,8 @@ def figures(problem: NegotiationProblem, preds: dict[str, Prediction], names: di
     return {"spatial": json.loads(spatial.to_json()), "rounds": rounds}
 
 
-def predict_result(problem: NegotiationProblem, models: list[str], rule_terms: bool, proposals=None,
-                   names: dict[str, str] | None = None) -> dict:
-    """The API's answer to a posted problem: every model's forecast, why some have none, the veto note and the
-    charts. A problem named after one of the case's proposals is drawn with that proposal's recorded outcome."""
+def with_recorded_outcome(problem: NegotiationProblem, proposals=None) -> NegotiationProblem:
+    """A problem named after one of the case's proposals, with that proposal's recorded outcome."""
     from dataclasses import replace
 
     if proposals is not None and problem.outcome is None:
@@ -174,7 +224,16 @@ def predict_result(problem: NegotiationProblem, models: list[str], rule_terms: b
         if rec is not None and rec["recorded_position"] is not None and problem.n_dims == 1:
             problem = replace(problem, outcome=np.array([rec["recorded_position"]]),
                               meta={**problem.meta, "recorded_outcome": rec["recorded_outcome"]})
-    preds, notes = predictions(problem, models, rule_terms)
+    return problem
+
+
+def predict_result(problem: NegotiationProblem, models: list[str], rule_terms: bool, proposals=None,
+                   names: dict[str, str] | None = None, step=None) -> dict:
+    """The API's answer to a posted problem: every model's forecast, why some have none, the veto note and the
+    charts. A problem named after one of the case's proposals is drawn with that proposal's recorded outcome
+    (`proposals`: the app's CaseProposals; a worker gets the problem with it already)."""
+    problem = with_recorded_outcome(problem, proposals)
+    preds, notes = predictions(problem, models, rule_terms, step)
     values = {m: ([round(float(v), 3) for v in np.asarray(preds[m].position, float).ravel()] if m in preds else None)
               for m in models}
     return {"problem": problem_dict(problem), "forecasts": values, "unavailable": notes, "rule_terms": rule_terms,
@@ -182,12 +241,15 @@ def predict_result(problem: NegotiationProblem, models: list[str], rule_terms: b
 
 
 def intervals_of(problem: NegotiationProblem, models: list[str], rule_terms: bool,
-                 draws: int = INTERVAL_DRAWS, seed: int = 0) -> dict[str, dict]:
-    """Each model's 90% interval under perturbed inputs (`negotiation.perturb`), per dimension."""
+                 draws: int = INTERVAL_DRAWS, seed: int = 0, step=None) -> dict[str, dict]:
+    """Each model's 90% interval under perturbed inputs (`negotiation.perturb`), per dimension; a model whose
+    interval would take over INTERVAL_SECONDS on this problem has none (interval_models)."""
     from ..negotiation.perturb import forecast_interval
 
     out = {}
-    for m in models:
+    for m in interval_models(problem, models) if draws == INTERVAL_DRAWS else models:
+        if step is not None:
+            step()
         try:
             iv = forecast_interval(get_model(m, rule_terms=rule_terms), problem, draws, seed)
         except ValueError:
@@ -198,19 +260,19 @@ def intervals_of(problem: NegotiationProblem, models: list[str], rule_terms: boo
 
 
 def upload_result(found: str, problems: list[NegotiationProblem], rule: str | None, models: list[str],
-                  rule_terms: bool) -> dict:
+                  rule_terms: bool, step=None) -> dict:
     """What the page shows of an upload: every problem (up to MAX_UPLOAD_PROBLEMS) with every dimension's
     forecasts; the first DETAIL_PROBLEMS also with 90% intervals, the veto note and their charts."""
     shown = problems[:MAX_UPLOAD_PROBLEMS]
     rows = []
     for k, p in enumerate(shown):
         p = p.with_rule(rule)
-        preds, notes = predictions(p, models, rule_terms)
+        preds, notes = predictions(p, models, rule_terms, step)
         values = {m: ([round(float(v), 3) for v in np.asarray(preds[m].position, float).ravel()]
                       if m in preds else None) for m in models}
         row = {**problem_dict(p), "forecasts": values, "unavailable": notes, "detail": k < DETAIL_PROBLEMS}
         if k < DETAIL_PROBLEMS:
-            row["intervals"] = intervals_of(p, list(preds), rule_terms)
+            row["intervals"] = intervals_of(p, list(preds), rule_terms, step=step)
             row["veto"] = veto_note(p, preds)
             row["figures"] = figures(p, preds, None, notes, row["intervals"])
         rows.append(row)
@@ -245,6 +307,10 @@ def read_upload(data: bytes, filename: str, kind: str | None, max_bytes: int):
     return found, problems
 
 
+class Stopped(Exception):
+    """A warm-up computation ended early because the server is stopping."""
+
+
 class CaseProposals:
     """The case's proposals (`case_proposals.derive_problem`) with every model's forecast, computed once.
 
@@ -266,7 +332,8 @@ class CaseProposals:
                 ids = ", ".join(self.ctx.kb.proposals().id)
                 raise WebInputError(f"unknown proposal {proposal_id!r}", f"use one of {ids}", status=404) from None
 
-    def table(self) -> list[dict]:
+    def table(self, stop=None) -> list[dict]:
+        """stop: an Event that ends the computation between two proposals (the server is stopping)."""
         from ..negotiation.case_proposals import outcome_class
 
         if self._table is None:
@@ -274,6 +341,8 @@ class CaseProposals:
                 props = self.ctx.kb.proposals()
             rows = []
             for p in props.itertuples():
+                if stop is not None and stop.is_set():
+                    raise Stopped
                 pr = self.problem(p.id)
                 preds, notes = predictions(pr, list(MODEL_NAMES), rule_terms=True)
                 fc = {m: float(preds[m].position[0]) if m in preds else None for m in MODEL_NAMES}

@@ -21,7 +21,10 @@ class JobCancelled(Exception):
     """The job was cancelled (by a client, or because no client asked for it any more)."""
 
 
-def init_worker(case_path: str | None, progress, cancelled) -> None:
+def init_worker(case_path: str | None, progress, cancelled, parent: int | None = None) -> None:
+    from ..processes import die_with_parent
+
+    die_with_parent(parent)   # a server killed with SIGKILL leaves no worker behind
     _CTX.update(case_path=case_path, progress=progress, cancelled=cancelled)
 
 
@@ -100,3 +103,19 @@ def run_evaluation_job(job_id: str, runs: int, seed: int) -> str:
 
     ev = run_evaluate(kb, list(available_forecasters()), origins=list(ORIGINS), runs=runs, seed=seed, inputs=inp, progress=step)
     return str(save_latest(ev, inp))
+
+
+def run_negotiation_job(call_id: str, what: str, kwargs: dict) -> dict:
+    """A negotiation answer (`web.negotiation.predict_result` or `upload_result`), stopping before the next
+    model's forecast once the call is cancelled (its request timed out, or its client went away)."""
+    from . import negotiation
+
+    fn = {"predict": negotiation.predict_result, "upload": negotiation.upload_result}[what]
+    report = _reporter(call_id)
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        report(done[0])
+
+    return fn(**kwargs, step=step)
