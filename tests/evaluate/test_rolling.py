@@ -104,7 +104,7 @@ def test_cli_table_fits_80_columns():
     (["--forecasters", "oracle"], "unknown oracle"),
     (["--origins", "20x0"], "give years separated by commas"),
     (["--origins", "2025"], "outside the record"),
-    (["--runs", "0"], "at least 1"),
+    (["--runs", "0"], "outside 1–100,000"),
     (["--drivers", "thawed"], "use one of coded, frozen"),
     (["--subset", "new"], "unknown new"),
 ])
