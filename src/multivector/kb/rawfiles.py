@@ -214,3 +214,18 @@ def read_csv_rows(path: Path, rel: str, expected: list[str], required: list[str]
     if header is None:
         problems.append(Problem(rel, 1, "the file is empty", f"start with the header {','.join(expected)}"))
     return rows
+
+
+def line_of(doc, loc: tuple) -> int:
+    """The line of a location (`("drivers", 2, "actor")`) in a document marked by `load_marked` (1 when unknown)."""
+    node, line = doc, 1
+    for part in loc:
+        if isinstance(node, dict):
+            line = node.get("__keys__", {}).get(part, node.get("__line__", line))
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            line = node.get("__line__", line) if isinstance(node, dict) else line
+        else:
+            break
+    return line

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from ..kb.problems import CaseError, Problem
+from ..kb.rawfiles import line_of
 
 FILE = "model.yaml"
 
@@ -112,21 +113,6 @@ class ModelSpec(_Strict):
     def rules(self, key: str) -> list[dict]:
         """The entries of a rule list as plain mappings (the keys as written: `from`, not `from_`)."""
         return [r.model_dump(by_alias=True, exclude_none=True) for r in getattr(self, key)]
-
-
-def line_of(doc, loc: tuple) -> int:
-    """The line of a location (`("entry_rules", 2, "org")`) in a document marked by `kb.rawfiles.load_marked`."""
-    node, line = doc, 1
-    for part in loc:
-        if isinstance(node, dict):
-            line = node.get("__keys__", {}).get(part, node.get("__line__", line))
-            node = node.get(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-            line = node.get("__line__", line) if isinstance(node, dict) else line
-        else:
-            break
-    return line
 
 
 def _problem(err: dict, doc) -> Problem:

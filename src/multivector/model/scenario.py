@@ -21,7 +21,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..kb.problems import CaseError, Problem
-from ..kb.rawfiles import YamlSyntaxError, load_marked, strip_marks
+from ..kb.rawfiles import YamlSyntaxError, line_of, load_marked, strip_marks
 from ..kb.vocab import DEPENDENCE_DRIVERS, DRIVERS, ORG_DRIVERS, POWER_DRIVERS, STATE_DRIVERS
 from .drivers import POWERS
 from .inputs import ModelInputs
@@ -167,21 +167,6 @@ def schema_problem(err: dict) -> tuple[str, str]:
     return f"`{key}`: {err.get('msg', 'invalid value')}", f"correct `{key}`"
 
 
-def _line_of(doc, loc: tuple) -> int:
-    """The line of a location (`("drivers", 2, "actor")`) in a document marked by `kb.rawfiles.load_marked`."""
-    node, line = doc, 1
-    for part in loc:
-        if isinstance(node, dict):
-            line = node.get("__keys__", {}).get(part, node.get("__line__", line))
-            node = node.get(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-            line = node.get("__line__", line) if isinstance(node, dict) else line
-        else:
-            break
-    return line
-
-
 def read_marked_mapping(text: str, path: str, problems: list[Problem], kind: str, example: str) -> dict:
     """The line-marked YAML mapping of a scenario or sweep spec; CaseError when it is not one (syntax error, a
     list, a scalar). `kind` names the file for the message, `example` the file to copy the layout from."""
@@ -213,9 +198,9 @@ def parse_scenario(text: str, path: str = "<scenario>", states: list[str] | None
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
-        problems.extend(Problem(path, _line_of(doc, e["loc"]), *schema_problem(e)) for e in exc.errors())
+        problems.extend(Problem(path, line_of(doc, e["loc"]), *schema_problem(e)) for e in exc.errors())
         raise CaseError(problems, path) from None
-    sc = check_scenario(spec, states, orgs, modelled, locate=lambda *loc: _line_of(doc, loc), path=path,
+    sc = check_scenario(spec, states, orgs, modelled, locate=lambda *loc: line_of(doc, loc), path=path,
                         problems=problems)
     if problems:
         raise CaseError(problems, path)

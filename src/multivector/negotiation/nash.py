@@ -110,7 +110,9 @@ def _worst_point_nash(x: np.ndarray, w: np.ndarray, lo: float, hi: float) -> flo
     for _ in range(_BISECTIONS):
         mid = 0.5 * (a + b)
         gain = np.maximum(far - (mid - x) ** 2, 1e-300)
-        if float(np.sum(w * (x - mid) / gain)) > 0:
+        with np.errstate(over="ignore", invalid="ignore"):   # an actor at its far end: ±inf is the slope's sign
+            slope = float(np.sum(w * (x - mid) / gain))
+        if slope > 0:
             a = mid
         else:
             b = mid
