@@ -413,7 +413,7 @@ def download(request: Request, key: str, table: str, fmt: str) -> Response:
 def compare(request: Request, key: str, top: Annotated[int, Query(ge=1, le=200)] = 15) -> Response:
     """The scenario against the same run without its changes (same start, seed, runs and random numbers): the
     largest differences in P(member), counted from the first change on, and the balance index's, each with its
-    5th–95th percentile interval over the paired runs (`model.compare`, as `simulate --compare`)."""
+    90% interval over the posterior draws the paired runs share (`model.compare`, as `simulate --compare`)."""
     def compute():
         from ..model.compare import largest_differences
 
