@@ -303,10 +303,10 @@ def test_ctrl_c_keeps_finished_chunks_and_resume_finishes(slow, tmp_path):
     spec_path, ref = slow
     out = tmp_path / "out"
     # a terminal's foreground job has Ctrl-C at its default; a pytest-xdist worker ignores SIGINT, and an ignored
-    # signal stays ignored across exec (Python then installs no KeyboardInterrupt handler), so restore it
-    proc = subprocess.Popen(_cli("sweep", str(spec_path), "--out", str(out), "--workers", "2"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # signal stays ignored across exec (Python then installs no KeyboardInterrupt handler): the child restores it
+    cmd = [sys.executable, "-c", "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+           "from multivector.cli import main; main()", "sweep", str(spec_path), "--out", str(out), "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     _wait_for_chunks(out, proc, 1)
     os.killpg(proc.pid, signal.SIGINT)           # Ctrl-C in a terminal reaches the whole group
     _, err = proc.communicate(timeout=120)
