@@ -7,79 +7,27 @@ Playwright never downloads a browser here: it drives /usr/bin/chromium (or $MULT
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-pytestmark = pytest.mark.e2e
+from .e2e_support import launch_chromium, serve_app
 
-CHROMIUM = os.environ.get("MULTIVECTOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = pytest.mark.e2e
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "multivector" / "negotiation" / "examples"
 SHOTS = os.environ.get("MULTIVECTOR_SHOTS")   # a folder: save a screenshot of each page there
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(_private_cache, tmp_path_factory):
-    """The app on a free 127.0.0.1 port, uvicorn in a process of its own.
-
-    Not a thread of the test process: CPython 3.11's compiler is not safe when two threads parse source at
-    once, and a lazy import in a server thread (anyio's API, the app's own imports in a fresh clone without
-    bytecode) failed with "AST constructor recursion depth mismatch" while the tests imported a module.
-    The process inherits the test cache folders (MULTIVECTOR_CACHE_DIR), so what a test stores it serves.
-    """
-    import subprocess
-    import sys
-    import urllib.request
-
-    cache = tmp_path_factory.mktemp("e2e-cache")
-    port = _free_port()
-    code = ("import uvicorn; from multivector.web import create_app; "
-            f"uvicorn.run(create_app(cache_dir={str(cache)!r}, workers=2, idle_timeout=20.0), "
-            f"host='127.0.0.1', port={port}, log_level='warning')")
-    proc = subprocess.Popen([sys.executable, "-c", code])
-    url = f"http://127.0.0.1:{port}"
-    t0 = time.monotonic()
-    while True:
-        assert proc.poll() is None, "the server process ended before it started"
-        assert time.monotonic() - t0 < 180, "the server did not start and warm up"
-        try:   # started and warm (the pages' first answers computed), so no test waits on a cold page
-            with urllib.request.urlopen(url + "/api/v1/health", timeout=5) as r:
-                if b'"warm":true' in r.read():
-                    break
-        except OSError:
-            pass
-        time.sleep(0.2)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    """The app on a free 127.0.0.1 port, uvicorn in a process of its own (e2e_support says why)."""
+    yield from serve_app(tmp_path_factory.mktemp("e2e-cache"))
 
 
 @pytest.fixture(scope="module")
 def chromium_browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install it (apt-get install chromium) or set MULTIVECTOR_CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    yield from launch_chromium()
 
 
 @pytest.fixture

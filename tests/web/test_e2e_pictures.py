@@ -10,17 +10,13 @@ to $MULTIVECTOR_SHOTS when it is set.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from .test_e2e import ARGS, CHROMIUM, EXAMPLES, SHOTS
+from .e2e_support import launch_chromium, serve_app
+from .test_e2e import EXAMPLES, SHOTS
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,45 +61,13 @@ def sweeps_folder(_private_cache, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(_private_cache, sweeps_folder, tmp_path_factory):
-    """The app with the sweep folder, uvicorn in a process of its own (as test_e2e.py says why)."""
-    cache = tmp_path_factory.mktemp("e2e-pictures-cache")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    code = ("import uvicorn; from multivector.web import create_app; "
-            f"uvicorn.run(create_app(cache_dir={str(cache)!r}, workers=2, idle_timeout=20.0, "
-            f"sweeps={str(sweeps_folder)!r}), host='127.0.0.1', port={port}, log_level='warning')")
-    proc = subprocess.Popen([sys.executable, "-c", code])
-    url = f"http://127.0.0.1:{port}"
-    t0 = time.monotonic()
-    while True:
-        assert proc.poll() is None, "the server process ended before it started"
-        assert time.monotonic() - t0 < 120, "the server did not start"
-        try:
-            with urllib.request.urlopen(url + "/api/v1/health", timeout=5) as r:
-                if b'"warm":true' in r.read():
-                    break
-        except OSError:
-            pass
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    """The app with the sweep folder, uvicorn in a process of its own (e2e_support says why)."""
+    yield from serve_app(tmp_path_factory.mktemp("e2e-pictures-cache"), f", sweeps={str(sweeps_folder)!r}")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install it (apt-get install chromium) or set MULTIVECTOR_CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield from launch_chromium()
 
 
 @pytest.fixture(params=WIDTHS, ids=[f"{w}px" for w in WIDTHS])
